@@ -1,0 +1,121 @@
+#pragma once
+// The model: organisations of a population producing at home and exporting
+// across the country network, on the kernel's schedule and ledger. Built from a
+// frozen Scenario (a copy), it never parses files, writes files or prints.
+#include "ssesim/kernel/executor.hpp"
+#include "ssesim/kernel/ledger.hpp"
+#include "ssesim/kernel/schedule.hpp"
+#include "ssesim/model/organisations.hpp"
+#include "ssesim/scenario/scenario.hpp"
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace ssesim::model {
+
+/// Kinds of monetary flow, each a double entry in the ledger.
+enum Flow : std::uint16_t {
+    flow_sales,             ///< households of the buyer country -> seller (goods and services)
+    flow_wages,             ///< organisation -> households of its home country
+    flow_export_services,   ///< exporter -> households of the destination (distribution, fixed cost)
+    flow_profit_payout,     ///< organisation -> home households (dividends, patronage refunds)
+    flow_cash_release,      ///< organisation -> home households (cash above the buffer)
+    flow_founding_capital,  ///< home households -> newborn organisation
+    flow_liquidation,       ///< exiting organisation -> home households
+    flow_count
+};
+inline constexpr std::array<const char*, flow_count> flow_names{
+    "sales", "wages", "export_services", "profit_payout", "cash_release", "founding_capital",
+    "liquidation"};
+
+/// Aggregates of one step, by country and organisation kind. Money in cents.
+struct StepRecord {
+    std::size_t countries = 0;
+    // [country][kind], flattened country-major
+    std::vector<std::int64_t> organisations, employees, exporters, destinations, births, exits;
+    std::vector<Money> revenue, export_revenue, wage_bill, profit, cash;
+    // [origin][destination][kind]: sales by seller's home (origin) and buyer country
+    std::vector<Money> trade;
+    // [country]
+    std::vector<Money> household_money;
+    // [flow]: ledger totals of the step
+    std::vector<Money> ledger_flows;
+
+    std::size_t at(std::size_t c, std::size_t k) const noexcept { return c * org_kind_count + k; }
+    std::size_t at(std::size_t o, std::size_t d, std::size_t k) const noexcept {
+        return (o * countries + d) * org_kind_count + k;
+    }
+};
+
+class Model {
+public:
+    /// Builds the opening population (step 0). `threads` >= 1.
+    Model(scenario::Scenario scenario, int threads);
+
+    /// Runs one step: the phases, the identity check, the structural update.
+    void step();
+
+    std::uint32_t steps_done() const noexcept { return step_; }
+    const scenario::Scenario& scenario() const noexcept { return scenario_; }
+    const StepRecord& record() const noexcept { return record_; }
+    const Organisations& organisations() const noexcept { return orgs_; }
+    const Links& links() const noexcept { return links_; }
+    const kernel::Ledger& ledger() const noexcept { return ledger_; }
+    const kernel::Schedule& schedule() const noexcept { return schedule_; }
+    /// For tests of the identity check: the ledger itself.
+    kernel::Ledger& ledger_for_test() noexcept { return ledger_; }
+    /// Fixed cost of serving `dest` from `origin` for one step, in US$ (per worker-year of home wage).
+    double export_fixed_cost_usd(std::size_t origin, std::size_t dest) const;
+    /// Iceberg trade cost tau >= 1.
+    double trade_cost(std::size_t origin, std::size_t dest) const { return tau_(static_cast<Eigen::Index>(origin), static_cast<Eigen::Index>(dest)); }
+
+private:
+    void build_schedule();
+    void open_population();
+    void restructure();   // between steps: exits, market entries and exits, births, indices
+    void rebuild_indices();
+    /// Founds one organisation of population group `group`; at opening its cash
+    /// is endowed, later it is paid by home households (0 if they cannot).
+    std::uint32_t found(std::uint32_t group, bool opening);
+
+    // phases
+    void sense(std::size_t begin, std::size_t end);
+    void decide(std::size_t begin, std::size_t end);
+    void emit_flows(std::size_t begin, std::size_t end);
+    void settle(std::size_t begin, std::size_t end);
+    void learn(std::size_t begin, std::size_t end);
+    void record_countries(std::size_t begin, std::size_t end);
+
+    scenario::Scenario scenario_;
+    kernel::Executor executor_;
+    kernel::Ledger ledger_;
+    kernel::Schedule schedule_;
+    Organisations orgs_;
+    Links links_;
+    std::uint32_t step_ = 0;
+    std::uint64_t next_id_ = 0;
+    double reference_wage_ = 0;
+    double sigma_markup_ = 0;
+    Eigen::MatrixXd tau_;           // iceberg trade costs
+    Eigen::MatrixXd fixed_cost_;    // US$ per step, by (origin, destination)
+
+    // markets: m = country * sector_count + sector; offers in slot order
+    std::vector<std::uint32_t> market_begin_;    // CSR, size markets + 1
+    std::vector<std::uint32_t> offer_org_;
+    std::vector<std::uint32_t> offer_link_;      // link row, or no_link for the home market
+    std::vector<Money> market_budget_;           // households' budget this step
+    std::vector<double> market_index_;           // sum of weight (p tau)^(1-sigma) last step
+    // organisations by home country, in slot order (CSR)
+    std::vector<std::uint32_t> home_begin_;
+    std::vector<std::uint32_t> home_orgs_;
+    // births and exits of the last structural update, [country][kind]
+    std::vector<std::int64_t> births_, exits_;
+
+    StepRecord record_;
+};
+
+inline constexpr std::uint32_t no_link = 0xFFFFFFFFu;
+
+}  // namespace ssesim::model

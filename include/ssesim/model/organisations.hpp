@@ -1,0 +1,68 @@
+#pragma once
+// Organisations in structure-of-arrays storage (DESIGN.md decision 2), one
+// contiguous column per attribute, slots in ascending id order; and the sparse
+// organisation x foreign-country table of the markets each one serves abroad,
+// kept in its own structure of arrays sorted by (organisation slot, country).
+#include "ssesim/core/money.hpp"
+#include "ssesim/model/types.hpp"
+
+#include <cstdint>
+#include <span>
+#include <vector>
+
+namespace ssesim::model {
+
+struct Organisations {
+    // identity (fixed at birth)
+    std::vector<std::uint64_t> id;
+    std::vector<std::uint16_t> home;          ///< country index
+    std::vector<OrgKind> kind;
+    std::vector<Sector> sector;
+    std::vector<std::uint32_t> group;         ///< index of the [[population]] it was born from
+    std::vector<double> productivity;         ///< output per worker-year, relative (Pareto draw)
+    std::vector<double> mission;              ///< social-mission weight in [0, 1]
+    std::vector<double> payout_rate;
+    // state
+    std::vector<std::int32_t> employees;      ///< persons at home
+    std::vector<double> markup;               ///< price over unit labour cost
+    std::vector<double> price;                ///< US$ per unit at the factory gate
+    std::vector<double> expected_labour;      ///< persons the expected demand needs
+    std::vector<std::int32_t> age;            ///< steps since founding
+    // this step's flows, in cents (written by the phases, read by record)
+    std::vector<Money> revenue;
+    std::vector<Money> export_revenue;
+    std::vector<Money> wage_bill;
+    std::vector<Money> profit;
+    // decisions for the structural update between steps
+    std::vector<std::uint8_t> insolvent;
+    std::vector<std::int32_t> entering;       ///< foreign market to enter, -1 for none
+    /// CSR index into Links: the links of slot i are [link_begin[i], link_begin[i+1]).
+    std::vector<std::uint32_t> link_begin;
+
+    std::size_t size() const noexcept { return id.size(); }
+
+    /// Calls f on every per-organisation column (not link_begin), for resize and compaction.
+    template <class F>
+    void for_each_column(F&& f) {
+        f(id); f(home); f(kind); f(sector); f(group); f(productivity); f(mission); f(payout_rate);
+        f(employees); f(markup); f(price); f(expected_labour); f(age);
+        f(revenue); f(export_revenue); f(wage_bill); f(profit); f(insolvent); f(entering);
+    }
+};
+
+struct Links {
+    std::vector<std::uint32_t> org;           ///< organisation slot
+    std::vector<std::uint16_t> dest;          ///< country index
+    std::vector<double> experience;           ///< steps served (Uppsala experiential knowledge)
+    std::vector<Money> revenue;               ///< this step
+    std::vector<Money> fixed_cost;            ///< paid this step
+    std::vector<std::uint8_t> leave;          ///< decided to leave this step
+
+    std::size_t size() const noexcept { return org.size(); }
+    template <class F>
+    void for_each_column(F&& f) {
+        f(org); f(dest); f(experience); f(revenue); f(fixed_cost); f(leave);
+    }
+};
+
+}  // namespace ssesim::model

@@ -1,0 +1,41 @@
+#pragma once
+// The closed vocabularies of the model: organisation kinds and sectors.
+// Names are the ones scenario files and the HDF5 output use.
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string_view>
+
+namespace ssesim::model {
+
+enum class OrgKind : std::uint8_t {
+    worker_coop,
+    producer_coop,
+    federation,
+    association,
+    social_enterprise,
+    for_profit,
+};
+inline constexpr std::size_t org_kind_count = 6;
+inline constexpr std::array<std::string_view, org_kind_count> org_kind_names{
+    "worker_coop", "producer_coop", "federation", "association", "social_enterprise", "for_profit"};
+
+enum class Sector : std::uint8_t {
+    agri_food,
+    manufacturing,
+    services,
+    platform_logistics,
+    education,
+};
+inline constexpr std::size_t sector_count = 5;
+inline constexpr std::array<std::string_view, sector_count> sector_names{
+    "agri_food", "manufacturing", "services", "platform_logistics", "education"};
+
+template <class Enum, std::size_t N>
+std::optional<Enum> parse_enum(const std::array<std::string_view, N>& names, std::string_view s) {
+    for (std::size_t i = 0; i < N; ++i)
+        if (names[i] == s) return static_cast<Enum>(i);
+    return std::nullopt;
+}
+
+}  // namespace ssesim::model

@@ -1,0 +1,65 @@
+#pragma once
+// A validated, frozen scenario (STYLE.md "Freeze, then run"): the model is built
+// from a copy of it and never edits it. Every field below is declared once, with
+// its unit, range and meaning, in the parameter registry (registry.hpp);
+// `ssesim describe` prints that registry.
+#include "ssesim/model/types.hpp"
+#include "ssesim/model/world.hpp"
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace ssesim::scenario {
+
+struct Population {
+    int country = 0;  ///< index into World::countries
+    model::OrgKind kind = model::OrgKind::for_profit;
+    model::Sector sector = model::Sector::manufacturing;
+    std::int64_t count = 0;
+    double employees = 0;            ///< mean employees at founding
+    double productivity_shape = 0;   ///< Pareto shape of productivity
+    double mission = 0;              ///< social-mission weight in [0, 1]
+    double payout_rate = 0;          ///< share of positive profit paid to households
+    double initial_cash_years = 0;   ///< opening cash, in years of wage bill
+    double birth_rate = 0;           ///< expected births per step, as a share of count
+};
+
+struct Economy {
+    double elasticity = 0;               ///< CES elasticity of substitution sigma
+    double spend_rate = 0;               ///< share of household money spent per step
+    double household_money_scale = 0;    ///< opening household money relative to balanced start
+    double trade_cost_per_1000km = 0;    ///< iceberg trade cost t0 in tau = 1 + t0 (d/1000 km)^delta
+    double trade_cost_distance_elasticity = 0;  ///< delta
+    double export_fixed_cost = 0;        ///< worker-years of home wages per destination per step
+    double psychic_distance_cost = 0;    ///< extra fixed cost per unit of psychic distance
+    double export_entry_probability = 0; ///< chance a profitable prospect is entered this step
+    double export_exit_probability = 0;  ///< chance a loss-making destination is left this step
+    double initial_visibility = 0;       ///< demand weight abroad on entry, relative to a native
+    double learning_time = 0;            ///< steps of experience to close 63% of the gap
+    double hiring_rate = 0;              ///< share of the labour gap closed per step when hiring
+    double firing_rate = 0;              ///< same when shedding labour (for-profit)
+    double expectation_weight = 0;       ///< adaptive-expectations weight on the latest demand
+    double mission_price_discount = 0;   ///< markup reduction at mission weight 1
+    double mission_job_protection = 0;   ///< firing-rate reduction at mission weight 1
+    double cash_buffer_years = 0;        ///< retained cash above this is paid out
+    double excess_cash_release = 0;      ///< share of cash above the buffer paid out per step
+    std::array<double, model::sector_count> sector_demand{};  ///< household budget shares
+};
+
+struct Scenario {
+    std::string source_path;   ///< the TOML file it came from
+    std::string name;
+    std::int64_t steps = 0;
+    std::uint64_t seed = 0;
+    std::uint64_t replicate = 0;
+    std::string output_file;        ///< as resolved against the working directory
+    std::int64_t snapshot_interval = 0;  ///< 0: no per-agent snapshots
+    model::World world;
+    Economy economy;
+    std::vector<Population> populations;
+    std::string resolved_toml;      ///< every parameter with the value used
+};
+
+}  // namespace ssesim::scenario

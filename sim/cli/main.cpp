@@ -1,0 +1,227 @@
+// The ssesim program: one binary, clear verbs (DESIGN.md decision 7). Only this
+// file talks to the terminal.
+#include "ssesim/core/error.hpp"
+#include "ssesim/core/version.hpp"
+#include "ssesim/io/run_writer.hpp"
+#include "ssesim/model/model.hpp"
+#include "ssesim/scenario/loader.hpp"
+#include "ssesim/scenario/registry.hpp"
+
+#include <boost/program_options.hpp>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <iostream>
+#include <numeric>
+#include <sstream>
+#include <thread>
+#include <string>
+#include <vector>
+
+#include <unistd.h>
+
+namespace po = boost::program_options;
+using namespace ssesim;
+
+namespace {
+
+volatile std::sig_atomic_t interrupted = 0;
+extern "C" void on_signal(int) { interrupted = 1; }
+
+constexpr const char* usage_text =
+    "usage: ssesim <command> [options]\n"
+    "\n"
+    "commands:\n"
+    "  run SCENARIO [-o FILE] [--threads N] [--seed S] [--overwrite]\n"
+    "                      simulate a scenario and write an HDF5 file\n"
+    "  validate SCENARIO   check a scenario file without running it\n"
+    "  describe [--format md|toml]\n"
+    "                      every scenario parameter with default, unit, range, meaning\n"
+    "\n"
+    "options:\n"
+    "  -h, --help          this text\n"
+    "  --version           program version, git commit, compiler and libraries\n";
+
+enum Exit { exit_ok = 0, exit_failure = 1, exit_usage = 2, exit_output = 3, exit_invariant = 4, exit_interrupted = 130 };
+
+po::variables_map parse(const std::vector<std::string>& args, const po::options_description& opts,
+                        const po::positional_options_description& pos) {
+    po::variables_map vm;
+    po::store(po::command_line_parser(args).options(opts).positional(pos).run(), vm);
+    po::notify(vm);
+    return vm;
+}
+
+std::string fmt(double v, int precision = 3) {
+    std::ostringstream s;
+    s.precision(precision);
+    s << v;
+    return s.str();
+}
+
+void print_summary(const model::Model& m, const std::string& path) {
+    const model::StepRecord& r = m.record();
+    const auto& w = m.scenario().world;
+    auto total = [](const auto& v) { return std::accumulate(v.begin(), v.end(), std::int64_t{0}); };
+    auto usd = [](Money c) { return money_to_usd(c); };
+    std::int64_t sse_orgs = 0, sse_exporters = 0, fp_orgs = 0, fp_exporters = 0;
+    Money sse_rev = 0, sse_exp = 0, fp_rev = 0, fp_exp = 0;
+    for (std::size_t c = 0; c < w.size(); ++c)
+        for (std::size_t k = 0; k < model::org_kind_count; ++k) {
+            const bool fp = k == static_cast<std::size_t>(model::OrgKind::for_profit);
+            (fp ? fp_orgs : sse_orgs) += r.organisations[r.at(c, k)];
+            (fp ? fp_exporters : sse_exporters) += r.exporters[r.at(c, k)];
+            (fp ? fp_rev : sse_rev) += r.revenue[r.at(c, k)];
+            (fp ? fp_exp : sse_exp) += r.export_revenue[r.at(c, k)];
+        }
+    // largest cross-border flow
+    Money best = 0;
+    std::size_t bo = 0, bd = 0;
+    for (std::size_t o = 0; o < w.size(); ++o)
+        for (std::size_t d = 0; d < w.size(); ++d) {
+            if (o == d) continue;
+            Money v = 0;
+            for (std::size_t k = 0; k < model::org_kind_count; ++k) v += r.trade[r.at(o, d, k)];
+            if (v > best) { best = v; bo = o; bd = d; }
+        }
+    auto share = [](Money a, Money b) { return b > 0 ? fmt(100.0 * static_cast<double>(a) / static_cast<double>(b)) + "%" : std::string("n/a"); };
+    std::cout << "results: " << path << " (" << m.steps_done() << " steps, " << w.size() << " countries)\n"
+              << "  organisations at step " << m.steps_done() << ": " << sse_orgs << " SSE, " << fp_orgs
+              << " for-profit; " << total(r.employees) << " employees at home\n"
+              << "  exporters: " << sse_exporters << " SSE (" << share(sse_exp, sse_rev) << " of their revenue abroad), "
+              << fp_exporters << " for-profit (" << share(fp_exp, fp_rev) << ")\n"
+              << "  revenue in the last step: US$ " << fmt(usd(sse_rev + fp_rev) / 1e6, 4) << " million, of which exports "
+              << share(sse_exp + fp_exp, sse_rev + fp_rev) << "\n"
+              << "  largest cross-border flow: " << (best > 0 ? w.countries[bo].iso3 + " -> " + w.countries[bd].iso3 + ", US$ " + fmt(usd(best) / 1e6, 4) + " million" : std::string("none")) << "\n";
+}
+
+int cmd_run(const std::vector<std::string>& args) {
+    po::options_description opts("run");
+    opts.add_options()("scenario", po::value<std::string>()->required(), "scenario file")
+        ("output,o", po::value<std::string>(), "output HDF5 file (default: output.file of the scenario)")
+        ("threads,t", po::value<int>()->default_value(0), "threads (0: all cores)")
+        ("seed", po::value<std::uint64_t>(), "override run.seed")
+        ("overwrite", po::bool_switch(), "replace an existing output file")
+        ("quiet,q", po::bool_switch(), "no progress line");
+    po::positional_options_description pos;
+    pos.add("scenario", 1);
+    const po::variables_map vm = parse(args, opts, pos);
+
+    scenario::Scenario s = scenario::load_scenario(vm["scenario"].as<std::string>());
+    if (vm.count("seed")) scenario::override_seed(s, vm["seed"].as<std::uint64_t>());
+    const std::string out = vm.count("output") ? vm["output"].as<std::string>() : s.output_file;
+    int threads = vm["threads"].as<int>();
+    if (threads < 0) throw UsageError("--threads: expected an integer >= 0, got " + std::to_string(threads));
+    if (threads == 0) threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    const std::int64_t steps = s.steps;
+
+    model::Model m(std::move(s), threads);
+    io::RunWriter writer(out, vm["overwrite"].as<bool>(), m, threads);
+    std::signal(SIGINT, on_signal);
+    std::signal(SIGTERM, on_signal);
+    const bool progress = !vm["quiet"].as<bool>() && isatty(STDERR_FILENO);
+    const auto t0 = std::chrono::steady_clock::now();
+    double agent_steps = 0;
+    for (std::int64_t t = 0; t < steps; ++t) {
+        if (interrupted) {
+            std::cerr << (progress ? "\n" : "") << "ssesim: interrupted after step " << m.steps_done() << " of " << steps
+                      << "; " << out << " holds the completed steps (steps_completed = " << m.steps_done() << ")\n";
+            return exit_interrupted;
+        }
+        agent_steps += static_cast<double>(m.organisations().size());
+        m.step();
+        writer.write_step(m);
+        if (progress) {
+            const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+            const double eta = secs / static_cast<double>(t + 1) * static_cast<double>(steps - t - 1);
+            std::fprintf(stderr, "\rstep %lld/%lld  agents %zu  %.3g agent-steps/s  ETA %.0f s   ",
+                         static_cast<long long>(t + 1), static_cast<long long>(steps), m.organisations().size(),
+                         agent_steps / std::max(secs, 1e-9), eta);
+        }
+    }
+    writer.finish();
+    if (progress) std::fprintf(stderr, "\n");
+    print_summary(m, out);
+    return exit_ok;
+}
+
+int cmd_validate(const std::vector<std::string>& args) {
+    po::options_description opts("validate");
+    opts.add_options()("scenario", po::value<std::string>()->required(), "scenario file");
+    po::positional_options_description pos;
+    pos.add("scenario", 1);
+    const po::variables_map vm = parse(args, opts, pos);
+    const scenario::Scenario s = scenario::load_scenario(vm["scenario"].as<std::string>());
+    std::int64_t orgs = 0;
+    for (const auto& p : s.populations) orgs += p.count;
+    std::cout << s.source_path << ": valid: " << s.steps << " steps, " << s.world.size() << " countries, "
+              << s.populations.size() << " population groups, " << orgs << " organisations at step 0\n";
+    return exit_ok;
+}
+
+int cmd_describe(const std::vector<std::string>& args) {
+    po::options_description opts("describe");
+    opts.add_options()("format", po::value<std::string>()->default_value("md"), "md or toml");
+    const po::variables_map vm = parse(args, opts, {});
+    const std::string f = vm["format"].as<std::string>();
+    if (f == "md")
+        std::cout << scenario::describe_markdown();
+    else if (f == "toml")
+        std::cout << scenario::describe_toml();
+    else
+        throw UsageError("--format: expected md or toml, got '" + f + "'");
+    return exit_ok;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    const std::vector<std::string> all(argv + 1, argv + argc);
+    try {
+        if (all.empty()) {
+            std::cerr << usage_text;
+            return exit_usage;
+        }
+        const std::string& verb = all[0];
+        const std::vector<std::string> args(all.begin() + 1, all.end());
+        if (verb == "-h" || verb == "--help" || verb == "help") {
+            std::cout << usage_text;
+            return exit_ok;
+        }
+        if (verb == "--version") {
+            std::cout << "ssesim " << version() << " (commit " << git_commit() << ")\n"
+                      << "compiler: " << compiler() << "\nlibraries: " << library_versions() << "\n";
+            return exit_ok;
+        }
+        if (std::find(args.begin(), args.end(), "--help") != args.end() ||
+            std::find(args.begin(), args.end(), "-h") != args.end()) {
+            std::cout << usage_text;
+            return exit_ok;
+        }
+        if (verb == "run") return cmd_run(args);
+        if (verb == "validate") return cmd_validate(args);
+        if (verb == "describe") return cmd_describe(args);
+        throw UsageError("unknown command '" + verb + "' (expected run, validate or describe; see ssesim --help)");
+    } catch (const po::error& e) {
+        std::cerr << "ssesim: error: " << e.what() << "\n";
+        return exit_usage;
+    } catch (const ScenarioError& e) {
+        std::cerr << "ssesim: error: " << e.what() << "\n";
+        return exit_usage;
+    } catch (const UsageError& e) {
+        std::cerr << "ssesim: error: " << e.what() << "\n";
+        return exit_usage;
+    } catch (const OutputError& e) {
+        std::cerr << "ssesim: error: " << e.what() << "\n";
+        return exit_output;
+    } catch (const InvariantError& e) {
+        std::cerr << "ssesim: error: " << e.what() << "\n";
+        return exit_invariant;
+    } catch (const std::exception& e) {
+        std::cerr << "ssesim: error: " << e.what() << "\n";
+        return exit_failure;
+    }
+}

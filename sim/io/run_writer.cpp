@@ -1,0 +1,358 @@
+#include "ssesim/io/run_writer.hpp"
+
+#include "ssesim/core/error.hpp"
+#include "ssesim/core/version.hpp"
+#include "ssesim/io/h5.hpp"
+
+#include <hdf5_hl.h>
+
+#include <chrono>
+#include <ctime>
+#include <filesystem>
+#include <map>
+
+#include <unistd.h>
+
+namespace ssesim::io {
+namespace {
+
+namespace fs = std::filesystem;
+using h5::check;
+using h5::Handle;
+
+constexpr hsize_t step_chunk = 16;
+constexpr hsize_t record_chunk = 4096;
+
+/// An extendible dataset whose leading axis grows (steps, or snapshot records).
+class Extendible {
+public:
+    Extendible() = default;
+    Extendible(hid_t parent, const std::string& name, hid_t file_type, hid_t mem_type,
+               std::vector<hsize_t> fixed, hsize_t chunk_rows)
+        : mem_type_(mem_type), dims_{0} {
+        dims_.insert(dims_.end(), fixed.begin(), fixed.end());
+        std::vector<hsize_t> max = dims_, chunk = dims_;
+        max[0] = H5S_UNLIMITED;
+        chunk[0] = chunk_rows;
+        for (auto& c : chunk) c = std::max<hsize_t>(c, 1);
+        Handle space(check(H5Screate_simple(static_cast<int>(dims_.size()), dims_.data(), max.data()), "H5Screate_simple"));
+        Handle dcpl(check(H5Pcreate(H5P_DATASET_CREATE), "H5Pcreate"));
+        check(H5Pset_chunk(dcpl, static_cast<int>(chunk.size()), chunk.data()), "H5Pset_chunk " + name);
+        check(H5Pset_shuffle(dcpl), "H5Pset_shuffle");
+        check(H5Pset_deflate(dcpl, 4), "H5Pset_deflate");
+        ds_ = Handle(check(H5Dcreate2(parent, name.c_str(), file_type, space, H5P_DEFAULT, dcpl, H5P_DEFAULT),
+                           "cannot create dataset '" + name + "'"));
+        name_ = name;
+    }
+
+    void append(const void* data, hsize_t rows) {
+        std::vector<hsize_t> start(dims_.size(), 0), count = dims_;
+        start[0] = dims_[0];
+        count[0] = rows;
+        dims_[0] += rows;
+        check(H5Dset_extent(ds_, dims_.data()), "cannot extend '" + name_ + "'");
+        if (rows == 0) return;
+        Handle file_space(check(H5Dget_space(ds_), "H5Dget_space"));
+        check(H5Sselect_hyperslab(file_space, H5S_SELECT_SET, start.data(), nullptr, count.data(), nullptr), "H5Sselect_hyperslab");
+        Handle mem_space(check(H5Screate_simple(static_cast<int>(count.size()), count.data(), nullptr), "H5Screate_simple"));
+        check(H5Dwrite(ds_, mem_type_, mem_space, file_space, H5P_DEFAULT, data), "cannot write '" + name_ + "'");
+    }
+
+    hid_t id() const noexcept { return ds_.get(); }
+
+private:
+    Handle ds_;
+    hid_t mem_type_ = H5I_INVALID_HID;
+    std::vector<hsize_t> dims_;
+    std::string name_;
+};
+
+void describe(hid_t ds, const std::string& units, const std::string& long_name, const std::string& description) {
+    h5::set_attribute(ds, "units", units);
+    h5::set_attribute(ds, "long_name", long_name);
+    h5::set_attribute(ds, "description", description);
+}
+
+void make_scale(hid_t ds, const std::string& dim) {
+    check(H5DSset_scale(ds, dim.c_str()), "H5DSset_scale " + dim);
+}
+
+void attach(hid_t ds, const std::vector<hid_t>& scales) {
+    for (unsigned axis = 0; axis < scales.size(); ++axis)
+        check(H5DSattach_scale(ds, scales[axis], axis), "H5DSattach_scale");
+}
+
+std::string utc_now() {
+    const std::time_t t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
+    return buf;
+}
+
+std::vector<double> to_usd(const std::vector<Money>& v) {
+    std::vector<double> out(v.size());
+    for (std::size_t i = 0; i < v.size(); ++i) out[i] = money_to_usd(v[i]);
+    return out;
+}
+
+struct Variable {
+    const char* name;
+    const char* units;
+    const char* long_name;
+    const char* description;
+};
+
+// [step, country, org_kind] series
+constexpr Variable count_vars[] = {
+    {"organisations", "1", "organisations", "Organisations operating in the step, by home country and kind"},
+    {"employees", "persons", "employees at home", "Employees in the home country at the end of the step"},
+    {"exporters", "1", "exporting organisations", "Organisations serving at least one foreign market"},
+    {"destinations", "1", "foreign markets served", "Sum over organisations of the foreign markets served"},
+    {"births", "1", "organisations founded", "Organisations founded at the start of the step"},
+    {"exits", "1", "organisations exited", "Organisations liquidated at the start of the step (insolvent in the previous one)"},
+};
+constexpr Variable money_vars[] = {
+    {"revenue", "USD", "revenue", "Sales at home and abroad in the step (US$ of 2017)"},
+    {"export_revenue", "USD", "export revenue", "Sales to households of foreign countries in the step"},
+    {"wage_bill", "USD", "wages paid", "Wages paid in the step (less than due only by an organisation that became insolvent)"},
+    {"profit", "USD", "profit", "Revenue less wages and the fixed costs of foreign markets"},
+    {"cash", "USD", "cash", "Cash held at the end of the step"},
+};
+
+}  // namespace
+
+struct RunWriter::Impl {
+    std::string path;
+    Handle file;
+    Handle step_scale_ds;
+    Extendible step_scale;
+    std::map<std::string, Extendible> series;
+    Extendible household_money, trade, ledger_flows;
+    // snapshots
+    Handle snapshots;
+    Extendible record_scale;
+    std::map<std::string, Extendible> snap;
+    std::int64_t records = 0;
+    std::int64_t steps = 0;
+    std::int64_t snapshot_interval = 0;
+};
+
+RunWriter::RunWriter(const std::string& path, bool overwrite, const model::Model& model, int threads)
+    : impl_(std::make_unique<Impl>()) {
+    h5::silence_hdf5_errors();
+    Impl& w = *impl_;
+    w.path = path;
+    std::error_code ec;
+    if (fs::is_directory(path, ec)) throw OutputError(path + ": is a directory, expected an output file name");
+    if (fs::exists(path, ec) && !overwrite)
+        throw OutputError(path + ": file exists; pass --overwrite to replace it");
+    const fs::path parent = fs::path(path).parent_path();
+    if (!parent.empty()) {
+        fs::create_directories(parent, ec);
+        if (ec) throw OutputError(path + ": cannot create directory '" + parent.string() + "': " + ec.message());
+    }
+    Handle fapl(check(H5Pcreate(H5P_FILE_ACCESS), "H5Pcreate"));
+    // 1.8 format and later: dense attribute storage for long scenario texts.
+    check(H5Pset_libver_bounds(fapl, H5F_LIBVER_V18, H5F_LIBVER_V110), "H5Pset_libver_bounds");
+    const hid_t f = H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl);
+    if (f < 0) {
+        try {
+            check(f, path + ": cannot create output file");
+        } catch (const OutputError& e) {
+            throw OutputError(std::string(e.what()) + (access(parent.empty() ? "." : parent.c_str(), W_OK) != 0 ? " (directory not writable)" : ""));
+        }
+    }
+    w.file = Handle(f);
+
+    const scenario::Scenario& s = model.scenario();
+    const model::World& world = s.world;
+    // ---- provenance ----
+    h5::set_attribute(w.file, "Conventions", std::string("CF-1.8"));
+    h5::set_attribute(w.file, "title", "ssesim run of scenario '" + s.name + "'");
+    h5::set_attribute(w.file, "source", "ssesim " + version());
+    h5::set_attribute(w.file, "ssesim_version", version());
+    h5::set_attribute(w.file, "git_commit", git_commit());
+    h5::set_attribute(w.file, "compiler", compiler());
+    h5::set_attribute(w.file, "libraries", library_versions());
+    h5::set_attribute(w.file, "scenario", s.resolved_toml);
+    h5::set_attribute(w.file, "scenario_file", s.source_path);
+    h5::set_attribute(w.file, "seed", static_cast<std::int64_t>(s.seed));
+    h5::set_attribute(w.file, "replicate", static_cast<std::int64_t>(s.replicate));
+    h5::set_attribute(w.file, "threads", static_cast<std::int64_t>(threads));
+    h5::set_attribute(w.file, "schedule", model.schedule().describe());
+    h5::set_attribute(w.file, "created", utc_now());
+    h5::set_attribute(w.file, "steps_planned", s.steps);
+    h5::set_attribute(w.file, "steps_completed", std::int64_t{0});
+    h5::set_attribute(w.file, "status", std::string("running"));
+    h5::set_attribute(w.file, "references",
+                      std::string("Country data: World Bank WDI (CC BY 4.0); ILO ILOSTAT (CC BY 4.0); Penn World "
+                                  "Table 10.01, Feenstra, Inklaar & Timmer 2015 (CC BY 4.0); CEPII GeoDist, Mayer & "
+                                  "Zignago 2011 (Etalab Open Licence 2.0). Domain: SILK (OECD 2022)."));
+
+    // ---- coordinates (dimension scales) ----
+    std::vector<std::string> iso, kinds, flows;
+    for (const auto& c : world.countries) iso.push_back(c.iso3);
+    for (auto k : model::org_kind_names) kinds.emplace_back(k);
+    for (auto name : model::flow_names) flows.emplace_back(name);
+    const hsize_t nc = iso.size(), nk = kinds.size(), nf = flows.size();
+
+    w.step_scale = Extendible(w.file, "step", H5T_STD_I64LE, H5T_NATIVE_INT64, {}, step_chunk);
+    describe(w.step_scale.id(), "years", "step", "Step number; one step is one year, step 1 is the first simulated year");
+    make_scale(w.step_scale.id(), "step");
+    Handle country = h5::write_strings(w.file, "country", iso);
+    describe(country, "1", "country", "ISO 3166-1 alpha-3 code of the country");
+    make_scale(country, "country");
+    Handle origin = h5::write_strings(w.file, "origin", iso);
+    describe(origin, "1", "origin country", "Home country of the seller (ISO3)");
+    make_scale(origin, "origin");
+    Handle destination = h5::write_strings(w.file, "destination", iso);
+    describe(destination, "1", "destination country", "Country of the buying households (ISO3)");
+    make_scale(destination, "destination");
+    Handle kind = h5::write_strings(w.file, "org_kind", kinds);
+    describe(kind, "1", "organisation kind", "Kind of organisation (SSEO kinds and for_profit)");
+    make_scale(kind, "org_kind");
+    Handle flow = h5::write_strings(w.file, "flow", flows);
+    describe(flow, "1", "flow kind", "Kind of monetary flow in the double-entry ledger");
+    make_scale(flow, "flow");
+
+    // static country attributes
+    auto country_var = [&](const char* name, const char* units, const char* long_name, const char* desc, auto get) {
+        std::vector<double> v;
+        for (const auto& c : world.countries) v.push_back(get(c));
+        Handle space(check(H5Screate_simple(1, &nc, nullptr), "H5Screate_simple"));
+        Handle ds(check(H5Dcreate2(w.file, name, H5T_IEEE_F64LE, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), name));
+        check(H5Dwrite(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data()), name);
+        describe(ds, units, long_name, desc);
+        attach(ds, {country});
+    };
+    country_var("country_population", "persons", "population", "Population (World Bank SP.POP.TOTL)", [](const model::Country& c) { return c.population; });
+    country_var("country_wage", "USD", "wage per worker", "Labour compensation per worker per year (PWT labsh x GDP / employment)", [](const model::Country& c) { return c.wage_usd; });
+    country_var("country_gdp", "USD", "GDP", "GDP in current US$ (World Bank NY.GDP.MKTP.CD)", [](const model::Country& c) { return c.gdp_usd; });
+
+    // ---- time series ----
+    for (const Variable& v : count_vars) {
+        Extendible e(w.file, v.name, H5T_STD_I64LE, H5T_NATIVE_INT64, {nc, nk}, step_chunk);
+        describe(e.id(), v.units, v.long_name, v.description);
+        attach(e.id(), {w.step_scale.id(), country, kind});
+        w.series.emplace(v.name, std::move(e));
+    }
+    for (const Variable& v : money_vars) {
+        Extendible e(w.file, v.name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, {nc, nk}, step_chunk);
+        describe(e.id(), v.units, v.long_name, v.description);
+        attach(e.id(), {w.step_scale.id(), country, kind});
+        w.series.emplace(v.name, std::move(e));
+    }
+    w.household_money = Extendible(w.file, "household_money", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, {nc}, step_chunk);
+    describe(w.household_money.id(), "USD", "household money", "Money held by the household sector of each country at the end of the step");
+    attach(w.household_money.id(), {w.step_scale.id(), country});
+    w.trade = Extendible(w.file, "trade", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, {nc, nc, nk}, step_chunk);
+    describe(w.trade.id(), "USD", "sales by origin and destination",
+             "Goods and services sold by organisations of the origin country to households of the destination "
+             "country, by seller kind; the diagonal is home sales, off-diagonal cells are exports (outward for the "
+             "origin, inward for the destination)");
+    attach(w.trade.id(), {w.step_scale.id(), origin, destination, kind});
+    w.ledger_flows = Extendible(w.file, "ledger_flows", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, {nf}, step_chunk);
+    describe(w.ledger_flows.id(), "USD", "ledger flows", "Total of every double-entry posting in the step, by flow kind");
+    attach(w.ledger_flows.id(), {w.step_scale.id(), flow});
+
+    // ---- per-agent snapshots ----
+    w.snapshot_interval = s.snapshot_interval;
+    if (w.snapshot_interval > 0) {
+        w.snapshots = Handle(check(H5Gcreate2(w.file, "snapshots", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), "cannot create group 'snapshots'"));
+        h5::set_attribute(w.snapshots, "description", "Every organisation's state every snapshot_interval steps, one record per organisation and snapshot");
+        h5::set_attribute(w.snapshots, "snapshot_interval", w.snapshot_interval);
+        w.record_scale = Extendible(w.snapshots, "record", H5T_STD_I64LE, H5T_NATIVE_INT64, {}, record_chunk);
+        describe(w.record_scale.id(), "1", "record", "Record number");
+        make_scale(w.record_scale.id(), "record");
+        struct Col { const char* name; bool real; const char* units; const char* desc; };
+        const Col cols[] = {
+            {"step", false, "years", "Step of the snapshot"},
+            {"id", false, "1", "Stable organisation id"},
+            {"home", false, "1", "Home country, as an index into /country"},
+            {"kind", false, "1", "Organisation kind, as an index into /org_kind"},
+            {"sector", false, "1", "Sector index: 0 agri_food, 1 manufacturing, 2 services, 3 platform_logistics, 4 education"},
+            {"employees", false, "persons", "Employees at home"},
+            {"destinations", false, "1", "Foreign markets served"},
+            {"productivity", true, "1", "Productivity draw (Pareto)"},
+            {"revenue", true, "USD", "Revenue in the step"},
+            {"export_revenue", true, "USD", "Export revenue in the step"},
+            {"cash", true, "USD", "Cash at the end of the step"},
+        };
+        for (const Col& c : cols) {
+            Extendible e(w.snapshots, c.name, c.real ? H5T_IEEE_F64LE : H5T_STD_I64LE,
+                         c.real ? H5T_NATIVE_DOUBLE : H5T_NATIVE_INT64, {}, record_chunk);
+            describe(e.id(), c.units, c.name, c.desc);
+            attach(e.id(), {w.record_scale.id()});
+            w.snap.emplace(c.name, std::move(e));
+        }
+    }
+    check(H5Fflush(w.file, H5F_SCOPE_GLOBAL), path + ": cannot flush");
+}
+
+RunWriter::~RunWriter() = default;
+
+const std::string& RunWriter::path() const noexcept { return impl_->path; }
+
+void RunWriter::write_step(const model::Model& model) {
+    Impl& w = *impl_;
+    const model::StepRecord& r = model.record();
+    const std::int64_t step = model.steps_done();
+    w.step_scale.append(&step, 1);
+    auto ints = [&](const char* name, const std::vector<std::int64_t>& v) { w.series.at(name).append(v.data(), 1); };
+    auto usd = [&](const char* name, const std::vector<Money>& v) { w.series.at(name).append(to_usd(v).data(), 1); };
+    ints("organisations", r.organisations);
+    ints("employees", r.employees);
+    ints("exporters", r.exporters);
+    ints("destinations", r.destinations);
+    ints("births", r.births);
+    ints("exits", r.exits);
+    usd("revenue", r.revenue);
+    usd("export_revenue", r.export_revenue);
+    usd("wage_bill", r.wage_bill);
+    usd("profit", r.profit);
+    usd("cash", r.cash);
+    w.household_money.append(to_usd(r.household_money).data(), 1);
+    w.trade.append(to_usd(r.trade).data(), 1);
+    w.ledger_flows.append(to_usd(r.ledger_flows).data(), 1);
+
+    if (w.snapshot_interval > 0 && step % w.snapshot_interval == 0) {
+        const model::Organisations& o = model.organisations();
+        const std::size_t n = o.size();
+        std::vector<std::int64_t> iv(n);
+        std::vector<double> dv(n);
+        auto put_i = [&](const char* name, auto get) {
+            for (std::size_t i = 0; i < n; ++i) iv[i] = static_cast<std::int64_t>(get(i));
+            w.snap.at(name).append(iv.data(), n);
+        };
+        auto put_d = [&](const char* name, auto get) {
+            for (std::size_t i = 0; i < n; ++i) dv[i] = get(i);
+            w.snap.at(name).append(dv.data(), n);
+        };
+        put_i("step", [&](std::size_t) { return step; });
+        put_i("id", [&](std::size_t i) { return o.id[i]; });
+        put_i("home", [&](std::size_t i) { return o.home[i]; });
+        put_i("kind", [&](std::size_t i) { return static_cast<int>(o.kind[i]); });
+        put_i("sector", [&](std::size_t i) { return static_cast<int>(o.sector[i]); });
+        put_i("employees", [&](std::size_t i) { return o.employees[i]; });
+        put_i("destinations", [&](std::size_t i) { return o.link_begin[i + 1] - o.link_begin[i]; });
+        put_d("productivity", [&](std::size_t i) { return o.productivity[i]; });
+        put_d("revenue", [&](std::size_t i) { return money_to_usd(o.revenue[i]); });
+        put_d("export_revenue", [&](std::size_t i) { return money_to_usd(o.export_revenue[i]); });
+        put_d("cash", [&](std::size_t i) { return money_to_usd(model.ledger().agent_balance(i)); });
+        for (std::size_t i = 0; i < n; ++i) iv[i] = w.records + static_cast<std::int64_t>(i);
+        w.record_scale.append(iv.data(), n);
+        w.records += static_cast<std::int64_t>(n);
+    }
+    w.steps = step;
+    h5::set_attribute(w.file, "steps_completed", w.steps);
+    check(H5Fflush(w.file, H5F_SCOPE_GLOBAL), w.path + ": cannot flush after step " + std::to_string(step));
+}
+
+void RunWriter::finish() {
+    Impl& w = *impl_;
+    h5::set_attribute(w.file, "status", std::string("complete"));
+    check(H5Fflush(w.file, H5F_SCOPE_GLOBAL), w.path + ": cannot flush");
+    w.file.reset();
+}
+
+}  // namespace ssesim::io

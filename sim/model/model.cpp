@@ -1,0 +1,481 @@
+#include "ssesim/model/model.hpp"
+
+#include "ssesim/core/error.hpp"
+#include "ssesim/kernel/agent_ids.hpp"
+#include "ssesim/kernel/rng.hpp"
+
+#include <boost/random/poisson_distribution.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+namespace ssesim::model {
+namespace {
+
+using kernel::Party;
+using kernel::Stream;
+
+/// What a random stream is for: the last part of its counter (DESIGN.md decision 1).
+enum Purpose : std::uint32_t {
+    purpose_founding = 1,   ///< productivity draw of a new organisation (id, step 0)
+    purpose_trade = 2,      ///< market exit and prospecting decisions (id, step)
+    purpose_births = 3,     ///< number of births of a population group (group, step)
+};
+/// Population groups draw births from their own id space, apart from organisations.
+constexpr std::uint64_t group_id_space = std::uint64_t{1} << 63;
+
+constexpr std::size_t agent_grain = 2048;
+
+std::vector<std::string> sector_account_names(const World& w) {
+    std::vector<std::string> names;
+    for (const Country& c : w.countries) names.push_back("households " + c.iso3);
+    return names;
+}
+
+Money floor_money(double cents) { return static_cast<Money>(std::floor(cents)); }
+
+}  // namespace
+
+Model::Model(scenario::Scenario scenario, int threads)
+    : scenario_(std::move(scenario)),
+      executor_(threads),
+      ledger_(sector_account_names(scenario_.world),
+              std::vector<std::string>(flow_names.begin(), flow_names.end())) {
+    const World& w = scenario_.world;
+    const auto& e = scenario_.economy;
+    const auto n = static_cast<Eigen::Index>(w.size());
+    for (const scenario::Population& p : scenario_.populations) {
+        if (p.productivity_shape <= e.elasticity - 1.0)
+            throw ScenarioError(scenario_.source_path + ": population productivity_shape " +
+                                std::to_string(p.productivity_shape) +
+                                " must exceed elasticity - 1 for a finite mean firm size");
+    }
+    sigma_markup_ = e.elasticity / (e.elasticity - 1.0);
+    double wage_sum = 0;
+    for (const Country& c : w.countries) wage_sum += c.wage_usd;
+    reference_wage_ = wage_sum / static_cast<double>(w.size());
+
+    // Gravity: iceberg trade costs from distance; fixed costs of serving a
+    // market from home wages, raised by psychic distance (Johanson & Vahlne 1977).
+    tau_.resize(n, n);
+    fixed_cost_.resize(n, n);
+    for (Eigen::Index o = 0; o < n; ++o) {
+        for (Eigen::Index d = 0; d < n; ++d) {
+            tau_(o, d) = o == d ? 1.0
+                                : 1.0 + e.trade_cost_per_1000km *
+                                            std::pow(w.distance_km(o, d) / 1000.0,
+                                                     e.trade_cost_distance_elasticity);
+            fixed_cost_(o, d) = o == d ? 0.0
+                                       : e.export_fixed_cost * w.countries[static_cast<std::size_t>(o)].wage_usd *
+                                             (1.0 + e.psychic_distance_cost * w.psychic_distance(o, d));
+        }
+    }
+    const std::size_t markets = w.size() * sector_count;
+    market_budget_.assign(markets, 0);
+    market_index_.assign(markets, 0.0);
+    births_.assign(w.size() * org_kind_count, 0);
+    exits_.assign(w.size() * org_kind_count, 0);
+    open_population();
+    rebuild_indices();
+    build_schedule();
+}
+
+double Model::export_fixed_cost_usd(std::size_t origin, std::size_t dest) const {
+    return fixed_cost_(static_cast<Eigen::Index>(origin), static_cast<Eigen::Index>(dest));
+}
+
+std::uint32_t Model::found(std::uint32_t group, bool opening) {
+    const scenario::Population& p = scenario_.populations[group];
+    const auto& e = scenario_.economy;
+    const Country& home = scenario_.world.countries[static_cast<std::size_t>(p.country)];
+    const std::uint64_t id = next_id_;
+    Stream rng(scenario_.seed, scenario_.replicate, id, 0, purpose_founding);
+    // Productivity: Pareto(k, 1) (Melitz 2003); size proportional to
+    // productivity^(sigma-1), normalised so the group's mean size is `employees`.
+    const double k = p.productivity_shape;
+    const double z = std::pow(1.0 - rng.uniform(), -1.0 / k);
+    const double size = p.employees * std::pow(z, e.elasticity - 1.0) * (k - e.elasticity + 1.0) / k;
+    const auto employees = static_cast<std::int32_t>(std::max(1.0, std::min(std::round(size), 1e9)));
+    const double markup = 1.0 + (sigma_markup_ - 1.0) * (1.0 - p.mission * e.mission_price_discount);
+    const Money capital = usd_to_money(p.initial_cash_years * home.wage_usd * employees);
+    const auto home_account = static_cast<std::size_t>(p.country);
+    if (!opening && ledger_.sector_balance(home_account) < capital) return 0;  // households cannot fund it
+
+    ++next_id_;
+    orgs_.for_each_column([](auto& col) { col.emplace_back(); });
+    const std::size_t slot = orgs_.size() - 1;
+    orgs_.id[slot] = id;
+    orgs_.home[slot] = static_cast<std::uint16_t>(p.country);
+    orgs_.kind[slot] = p.kind;
+    orgs_.sector[slot] = p.sector;
+    orgs_.group[slot] = group;
+    orgs_.productivity[slot] = z;
+    orgs_.mission[slot] = p.mission;
+    orgs_.payout_rate[slot] = p.payout_rate;
+    orgs_.employees[slot] = employees;
+    orgs_.markup[slot] = markup;
+    // Unit labour cost in reference wages: wages across countries mirror
+    // productivity (Ricardo), so competitiveness comes from the firm's own draw.
+    orgs_.price[slot] = markup * reference_wage_ / z;
+    orgs_.expected_labour[slot] = employees;
+    orgs_.entering[slot] = -1;
+    ledger_.append_agents(1);
+    if (opening)
+        ledger_.endow(Party::agent(slot), capital);
+    else
+    {
+        ledger_.pay(Party::sector(home_account), Party::agent(slot), capital, flow_founding_capital);
+        ledger_.commit();  // the next birth must see the households' money after this one
+    }
+    return 1;
+}
+
+void Model::open_population() {
+    const auto& e = scenario_.economy;
+    for (std::uint32_t g = 0; g < scenario_.populations.size(); ++g)
+        for (std::int64_t j = 0; j < scenario_.populations[g].count; ++j) found(g, true);
+    // Households hold the money that buys the opening output at the opening
+    // prices (a balanced start), times household_money_scale.
+    std::vector<double> needed(scenario_.world.size(), 0.0);
+    for (std::size_t i = 0; i < orgs_.size(); ++i) {
+        const Country& c = scenario_.world.countries[orgs_.home[i]];
+        needed[orgs_.home[i]] += orgs_.markup[i] * c.wage_usd * orgs_.employees[i];
+    }
+    for (std::size_t c = 0; c < needed.size(); ++c) {
+        const double money = e.household_money_scale * std::max(needed[c], scenario_.world.countries[c].wage_usd) / e.spend_rate;
+        ledger_.endow(Party::sector(c), usd_to_money(money));
+    }
+    ledger_.commit();
+}
+
+void Model::build_schedule() {
+    const std::size_t markets = market_budget_.size();
+    const std::size_t countries = scenario_.world.size();
+    auto agents = [this] { return orgs_.size(); };
+    schedule_.add({"sense", "markets", 1, [markets] { return markets; },
+                   [this](std::size_t b, std::size_t e) { sense(b, e); }});
+    schedule_.add({"decide", "agents", agent_grain, agents,
+                   [this](std::size_t b, std::size_t e) { decide(b, e); }});
+    schedule_.add({"emit flows", "markets", 1, [markets] { return markets; },
+                   [this](std::size_t b, std::size_t e) { emit_flows(b, e); }});
+    schedule_.add({"settle", "agents", agent_grain, agents,
+                   [this](std::size_t b, std::size_t e) { settle(b, e); }});
+    schedule_.add({"learn", "agents", agent_grain, agents,
+                   [this](std::size_t b, std::size_t e) { learn(b, e); }});
+    schedule_.add({"record", "countries", 1, [countries] { return countries; },
+                   [this](std::size_t b, std::size_t e) { record_countries(b, e); }});
+}
+
+void Model::step() {
+    ++step_;
+    ledger_.begin_step();
+    if (step_ > 1) restructure();
+    else {
+        std::fill(births_.begin(), births_.end(), 0);
+        std::fill(exits_.begin(), exits_.end(), 0);
+    }
+    schedule_.run(executor_, ledger_);
+    ledger_.check(step_, orgs_.id);
+    record_.ledger_flows = ledger_.step_flow_totals();
+    // What is recorded must add up to what the ledger moved: nothing lost.
+    Money traded = std::accumulate(record_.trade.begin(), record_.trade.end(), Money{0});
+    Money wages = std::accumulate(record_.wage_bill.begin(), record_.wage_bill.end(), Money{0});
+    if (traded != record_.ledger_flows[flow_sales] || wages != record_.ledger_flows[flow_wages])
+        throw InvariantError("step " + std::to_string(step_) + ": recorded sales " + std::to_string(traded) +
+                             " and wages " + std::to_string(wages) + " cents differ from the ledger's " +
+                             std::to_string(record_.ledger_flows[flow_sales]) + " and " +
+                             std::to_string(record_.ledger_flows[flow_wages]));
+}
+
+// ---- phases ---------------------------------------------------------------
+
+void Model::sense(std::size_t begin, std::size_t end) {
+    // Households of each country spend a share of their money on the simulated
+    // sectors, split by the demand shares of the sectors that have a seller.
+    const auto& e = scenario_.economy;
+    for (std::size_t m = begin; m < end; ++m) {
+        const std::size_t c = m / sector_count, s = m % sector_count;
+        double offered = 0;
+        for (std::size_t k = 0; k < sector_count; ++k) {
+            const std::size_t mk = c * sector_count + k;
+            if (market_begin_[mk + 1] > market_begin_[mk]) offered += e.sector_demand[k];
+        }
+        const bool has_sellers = market_begin_[m + 1] > market_begin_[m];
+        const double money = static_cast<double>(ledger_.sector_balance(c));
+        market_budget_[m] = has_sellers && offered > 0
+                                ? floor_money(money * e.spend_rate * e.sector_demand[s] / offered)
+                                : 0;
+    }
+}
+
+void Model::decide(std::size_t begin, std::size_t end) {
+    const auto& e = scenario_.economy;
+    const std::size_t n_countries = scenario_.world.size();
+    for (std::size_t i = begin; i < end; ++i) {
+        // Employment follows expected demand, with hiring and firing frictions;
+        // a social mission slows lay-offs (SSEOs weigh home jobs, DOMAIN.md §1).
+        const auto target = static_cast<std::int32_t>(std::max(1.0, std::ceil(orgs_.expected_labour[i] - 1e-9)));
+        std::int32_t& l = orgs_.employees[i];
+        if (target > l) {
+            l += static_cast<std::int32_t>(std::ceil(e.hiring_rate * (target - l)));
+        } else if (target < l) {
+            const double rate = e.firing_rate * (1.0 - orgs_.mission[i] * e.mission_job_protection);
+            l -= static_cast<std::int32_t>(std::floor(rate * (l - target)));
+        }
+        orgs_.entering[i] = -1;
+
+        Stream rng(scenario_.seed, scenario_.replicate, orgs_.id[i], step_, purpose_trade);
+        const std::size_t home = orgs_.home[i];
+        const double margin = 1.0 - 1.0 / orgs_.markup[i];
+        // Leave foreign markets that lost money, once past the patience period.
+        for (std::uint32_t r = orgs_.link_begin[i]; r < orgs_.link_begin[i + 1]; ++r) {
+            const double variable_profit = margin * static_cast<double>(links_.revenue[r]);
+            const bool losing = variable_profit < static_cast<double>(links_.fixed_cost[r]);
+            links_.leave[r] = losing && links_.experience[r] >= e.learning_time &&
+                              rng.uniform() < e.export_exit_probability;
+        }
+        // Prospect one foreign market a step (Melitz sorting: enter where the
+        // expected variable profit covers the fixed cost; search friction).
+        const double u_country = rng.uniform();
+        const double u_enter = rng.uniform();
+        if (n_countries < 2) continue;
+        std::size_t d = static_cast<std::size_t>(u_country * static_cast<double>(n_countries - 1));
+        if (d >= home) ++d;
+        bool served = false;
+        for (std::uint32_t r = orgs_.link_begin[i]; r < orgs_.link_begin[i + 1]; ++r) served |= links_.dest[r] == d;
+        if (served) continue;
+        const std::size_t m = d * sector_count + static_cast<std::size_t>(orgs_.sector[i]);
+        const double x = e.initial_visibility * std::pow(orgs_.price[i] * trade_cost(home, d), 1.0 - e.elasticity);
+        const double expected_revenue = money_to_usd(market_budget_[m]) * x / (market_index_[m] + x);
+        if (margin * expected_revenue > export_fixed_cost_usd(home, d) && u_enter < e.export_entry_probability)
+            orgs_.entering[i] = static_cast<std::int32_t>(d);
+    }
+}
+
+void Model::emit_flows(std::size_t begin, std::size_t end) {
+    // Households buy varieties with CES demand: each seller's share of the
+    // sector budget is weight * (price * tau)^(1-sigma) / index (Dixit-Stiglitz).
+    const auto& e = scenario_.economy;
+    const double v0 = e.initial_visibility;
+    for (std::size_t m = begin; m < end; ++m) {
+        const std::size_t c = m / sector_count;
+        auto weight = [&](std::uint32_t k) {
+            const std::uint32_t i = offer_org_[k];
+            const std::uint32_t r = offer_link_[k];
+            const double visibility = r == no_link ? 1.0 : 1.0 - (1.0 - v0) * std::exp(-links_.experience[r] / e.learning_time);
+            return visibility * std::pow(orgs_.price[i] * trade_cost(orgs_.home[i], c), 1.0 - e.elasticity);
+        };
+        double index = 0;
+        for (std::uint32_t k = market_begin_[m]; k < market_begin_[m + 1]; ++k) index += weight(k);
+        market_index_[m] = index;
+        const double budget = static_cast<double>(market_budget_[m]);
+        for (std::uint32_t k = market_begin_[m]; k < market_begin_[m + 1]; ++k) {
+            const Money sale = floor_money(budget * weight(k) / index);
+            const std::uint32_t i = offer_org_[k];
+            ledger_.pay(Party::sector(c), Party::agent(i), sale, flow_sales);
+            if (offer_link_[k] == no_link)
+                orgs_.revenue[i] = sale;   // home market; settle adds the foreign ones
+            else
+                links_.revenue[offer_link_[k]] = sale;
+        }
+    }
+}
+
+void Model::settle(std::size_t begin, std::size_t end) {
+    const auto& e = scenario_.economy;
+    const auto& countries = scenario_.world.countries;
+    for (std::size_t i = begin; i < end; ++i) {
+        const std::size_t home = orgs_.home[i];
+        Money cash = ledger_.agent_balance(i);
+        Money exports = 0, fixed = 0;
+        bool short_of_cash = false;
+        auto pay = [&](std::size_t account, Money due, Flow flow) {
+            const Money paid = std::min(due, cash);
+            short_of_cash |= paid < due;
+            ledger_.pay(Party::agent(i), Party::sector(account), paid, flow);
+            cash -= paid;
+            return paid;
+        };
+        const Money wages = usd_to_money(countries[home].wage_usd * orgs_.employees[i]);
+        const Money wages_paid = pay(home, wages, flow_wages);
+        for (std::uint32_t r = orgs_.link_begin[i]; r < orgs_.link_begin[i + 1]; ++r) {
+            exports += links_.revenue[r];
+            links_.fixed_cost[r] = pay(links_.dest[r], usd_to_money(export_fixed_cost_usd(home, links_.dest[r])), flow_export_services);
+            fixed += links_.fixed_cost[r];
+        }
+        const Money revenue = orgs_.revenue[i] + exports;
+        const Money profit = revenue - wages - fixed;
+        if (profit > 0) pay(home, floor_money(orgs_.payout_rate[i] * static_cast<double>(profit)), flow_profit_payout);
+        const Money buffer = floor_money(e.cash_buffer_years * static_cast<double>(wages));
+        if (cash > buffer) pay(home, floor_money(e.excess_cash_release * static_cast<double>(cash - buffer)), flow_cash_release);
+        orgs_.revenue[i] = revenue;
+        orgs_.export_revenue[i] = exports;
+        orgs_.wage_bill[i] = wages_paid;
+        orgs_.profit[i] = profit;
+        orgs_.insolvent[i] = short_of_cash;
+    }
+}
+
+void Model::learn(std::size_t begin, std::size_t end) {
+    const auto& e = scenario_.economy;
+    const auto& countries = scenario_.world.countries;
+    for (std::size_t i = begin; i < end; ++i) {
+        // Labour the realised demand needed: revenue / (markup * wage).
+        const double realised = money_to_usd(orgs_.revenue[i]) / (orgs_.markup[i] * countries[orgs_.home[i]].wage_usd);
+        double& expected = orgs_.expected_labour[i];
+        expected = e.expectation_weight * realised + (1.0 - e.expectation_weight) * expected;
+        if (!std::isfinite(expected))
+            throw InvariantError("step " + std::to_string(step_) + ": organisation " + std::to_string(orgs_.id[i]) +
+                                 ": expected_labour is not finite");
+        for (std::uint32_t r = orgs_.link_begin[i]; r < orgs_.link_begin[i + 1]; ++r) links_.experience[r] += 1.0;
+        ++orgs_.age[i];
+    }
+}
+
+void Model::record_countries(std::size_t begin, std::size_t end) {
+    StepRecord& rec = record_;
+    const std::size_t n = scenario_.world.size();
+    for (std::size_t c = begin; c < end; ++c) {
+        for (std::size_t k = 0; k < org_kind_count; ++k) {
+            const std::size_t a = rec.at(c, k);
+            rec.organisations[a] = rec.employees[a] = rec.exporters[a] = rec.destinations[a] = 0;
+            rec.revenue[a] = rec.export_revenue[a] = rec.wage_bill[a] = rec.profit[a] = rec.cash[a] = 0;
+            rec.births[a] = births_[a];
+            rec.exits[a] = exits_[a];
+            for (std::size_t d = 0; d < n; ++d) rec.trade[rec.at(c, d, k)] = 0;
+        }
+        for (std::uint32_t h = home_begin_[c]; h < home_begin_[c + 1]; ++h) {
+            const std::uint32_t i = home_orgs_[h];
+            const std::size_t k = static_cast<std::size_t>(orgs_.kind[i]);
+            const std::size_t a = rec.at(c, k);
+            const std::uint32_t n_links = orgs_.link_begin[i + 1] - orgs_.link_begin[i];
+            ++rec.organisations[a];
+            rec.employees[a] += orgs_.employees[i];
+            rec.exporters[a] += n_links > 0;
+            rec.destinations[a] += n_links;
+            rec.revenue[a] += orgs_.revenue[i];
+            rec.export_revenue[a] += orgs_.export_revenue[i];
+            rec.wage_bill[a] += orgs_.wage_bill[i];
+            rec.profit[a] += orgs_.profit[i];
+            rec.cash[a] += ledger_.agent_balance(i);
+            rec.trade[rec.at(c, c, k)] += orgs_.revenue[i] - orgs_.export_revenue[i];
+            for (std::uint32_t r = orgs_.link_begin[i]; r < orgs_.link_begin[i + 1]; ++r)
+                rec.trade[rec.at(c, links_.dest[r], k)] += links_.revenue[r];
+        }
+        rec.household_money[c] = ledger_.sector_balance(c);
+    }
+}
+
+// ---- between steps --------------------------------------------------------
+
+void Model::restructure() {
+    std::fill(births_.begin(), births_.end(), 0);
+    std::fill(exits_.begin(), exits_.end(), 0);
+
+    // 1. Exits in id order: an organisation that could not pay what it owed is
+    //    liquidated; what cash it has left goes to its home households.
+    std::vector<std::uint32_t> kept;
+    kept.reserve(orgs_.size());
+    std::vector<std::uint32_t> new_slot(orgs_.size(), no_link);
+    for (std::uint32_t i = 0; i < orgs_.size(); ++i) {
+        if (orgs_.insolvent[i]) {
+            ledger_.pay(Party::agent(i), Party::sector(orgs_.home[i]), ledger_.agent_balance(i), flow_liquidation);
+            ++exits_[orgs_.home[i] * org_kind_count + static_cast<std::size_t>(orgs_.kind[i])];
+        } else {
+            new_slot[i] = static_cast<std::uint32_t>(kept.size());
+            kept.push_back(i);
+        }
+    }
+    ledger_.commit();
+    // 2. Foreign markets: drop the ones left or whose organisation exited, add
+    //    the ones entered; rows stay sorted by (organisation, destination).
+    Links next;
+    auto push_link = [&](std::uint32_t org, std::uint16_t dest, double experience) {
+        next.org.push_back(org);
+        next.dest.push_back(dest);
+        next.experience.push_back(experience);
+        next.revenue.push_back(0);
+        next.fixed_cost.push_back(0);
+        next.leave.push_back(0);
+    };
+    for (std::uint32_t i : kept) {
+        const std::int32_t entering = orgs_.entering[i];
+        bool inserted = entering < 0;
+        for (std::uint32_t r = orgs_.link_begin[i]; r < orgs_.link_begin[i + 1]; ++r) {
+            if (!inserted && links_.dest[r] > entering) {
+                push_link(new_slot[i], static_cast<std::uint16_t>(entering), 0.0);
+                inserted = true;
+            }
+            if (!links_.leave[r]) {
+                push_link(new_slot[i], links_.dest[r], links_.experience[r]);
+                next.revenue.back() = links_.revenue[r];
+                next.fixed_cost.back() = links_.fixed_cost[r];
+            }
+        }
+        if (!inserted) push_link(new_slot[i], static_cast<std::uint16_t>(entering), 0.0);
+    }
+    links_ = std::move(next);
+    ledger_.compact_agents(kept, orgs_.id);
+    orgs_.for_each_column([&](auto& col) { kernel::compact_column(col, kept); });
+
+    // 3. Births: each population group founds Poisson(birth_rate * count) new
+    //    organisations, funded by its home households.
+    for (std::uint32_t g = 0; g < scenario_.populations.size(); ++g) {
+        const scenario::Population& p = scenario_.populations[g];
+        const double mean = p.birth_rate * static_cast<double>(p.count);
+        if (mean <= 0) continue;
+        Stream rng(scenario_.seed, scenario_.replicate, group_id_space | g, step_, purpose_births);
+        boost::random::poisson_distribution<std::int64_t, double> births(mean);
+        const std::int64_t k = births(rng);
+        for (std::int64_t j = 0; j < k; ++j)
+            births_[static_cast<std::size_t>(p.country) * org_kind_count + static_cast<std::size_t>(p.kind)] += found(g, false);
+    }
+    rebuild_indices();
+}
+
+void Model::rebuild_indices() {
+    const std::size_t n_orgs = orgs_.size();
+    const std::size_t n_countries = scenario_.world.size();
+    // links by organisation
+    orgs_.link_begin.assign(n_orgs + 1, 0);
+    for (std::uint32_t org : links_.org) ++orgs_.link_begin[org + 1];
+    std::partial_sum(orgs_.link_begin.begin(), orgs_.link_begin.end(), orgs_.link_begin.begin());
+    // offers by market, in slot order: counting sort
+    const std::size_t markets = n_countries * sector_count;
+    market_begin_.assign(markets + 1, 0);
+    auto market_of = [](std::size_t country, Sector s) { return country * sector_count + static_cast<std::size_t>(s); };
+    for (std::size_t i = 0; i < n_orgs; ++i) ++market_begin_[market_of(orgs_.home[i], orgs_.sector[i]) + 1];
+    for (std::size_t r = 0; r < links_.size(); ++r) ++market_begin_[market_of(links_.dest[r], orgs_.sector[links_.org[r]]) + 1];
+    std::partial_sum(market_begin_.begin(), market_begin_.end(), market_begin_.begin());
+    offer_org_.resize(market_begin_.back());
+    offer_link_.resize(market_begin_.back());
+    std::vector<std::uint32_t> fill(market_begin_.begin(), market_begin_.end() - 1);
+    for (std::uint32_t i = 0; i < n_orgs; ++i) {
+        std::uint32_t k = fill[market_of(orgs_.home[i], orgs_.sector[i])]++;
+        offer_org_[k] = i;
+        offer_link_[k] = no_link;
+        for (std::uint32_t r = orgs_.link_begin[i]; r < orgs_.link_begin[i + 1]; ++r) {
+            k = fill[market_of(links_.dest[r], orgs_.sector[i])]++;
+            offer_org_[k] = i;
+            offer_link_[k] = r;
+        }
+    }
+    // organisations by home country
+    home_begin_.assign(n_countries + 1, 0);
+    for (std::size_t i = 0; i < n_orgs; ++i) ++home_begin_[orgs_.home[i] + 1];
+    std::partial_sum(home_begin_.begin(), home_begin_.end(), home_begin_.begin());
+    home_orgs_.resize(n_orgs);
+    std::vector<std::uint32_t> hfill(home_begin_.begin(), home_begin_.end() - 1);
+    for (std::uint32_t i = 0; i < n_orgs; ++i) home_orgs_[hfill[orgs_.home[i]]++] = i;
+    // record arrays
+    StepRecord& rec = record_;
+    rec.countries = n_countries;
+    const std::size_t ck = n_countries * org_kind_count;
+    for (auto* v : {&rec.organisations, &rec.employees, &rec.exporters, &rec.destinations, &rec.births, &rec.exits}) v->assign(ck, 0);
+    for (auto* v : {&rec.revenue, &rec.export_revenue, &rec.wage_bill, &rec.profit, &rec.cash}) v->assign(ck, 0);
+    rec.trade.assign(n_countries * ck, 0);
+    rec.household_money.assign(n_countries, 0);
+}
+
+}  // namespace ssesim::model

@@ -1,0 +1,463 @@
+#include "ssesim/scenario/loader.hpp"
+
+#include "ssesim/core/error.hpp"
+#include "ssesim/core/format.hpp"
+#include "ssesim/scenario/csv.hpp"
+#include "ssesim/scenario/registry.hpp"
+
+#include <toml++/toml.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cerrno>
+#include <cstring>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <limits>
+#include <map>
+#include <optional>
+#include <sstream>
+
+namespace ssesim::scenario {
+namespace {
+
+namespace fs = std::filesystem;
+using namespace std::string_view_literals;
+
+std::string where(const std::string& file, const toml::source_region& src) {
+    if (src.begin.line == 0) return file;
+    return file + ":" + std::to_string(src.begin.line) + ":" + std::to_string(src.begin.column);
+}
+
+std::string describe_node(const toml::node& n) {
+    switch (n.type()) {
+        case toml::node_type::table: return "a table";
+        case toml::node_type::array: return "an array";
+        case toml::node_type::string: return "the string \"" + std::string(*n.value<std::string_view>()) + "\"";
+        case toml::node_type::integer: return "the integer " + std::to_string(*n.value<std::int64_t>());
+        case toml::node_type::floating_point: return "the number " + format_number(*n.value<double>());
+        case toml::node_type::boolean: return *n.value<bool>() ? "the boolean true" : "the boolean false";
+        case toml::node_type::date: return "a date";
+        case toml::node_type::time: return "a time";
+        case toml::node_type::date_time: return "a date-time";
+        default: return "nothing";
+    }
+}
+
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+    std::vector<std::size_t> prev(b.size() + 1), cur(b.size() + 1);
+    for (std::size_t j = 0; j <= b.size(); ++j) prev[j] = j;
+    for (std::size_t i = 1; i <= a.size(); ++i) {
+        cur[0] = i;
+        for (std::size_t j = 1; j <= b.size(); ++j)
+            cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] != b[j - 1])});
+        std::swap(prev, cur);
+    }
+    return prev[b.size()];
+}
+
+/// The keys a table may hold, for "unknown key" messages.
+std::vector<std::string> keys_of_table(std::string_view table) {
+    std::vector<std::string> out;
+    auto add = [&](std::string_view full) {
+        std::string_view rest = full;
+        if (!table.empty()) {
+            if (!full.starts_with(table) || full.size() <= table.size() || full[table.size()] != '.') return;
+            rest = full.substr(table.size() + 1);
+        }
+        std::string leaf(rest.substr(0, rest.find('.')));
+        if (leaf.ends_with("[]")) leaf.resize(leaf.size() - 2);
+        if (std::find(out.begin(), out.end(), leaf) == out.end()) out.push_back(leaf);
+    };
+    for (const ParamSpec& p : parameters()) add(p.key);
+    for (std::string_view t : tables()) add(t);
+    return out;
+}
+
+class Reader {
+public:
+    Reader(std::string file, const toml::table& root) : file_(std::move(file)), root_(root) {}
+
+    [[noreturn]] void fail(const toml::source_region& src, std::string_view key,
+                           const std::string& problem) const {
+        throw ScenarioError(where(file_, src) + ": " + std::string(key) + ": " + problem);
+    }
+
+    // ---- unknown keys, at every level ----
+    void check_keys(const toml::table& table, const std::string& prefix) const {
+        for (auto&& [k, node] : table) {
+            const std::string leaf(k.str());
+            const std::string full = prefix.empty() ? leaf : prefix + "." + leaf;
+            const ParamSpec* spec = find_parameter(full);
+            if (spec) {
+                if (node.is_table())
+                    fail(node.source(), full, "expected " + spec->expected() + ", got a table");
+                continue;
+            }
+            if (is_table(full)) {
+                if (full == "population") {
+                    const toml::array* arr = node.as_array();
+                    if (!arr || !arr->is_array_of_tables())
+                        fail(node.source(), full,
+                             "expected an array of tables ([[population]]), got " + describe_node(node));
+                    for (const toml::node& element : *arr)
+                        check_keys(*element.as_table(), "population[]");
+                    continue;
+                }
+                if (!node.is_table()) fail(node.source(), full, "expected a table, got " + describe_node(node));
+                check_keys(*node.as_table(), full);
+                continue;
+            }
+            std::string hint;
+            std::size_t best = 3;
+            for (const std::string& candidate : keys_of_table(prefix)) {
+                const std::size_t d = edit_distance(leaf, candidate);
+                if (d < best) {
+                    best = d;
+                    hint = candidate;
+                }
+            }
+            const std::string shown = prefix == "population[]" ? "population." + leaf : full;
+            std::string message = "unknown key";
+            if (!hint.empty()) {
+                message += " (did you mean '" + hint + "'?)";
+            } else {
+                message += " (expected one of:";
+                for (const std::string& c : keys_of_table(prefix)) message += " " + c;
+                message += ")";
+            }
+            fail(k.source(), shown, message);
+        }
+    }
+
+    // ---- typed reads through the registry ----
+    /// The node for `key` inside `table`, or the registry default parsed as TOML.
+    const toml::node* node_for(const toml::table& table, std::string_view key, std::string_view shown,
+                               const toml::source_region& table_src) {
+        const ParamSpec* spec = find_parameter(key);
+        if (!spec) throw Error("internal error: parameter '" + std::string(key) + "' is not registered");
+        const std::string leaf(key.substr(key.rfind('.') + 1));
+        if (const toml::node* n = table.get(leaf)) return n;
+        if (spec->required())
+            fail(table_src, shown, "missing required key (expected " + spec->expected() + ")");
+        const std::string literal = "v = " + std::string(spec->default_value);
+        defaults_.push_back(toml::parse(std::string_view(literal)));
+        return defaults_.back().get("v");
+    }
+
+    std::int64_t integer(const toml::table& t, std::string_view key, std::string_view shown,
+                         const toml::source_region& tsrc) {
+        const ParamSpec& spec = *find_parameter(key);
+        const toml::node* n = node_for(t, key, shown, tsrc);
+        if (!n->is_integer()) fail(n->source(), shown, "expected " + spec.expected() + ", got " + describe_node(*n));
+        const std::int64_t v = *n->value<std::int64_t>();
+        if (!spec.in_range(static_cast<double>(v)))
+            fail(n->source(), shown, "expected " + spec.expected() + ", got " + std::to_string(v));
+        return v;
+    }
+
+    double real(const toml::table& t, std::string_view key, std::string_view shown,
+                const toml::source_region& tsrc) {
+        const ParamSpec& spec = *find_parameter(key);
+        const toml::node* n = node_for(t, key, shown, tsrc);
+        if (!n->is_number()) fail(n->source(), shown, "expected " + spec.expected() + ", got " + describe_node(*n));
+        const double v = *n->value<double>();
+        if (!spec.in_range(v))
+            fail(n->source(), shown, "expected " + spec.expected() + ", got " + format_number(v));
+        return v;
+    }
+
+    std::pair<std::string, toml::source_region> string(const toml::table& t, std::string_view key,
+                                                       std::string_view shown,
+                                                       const toml::source_region& tsrc) {
+        const ParamSpec& spec = *find_parameter(key);
+        const toml::node* n = node_for(t, key, shown, tsrc);
+        if (!n->is_string()) fail(n->source(), shown, "expected " + spec.expected() + ", got " + describe_node(*n));
+        return {std::string(*n->value<std::string_view>()), n->source()};
+    }
+
+    template <class Enum, std::size_t N>
+    Enum enumeration(const toml::table& t, std::string_view key, std::string_view shown,
+                     const toml::source_region& tsrc, const std::array<std::string_view, N>& names) {
+        auto [s, src] = string(t, key, shown, tsrc);
+        auto e = model::parse_enum<Enum>(names, s);
+        if (!e) fail(src, shown, "expected " + find_parameter(key)->expected() + ", got \"" + s + "\"");
+        return *e;
+    }
+
+    const std::string& file() const noexcept { return file_; }
+
+private:
+    std::string file_;
+    const toml::table& root_;
+    std::vector<toml::table> defaults_;
+};
+
+const toml::table& subtable(const toml::table& root, std::string_view name, toml::table& empty) {
+    const toml::node* n = root.get(name);
+    return n && n->is_table() ? *n->as_table() : empty;
+}
+
+// ---- the world tables ----
+model::World load_world(Reader& r, const std::string& countries_path, const std::string& pairs_path,
+                        const std::vector<std::pair<std::string, toml::source_region>>& use) {
+    const CsvTable ct = CsvTable::read(countries_path);
+    const std::size_t c_iso = ct.column("iso3"), c_name = ct.column("name"),
+                      c_pop = ct.column("population"), c_gdp = ct.column("gdp_usd"),
+                      c_wage = ct.column("wage_per_worker_usd"), c_inf = ct.column("informality"),
+                      c_gov = ct.column("governance");
+    std::map<std::string, std::size_t> row_of;
+    for (std::size_t row = 0; row < ct.rows(); ++row) {
+        const std::string& iso = ct.text(row, c_iso);
+        if (iso.size() != 3 || !std::all_of(iso.begin(), iso.end(), [](char ch) { return ch >= 'A' && ch <= 'Z'; }))
+            throw ScenarioError(ct.where(row) + ": column 'iso3': expected a three-letter upper-case ISO3 code, got '" + iso + "'");
+        if (!row_of.emplace(iso, row).second)
+            throw ScenarioError(ct.where(row) + ": column 'iso3': country '" + iso + "' appears twice");
+    }
+    model::World w;
+    for (const auto& [iso, src] : use) {
+        auto it = row_of.find(iso);
+        if (it == row_of.end())
+            r.fail(src, "world.use", "unknown country code '" + iso + "' (not in " + countries_path + ")");
+        if (w.index_of(iso) >= 0) r.fail(src, "world.use", "country '" + iso + "' is listed twice");
+        const std::size_t row = it->second;
+        model::Country c;
+        c.iso3 = iso;
+        c.name = ct.text(row, c_name);
+        c.population = ct.number(row, c_pop, 1, 1e10);
+        c.gdp_usd = ct.number(row, c_gdp, 1, 1e15);
+        c.wage_usd = ct.number(row, c_wage, 1, 1e7);
+        c.informality = ct.number_or(row, c_inf, 0, 1, -1);
+        c.governance = ct.number(row, c_gov, -5, 5);
+        w.countries.push_back(std::move(c));
+    }
+    const std::size_t n = w.size();
+    w.distance_km = Eigen::MatrixXd::Constant(static_cast<Eigen::Index>(n), static_cast<Eigen::Index>(n), -1);
+    w.psychic_distance = w.distance_km;
+    w.common_language = w.distance_km;
+    const CsvTable pt = CsvTable::read(pairs_path);
+    const std::size_t p_o = pt.column("iso_o"), p_d = pt.column("iso_d"), p_dist = pt.column("distw_km"),
+                      p_psy = pt.column("psychic_distance"), p_lang = pt.column("comlang_off");
+    for (std::size_t row = 0; row < pt.rows(); ++row) {
+        const int o = w.index_of(pt.text(row, p_o)), d = w.index_of(pt.text(row, p_d));
+        if (o < 0 || d < 0) continue;  // a pair of countries not simulated
+        if (w.distance_km(o, d) >= 0)
+            throw ScenarioError(pt.where(row) + ": pair " + pt.text(row, p_o) + "-" + pt.text(row, p_d) + " appears twice");
+        w.distance_km(o, d) = pt.number(row, p_dist, 0, 1e5);
+        w.psychic_distance(o, d) = pt.number(row, p_psy, 0, 1);
+        w.common_language(o, d) = pt.number(row, p_lang, 0, 1);
+    }
+    for (std::size_t o = 0; o < n; ++o)
+        for (std::size_t d = 0; d < n; ++d)
+            if (w.distance_km(static_cast<Eigen::Index>(o), static_cast<Eigen::Index>(d)) < 0)
+                throw ScenarioError(pairs_path + ": missing pair " + w.countries[o].iso3 + "-" +
+                                    w.countries[d].iso3 + " of countries in world.use");
+    return w;
+}
+
+}  // namespace
+
+Scenario load_scenario(const std::string& path) {
+    std::error_code ec;
+    if (fs::is_directory(path, ec))
+        throw ScenarioError(path + ": is a directory, expected a scenario file (.toml)");
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw ScenarioError(path + ": cannot open scenario file: " + std::strerror(errno));
+    std::string text;
+    char buf[65536];
+    while (in.read(buf, sizeof buf) || in.gcount() > 0) {
+        text.append(buf, static_cast<std::size_t>(in.gcount()));
+        if (text.size() > max_scenario_bytes)
+            throw ScenarioError(path + ": file larger than " + std::to_string(max_scenario_bytes / (1024 * 1024)) +
+                                " MiB; a scenario is a short text file");
+    }
+    return load_scenario_text(text, path);
+}
+
+Scenario load_scenario_text(std::string_view text, const std::string& path) {
+    if (text.find('\0') != std::string_view::npos)
+        throw ScenarioError(path + ": binary data (NUL byte), expected a TOML text file");
+    toml::table root;
+    try {
+        root = toml::parse(text, std::string_view(path));
+    } catch (const toml::parse_error& e) {
+        throw ScenarioError(where(path, e.source()) + ": TOML syntax error: " + std::string(e.description()));
+    }
+    Reader r(path, root);
+    r.check_keys(root, "");
+
+    toml::table empty;
+    const toml::source_region top{{1, 1}, {1, 1}, nullptr};
+    auto table_src = [&](std::string_view name) {
+        const toml::node* n = root.get(name);
+        return n ? n->source() : top;
+    };
+    Scenario s;
+    s.source_path = path;
+
+    const toml::table& run = subtable(root, "run", empty);
+    const auto [name, name_src] = r.string(run, "run.name", "run.name", table_src("run"));
+    s.name = name;
+    if (s.name.empty() || !std::all_of(s.name.begin(), s.name.end(), [](char c) {
+            return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.';
+        }))
+        r.fail(name_src, "run.name",
+               "expected a non-empty name of letters, digits, '_', '-' or '.', got \"" + s.name + "\"");
+    s.steps = r.integer(run, "run.steps", "run.steps", table_src("run"));
+    s.seed = static_cast<std::uint64_t>(r.integer(run, "run.seed", "run.seed", table_src("run")));
+    s.replicate = static_cast<std::uint64_t>(r.integer(run, "run.replicate", "run.replicate", table_src("run")));
+
+    const toml::table& out = subtable(root, "output", empty);
+    s.output_file = r.string(out, "output.file", "output.file", table_src("output")).first;
+    if (s.output_file.empty()) s.output_file = "results/" + s.name + ".h5";
+    s.snapshot_interval = r.integer(out, "output.snapshot_interval", "output.snapshot_interval", table_src("output"));
+
+    // world
+    const toml::table& world = subtable(root, "world", empty);
+    const fs::path base = fs::path(path).parent_path();
+    auto resolve = [&](const std::string& p) { return (base / p).lexically_normal().string(); };
+    const std::string countries_path = resolve(r.string(world, "world.countries", "world.countries", table_src("world")).first);
+    const std::string pairs_path = resolve(r.string(world, "world.pairs", "world.pairs", table_src("world")).first);
+    std::vector<std::pair<std::string, toml::source_region>> use;
+    {
+        const toml::node* n = world.get("use");
+        if (!n) r.fail(table_src("world"), "world.use", "missing required key (expected " + find_parameter("world.use")->expected() + ")");
+        const toml::array* arr = n->as_array();
+        if (!arr) r.fail(n->source(), "world.use", "expected " + find_parameter("world.use")->expected() + ", got " + describe_node(*n));
+        if (arr->size() < 2) r.fail(n->source(), "world.use", "expected " + find_parameter("world.use")->expected() + ", got " + std::to_string(arr->size()));
+        for (std::size_t i = 0; i < arr->size(); ++i) {
+            const toml::node& e = *arr->get(i);
+            if (!e.is_string()) r.fail(e.source(), "world.use[" + std::to_string(i) + "]", "expected an ISO3 country code, got " + describe_node(e));
+            use.emplace_back(std::string(*e.value<std::string_view>()), e.source());
+        }
+    }
+    s.world = load_world(r, countries_path, pairs_path, use);
+
+    // economy
+    const toml::table& eco = subtable(root, "economy", empty);
+    const auto esrc = table_src("economy");
+    Economy& e = s.economy;
+    auto real = [&](std::string_view key, double& field) { field = r.real(eco, key, key, esrc); };
+    real("economy.elasticity", e.elasticity);
+    real("economy.spend_rate", e.spend_rate);
+    real("economy.household_money_scale", e.household_money_scale);
+    real("economy.trade_cost_per_1000km", e.trade_cost_per_1000km);
+    real("economy.trade_cost_distance_elasticity", e.trade_cost_distance_elasticity);
+    real("economy.export_fixed_cost", e.export_fixed_cost);
+    real("economy.psychic_distance_cost", e.psychic_distance_cost);
+    real("economy.export_entry_probability", e.export_entry_probability);
+    real("economy.export_exit_probability", e.export_exit_probability);
+    real("economy.initial_visibility", e.initial_visibility);
+    real("economy.learning_time", e.learning_time);
+    real("economy.hiring_rate", e.hiring_rate);
+    real("economy.firing_rate", e.firing_rate);
+    real("economy.expectation_weight", e.expectation_weight);
+    real("economy.mission_price_discount", e.mission_price_discount);
+    real("economy.mission_job_protection", e.mission_job_protection);
+    real("economy.cash_buffer_years", e.cash_buffer_years);
+    real("economy.excess_cash_release", e.excess_cash_release);
+    {
+        const toml::table& sd = subtable(eco, "sector_demand", empty);
+        const toml::node* sdn = eco.get("sector_demand");
+        const auto sdsrc = sdn ? sdn->source() : esrc;
+        double sum = 0;
+        for (std::size_t i = 0; i < model::sector_count; ++i) {
+            const std::string key = "economy.sector_demand." + std::string(model::sector_names[i]);
+            e.sector_demand[i] = r.real(sd, key, key, sdsrc);
+            sum += e.sector_demand[i];
+        }
+        if (std::abs(sum - 1.0) > 1e-9)
+            r.fail(sdsrc, "economy.sector_demand", "expected shares summing to 1, got a sum of " + format_number(sum));
+    }
+
+    // populations
+    const toml::node* pn = root.get("population");
+    if (!pn) r.fail(top, "population", "missing required [[population]] tables (expected at least one group of organisations)");
+    const toml::array& pops = *pn->as_array();
+    if (pops.empty()) r.fail(pn->source(), "population", "expected at least one [[population]] table, got none");
+    std::int64_t total_orgs = 0;
+    double total_employees = 0;
+    for (std::size_t i = 0; i < pops.size(); ++i) {
+        const toml::table& pt = *pops.get(i)->as_table();
+        const auto psrc = pt.source();
+        const std::string tag = "population[" + std::to_string(i) + "].";
+        auto key = [&](std::string_view leaf) { return "population[]." + std::string(leaf); };
+        auto shown = [&](std::string_view leaf) { return tag + std::string(leaf); };
+        Population p;
+        auto [iso, isrc] = r.string(pt, key("country"), shown("country"), psrc);
+        p.country = s.world.index_of(iso);
+        if (p.country < 0) r.fail(isrc, shown("country"), "expected a country listed in world.use, got \"" + iso + "\"");
+        p.kind = r.enumeration<model::OrgKind>(pt, key("kind"), shown("kind"), psrc, model::org_kind_names);
+        p.sector = r.enumeration<model::Sector>(pt, key("sector"), shown("sector"), psrc, model::sector_names);
+        p.count = r.integer(pt, key("count"), shown("count"), psrc);
+        p.employees = r.real(pt, key("employees"), shown("employees"), psrc);
+        p.productivity_shape = r.real(pt, key("productivity_shape"), shown("productivity_shape"), psrc);
+        p.mission = r.real(pt, key("mission"), shown("mission"), psrc);
+        if (p.kind == model::OrgKind::for_profit && p.mission != 0)
+            r.fail(pt.get("mission")->source(), shown("mission"),
+                   "expected 0 for kind \"for_profit\" (a for-profit firm has no social mission), got " + format_number(p.mission));
+        p.payout_rate = r.real(pt, key("payout_rate"), shown("payout_rate"), psrc);
+        p.initial_cash_years = r.real(pt, key("initial_cash_years"), shown("initial_cash_years"), psrc);
+        p.birth_rate = r.real(pt, key("birth_rate"), shown("birth_rate"), psrc);
+        total_orgs += p.count;
+        total_employees += static_cast<double>(p.count) * p.employees;
+        s.populations.push_back(p);
+    }
+    // Money is int64 cents: keep the whole economy far from overflow (9.2e18).
+    if (total_orgs > 100'000'000)
+        r.fail(pn->source(), "population", "expected at most 100000000 organisations in all, got " + std::to_string(total_orgs));
+    if (total_employees > 1e10)
+        r.fail(pn->source(), "population", "expected at most 1e10 employees in all, got " + format_number(total_employees));
+
+    // The resolved scenario: the parsed tree with every default filled in.
+    toml::table resolved = root;
+    auto set_default = [&](toml::table& t, std::string_view leaf, std::string_view literal) {
+        if (!t.contains(leaf)) {
+            const std::string line = "v = " + std::string(literal);
+            toml::table tmp = toml::parse(std::string_view(line));
+            t.insert(leaf, *tmp.get("v"));
+        }
+    };
+    for (const ParamSpec& spec : parameters()) {
+        if (spec.required()) continue;
+        const std::string_view key = spec.key;
+        const std::string_view leaf = key.substr(key.rfind('.') + 1);
+        if (key.starts_with("population[].")) {
+            for (auto& el : *resolved["population"].as_array()) set_default(*el.as_table(), leaf, spec.default_value);
+            continue;
+        }
+        toml::table* t = &resolved;
+        std::string_view rest = key.substr(0, key.rfind('.'));
+        while (!rest.empty()) {
+            const auto dot = rest.find('.');
+            const std::string part(rest.substr(0, dot));
+            if (!t->contains(part)) t->insert(part, toml::table{});
+            t = (*t)[part].as_table();
+            rest = dot == std::string_view::npos ? std::string_view{} : rest.substr(dot + 1);
+        }
+        set_default(*t, leaf, spec.default_value);
+    }
+    (*resolved["output"].as_table()).insert_or_assign("file", s.output_file);
+    std::ostringstream text_out;
+    text_out << toml::toml_formatter(resolved);
+    s.resolved_toml = text_out.str();
+    return s;
+}
+
+}  // namespace ssesim::scenario
+
+namespace ssesim::scenario {
+
+void override_seed(Scenario& scenario, std::uint64_t seed) {
+    if (seed > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()))
+        throw UsageError("--seed: expected an integer in [0, 9223372036854775807], got " + std::to_string(seed));
+    scenario.seed = seed;
+    toml::table t = toml::parse(std::string_view(scenario.resolved_toml));
+    t["run"].as_table()->insert_or_assign("seed", static_cast<std::int64_t>(seed));
+    std::ostringstream out;
+    out << toml::toml_formatter(t);
+    scenario.resolved_toml = out.str();
+}
+
+}  // namespace ssesim::scenario

@@ -1,0 +1,219 @@
+#include "ssesim/scenario/registry.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <limits>
+#include <sstream>
+
+namespace ssesim::scenario {
+namespace {
+
+constexpr double inf = std::numeric_limits<double>::infinity();
+using T = ParamType;
+
+// clang-format off
+// key, type, default, unit, min, max, min_exclusive, max_exclusive, choices, meaning
+constexpr std::array registry{
+    // ---- run ----
+    ParamSpec{"run.name", T::string, "", "", 0, 0, false, false, "",
+              "Name of the scenario, stored in the output"},
+    ParamSpec{"run.steps", T::integer, "", "years", 1, 10000, false, false, "",
+              "Number of steps to simulate; one step is one year"},
+    ParamSpec{"run.seed", T::integer, "", "", 0, 9.2e18, false, false, "",
+              "Master seed of every random stream (overridden by --seed)"},
+    ParamSpec{"run.replicate", T::integer, "0", "", 0, 4294967295.0, false, false, "",
+              "Replicate number; the second half of the random-stream key"},
+    // ---- output ----
+    ParamSpec{"output.file", T::string, "", "", 0, 0, false, false, "",
+              "HDF5 file to write, relative to the working directory (overridden by -o)"},
+    ParamSpec{"output.snapshot_interval", T::integer, "10", "steps", 0, 10000, false, false, "",
+              "Write every agent's state every this many steps; 0 writes none"},
+    // ---- world ----
+    ParamSpec{"world.countries", T::path, "\"world/countries.csv\"", "", 0, 0, false, false, "",
+              "Country table (CSV), relative to the scenario file"},
+    ParamSpec{"world.pairs", T::path, "\"world/pairs.csv\"", "", 0, 0, false, false, "",
+              "Country-pair table (CSV), relative to the scenario file"},
+    ParamSpec{"world.use", T::country_list, "", "ISO3", 2, 300, false, false, "",
+              "Countries simulated, as ISO3 codes of the country table, at least two"},
+    // ---- economy ----
+    ParamSpec{"economy.elasticity", T::real, "4.0", "1", 1, 20, true, false, "",
+              "CES elasticity of substitution between varieties (sigma); markup sigma/(sigma-1)"},
+    ParamSpec{"economy.spend_rate", T::real, "0.8", "1/step", 0, 1, true, false, "",
+              "Share of its money a household sector spends on the simulated sectors each step"},
+    ParamSpec{"economy.household_money_scale", T::real, "1.0", "1", 0, 100, true, false, "",
+              "Opening household money relative to the amount that buys the opening output"},
+    ParamSpec{"economy.trade_cost_per_1000km", T::real, "0.15", "1", 0, 10, false, false, "",
+              "t0 in the iceberg trade cost tau = 1 + t0 (distance / 1000 km)^delta"},
+    ParamSpec{"economy.trade_cost_distance_elasticity", T::real, "0.6", "1", 0, 3, false, false, "",
+              "delta in the iceberg trade cost (gravity)"},
+    ParamSpec{"economy.export_fixed_cost", T::real, "0.5", "worker-years/step", 0, 1000, false, false, "",
+              "Fixed cost of serving one foreign market per step, in years of home wages"},
+    ParamSpec{"economy.psychic_distance_cost", T::real, "2.0", "1", 0, 100, false, false, "",
+              "Extra fixed cost per unit of psychic distance, as a multiple of export_fixed_cost"},
+    ParamSpec{"economy.export_entry_probability", T::real, "0.2", "1/step", 0, 1, false, false, "",
+              "Chance that a prospected, profitable foreign market is entered this step"},
+    ParamSpec{"economy.export_exit_probability", T::real, "0.5", "1/step", 0, 1, false, false, "",
+              "Chance that a loss-making foreign market is left this step"},
+    ParamSpec{"economy.initial_visibility", T::real, "0.2", "1", 0, 1, true, false, "",
+              "Demand weight of a newcomer abroad relative to an established seller"},
+    ParamSpec{"economy.learning_time", T::real, "3.0", "steps", 0, 1000, true, false, "",
+              "Experience abroad after which 63% of the visibility gap is closed (Uppsala learning)"},
+    ParamSpec{"economy.hiring_rate", T::real, "0.5", "1/step", 0, 1, true, false, "",
+              "Share of the gap to the labour requirement closed per step when hiring"},
+    ParamSpec{"economy.firing_rate", T::real, "0.5", "1/step", 0, 1, false, false, "",
+              "Share of surplus labour shed per step by an organisation with no social mission"},
+    ParamSpec{"economy.expectation_weight", T::real, "0.5", "1", 0, 1, true, false, "",
+              "Weight of the latest demand in adaptive expectations"},
+    ParamSpec{"economy.mission_price_discount", T::real, "0.5", "1", 0, 1, false, true, "",
+              "Reduction of the markup over unit cost at social-mission weight 1"},
+    ParamSpec{"economy.mission_job_protection", T::real, "0.5", "1", 0, 1, false, false, "",
+              "Reduction of the firing rate at social-mission weight 1"},
+    ParamSpec{"economy.cash_buffer_years", T::real, "0.5", "years of wage bill", 0, 100, false, false, "",
+              "Cash an organisation keeps; what it holds above this is paid out"},
+    ParamSpec{"economy.excess_cash_release", T::real, "0.5", "1/step", 0, 1, false, false, "",
+              "Share of cash above the buffer paid to home households per step (investment, distribution)"},
+    ParamSpec{"economy.sector_demand.agri_food", T::real, "0.2", "1", 0, 1, false, false, "",
+              "Share of household spending on agri-food; the five shares sum to 1"},
+    ParamSpec{"economy.sector_demand.manufacturing", T::real, "0.3", "1", 0, 1, false, false, "",
+              "Share of household spending on manufacturing"},
+    ParamSpec{"economy.sector_demand.services", T::real, "0.3", "1", 0, 1, false, false, "",
+              "Share of household spending on services and consulting"},
+    ParamSpec{"economy.sector_demand.platform_logistics", T::real, "0.1", "1", 0, 1, false, false, "",
+              "Share of household spending on platforms and logistics"},
+    ParamSpec{"economy.sector_demand.education", T::real, "0.1", "1", 0, 1, false, false, "",
+              "Share of household spending on education and training"},
+    // ---- populations ([[population]], one table per group of organisations) ----
+    ParamSpec{"population[].country", T::country, "", "ISO3", 0, 0, false, false, "",
+              "Home country of the group, one of world.use"},
+    ParamSpec{"population[].kind", T::enumeration, "", "", 0, 0, false, false,
+              "worker_coop|producer_coop|federation|association|social_enterprise|for_profit",
+              "Organisation kind"},
+    ParamSpec{"population[].sector", T::enumeration, "", "", 0, 0, false, false,
+              "agri_food|manufacturing|services|platform_logistics|education",
+              "Sector the group produces in"},
+    ParamSpec{"population[].count", T::integer, "", "organisations", 0, 1e8, false, false, "",
+              "Organisations in the group at step 0"},
+    ParamSpec{"population[].employees", T::real, "10.0", "persons", 1, 1e6, false, false, "",
+              "Mean employees at founding (productivity sets each one's share)"},
+    ParamSpec{"population[].productivity_shape", T::real, "4.0", "1", 1, 100, true, false, "",
+              "Pareto shape of productivity (Melitz 2003); smaller means more dispersion"},
+    ParamSpec{"population[].mission", T::real, "0.0", "1", 0, 1, false, false, "",
+              "Social-mission weight; must be 0 for for_profit"},
+    ParamSpec{"population[].payout_rate", T::real, "0.5", "1", 0, 1, false, false, "",
+              "Share of positive profit paid to home households (dividends, patronage refunds)"},
+    ParamSpec{"population[].initial_cash_years", T::real, "0.5", "years of wage bill", 0, 100, false, false, "",
+              "Opening cash of each organisation, as years of its wage bill"},
+    ParamSpec{"population[].birth_rate", T::real, "0.05", "1/step", 0, 10, false, false, "",
+              "Expected new organisations per step, as a share of count (Poisson)"},
+};
+
+constexpr std::array<std::string_view, 7> table_keys{
+    "run", "output", "world", "economy", "economy.sector_demand", "population", "population[]"};
+// clang-format on
+
+std::string number(double v) {
+    if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
+    std::ostringstream s;
+    s << v;
+    return s.str();
+}
+
+}  // namespace
+
+std::string_view type_name(ParamType t) {
+    switch (t) {
+        case T::integer: return "integer";
+        case T::real: return "number";
+        case T::string: return "string";
+        case T::path: return "path";
+        case T::enumeration: return "enumeration";
+        case T::country: return "country code";
+        case T::country_list: return "list of country codes";
+    }
+    return "?";
+}
+
+std::string ParamSpec::expected() const {
+    switch (type) {
+        case T::integer:
+        case T::real: {
+            std::string s = type == T::integer ? "an integer in " : "a number in ";
+            s += min_exclusive ? "(" : "[";
+            s += number(min) + ", " + number(max);
+            s += max_exclusive ? ")" : "]";
+            return s;
+        }
+        case T::string: return "a string";
+        case T::path: return "a string naming a file";
+        case T::enumeration: {
+            std::string s = "one of ";
+            for (char c : choices) s += c == '|' ? std::string(", ") : std::string(1, c);
+            return s;
+        }
+        case T::country: return "an ISO3 country code listed in world.use";
+        case T::country_list: return "an array of at least 2 ISO3 country codes";
+    }
+    return "?";
+}
+
+bool ParamSpec::in_range(double v) const noexcept {
+    if (std::isnan(v)) return false;
+    const bool lo = min_exclusive ? v > min : v >= min;
+    const bool hi = max_exclusive ? v < max : v <= max;
+    return lo && hi;
+}
+
+std::span<const ParamSpec> parameters() { return registry; }
+
+const ParamSpec* find_parameter(std::string_view key) {
+    auto it = std::find_if(registry.begin(), registry.end(),
+                           [&](const ParamSpec& p) { return p.key == key; });
+    return it == registry.end() ? nullptr : &*it;
+}
+
+std::span<const std::string_view> tables() { return table_keys; }
+
+bool is_table(std::string_view key) {
+    return std::find(table_keys.begin(), table_keys.end(), key) != table_keys.end();
+}
+
+std::string describe_markdown() {
+    std::ostringstream s;
+    s << "| key | type | default | unit | range | meaning |\n|---|---|---|---|---|---|\n";
+    for (const ParamSpec& p : registry) {
+        s << "| `" << p.key << "` | " << type_name(p.type) << " | "
+          << (p.required() ? std::string("*required*") : "`" + std::string(p.default_value) + "`")
+          << " | " << p.unit << " | " << (p.has_range() || p.type == T::enumeration ? p.expected() : "")
+          << " | " << p.meaning << " |\n";
+    }
+    return s.str();
+}
+
+std::string describe_toml() {
+    std::ostringstream s;
+    s << "# Every ssesim scenario parameter with its default (generated by `ssesim describe "
+         "--format toml`).\n# Keys marked 'required' have no default.\n";
+    std::string_view current_table;
+    for (const ParamSpec& p : registry) {
+        const auto dot = p.key.rfind('.');
+        std::string_view table = p.key.substr(0, dot);
+        std::string_view leaf = p.key.substr(dot + 1);
+        if (table != current_table) {
+            s << "\n" << (table == "population[]" ? "[[population]]" : "[" + std::string(table) + "]")
+              << "\n";
+            current_table = table;
+        }
+        s << "# " << p.meaning << " (" << type_name(p.type);
+        if (!p.unit.empty()) s << ", " << p.unit;
+        if (p.has_range() || p.type == T::enumeration) s << ", " << p.expected();
+        s << ")\n";
+        if (p.required())
+            s << "# " << leaf << " = ...  # required\n";
+        else
+            s << leaf << " = " << p.default_value << "\n";
+    }
+    return s.str();
+}
+
+}  // namespace ssesim::scenario

@@ -1,0 +1,759 @@
+#!/usr/bin/python3
+"""Derive ssesim's default-world tables from the raw country data.
+
+Reads the raw public files in ``--data`` (default: ``../shared/data/world``
+relative to the repository root) and writes three files into ``--out``
+(default: ``scenarios/world`` in the repository):
+
+* ``countries.csv`` -- one row per country (26 rows, fixed order, see COUNTRIES);
+* ``pairs.csv``     -- one row per ordered pair (origin, destination), 26 x 26
+  = 676 rows, diagonal included;
+* ``SOURCES.md``    -- publisher, series code, year, unit and licence of every
+  column, the attribution each licence asks for, the assumptions, the SHA-256
+  of every input file read, and the command that regenerates the tables.
+
+Python 3 standard library only; no network.  The output is deterministic:
+running the script twice on the same inputs gives byte-identical files.
+
+Regenerate (from the repository root)::
+
+    /usr/bin/python3 tools/world/derive_world.py
+
+Derivations
+-----------
+population         WB WDI SP.POP.TOTL, reference year 2022 (REF_YEAR_WB); if
+                   missing, the latest earlier year (recorded in year_population).
+gdp_usd            WB WDI NY.GDP.MKTP.CD, current US$, same rule (year_gdp).
+gdp_per_capita_usd gdp_usd / population (both unrounded).
+gdp_per_capita_ppp WB WDI NY.GDP.PCAP.PP.CD, current international $, 2022 or
+                   latest earlier year.
+labour_share       Penn World Table 10.01 ``labsh`` (share of labour
+                   compensation in GDP at current national prices), 2019
+                   (REF_YEAR_PWT, the last PWT 10.01 year) or latest earlier.
+employment         PWT 10.01 ``emp`` (millions of persons engaged) x 1e6, 2019.
+wage_per_worker_usd
+                   Average labour compensation per person engaged, current US$,
+                   at the WB reference year::
+
+                       wage = labour_share_2019 * gdp_usd_2022
+                              / (employment_2019 * population_2022 / population_2019)
+
+                   i.e. the 2019 employment count is scaled to 2022 by the
+                   growth of the WB population (SP.POP.TOTL) between 2019 and
+                   2022 (constant employment-to-population ratio), and the 2019
+                   labour share is assumed unchanged in 2022.  "Persons engaged"
+                   includes the self-employed, whose mixed income PWT counts in
+                   labsh, so this is compensation per worker, not an employee
+                   wage.  (Years are the ones actually used; see SOURCES.md.)
+informality        ILOSTAT EMP_NIFL_SEX_RT_A, informal employment rate, Sex:
+                   Total, latest year available, divided by 100.  If several
+                   survey sources report that same year, their unweighted mean
+                   is used.  The ILO file is keyed by country *name*; the
+                   mapping to ISO3 is ILO_NAME_TO_ISO3 below.  CAN, USA, CHN and
+                   JPN are not in the file: their cell (and year) is left EMPTY,
+                   meaning "assumption required" -- no value is invented here.
+governance         Mean of the six World Bank WGI estimates (va, pv, ge, rq, rl,
+                   cc; about -2.5..2.5), 2022 (REF_YEAR_WGI) or the latest
+                   earlier year with all six, rounded to 4 decimals.
+lang1, lang2       CEPII geo_cepii langoff_1 / langoff_2 of the row with
+                   cap == 1 ('.' -> empty).  continent: same row.
+name               official_name_en from country-codes.csv (UN/ISO short name).
+
+Pairs: contig, comlang_off, comlang_ethno, colony, comcol, smctry and dist are
+copied from CEPII GeoDist dist_cepii.csv for the ordered pair (iso_o, iso_d);
+distw_km is the population-weighted distance ``distw``, or ``dist`` when distw
+is '.'.  On the diagonal CEPII's "distance" is its internal-distance measure.
+
+Psychic distance
+----------------
+A composite of "psychic distance stimuli" in the spirit of Dow & Karunaratna
+(2006, Journal of International Business Studies 37: 578-602), built only from
+the data above.  It is 1 minus the weighted share of stimuli the two countries
+have in common, i.e. the weighted sum of their differences::
+
+    pd(o, d) = W_COMLANG_OFF   * (1 - comlang_off)
+             + W_COMLANG_ETHNO * (1 - comlang_ethno)
+             + W_COLONIAL      * (1 - max(colony, comcol, smctry))
+             + W_CONTIG        * (1 - contig)
+             + W_GEO           * ln(distw) / ln(max distw)      [*]
+             + W_DEVELOPMENT   * |ln ppp_o - ln ppp_d| / max |ln ppp_i - ln ppp_j|
+             + W_GOVERNANCE    * |gov_o - gov_d|       / max |gov_i - gov_j|
+
+with maxima over the off-diagonal pairs of the 26 countries, and pd = 0 on the
+diagonal.  The inputs are the values *as written* in the tables (distw_km,
+gdp_per_capita_ppp, governance), so pd can be recomputed from the committed
+tables alone.  The binary stimuli are symmetrised (the maximum of the (o, d) and
+(d, o) rows), so pd is symmetric; among the 26 this only matters for CHN-KOR,
+where CEPII has smctry = 1 for CHN->KOR but 0 for KOR->CHN.  [*] ln(distw)
+is likewise averaged over the two directions (CEPII's distw differs in the 7th
+digit for a few pairs).
+
+THE WEIGHTS ARE AN ASSUMPTION OF SSESIM, NOT AN ESTIMATE.  They were chosen by
+hand (language weighted most, following the prominence of language in the
+internationalisation cases of DOMAIN.md section 5), sum to 1, and should be
+varied in sensitivity analyses.  Dow & Karunaratna estimated the influence of
+their stimuli on trade flows; nothing here re-estimates it.
+"""
+
+import argparse
+import csv
+import hashlib
+import math
+import os
+import sys
+
+# --------------------------------------------------------------------------
+# Constants
+# --------------------------------------------------------------------------
+
+COUNTRIES = ("ESP FRA ITA GBR NLD BEL DEU PRT CAN USA MEX BRA ARG PER COL "
+             "IND KOR AUS SEN BFA KEN ZAF CHN JPN ECU NIC").split()
+
+REF_YEAR_WB = 2022    # population, GDP, GDP per capita PPP
+REF_YEAR_PWT = 2019   # last year of Penn World Table 10.01
+REF_YEAR_WGI = 2022   # governance
+
+# Psychic-distance weights: an ssesim ASSUMPTION (see docstring); sum = 1.
+W_COMLANG_OFF = 0.25    # no common official language
+W_COMLANG_ETHNO = 0.10  # no language spoken by >= 9% of both populations
+W_COLONIAL = 0.15       # no colonial link / common coloniser / same country
+W_CONTIG = 0.05         # not contiguous
+W_GEO = 0.20            # log population-weighted distance, scaled to max
+W_DEVELOPMENT = 0.15    # gap in log GDP per capita (PPP), scaled to max
+W_GOVERNANCE = 0.10     # gap in mean WGI estimate, scaled to max
+
+PD_WEIGHTS = (W_COMLANG_OFF, W_COMLANG_ETHNO, W_COLONIAL, W_CONTIG, W_GEO,
+              W_DEVELOPMENT, W_GOVERNANCE)
+assert abs(sum(PD_WEIGHTS) - 1.0) < 1e-12, "psychic-distance weights must sum to 1"
+
+# ILOSTAT ref_area.label -> ISO3 (the 22 target countries the file contains).
+ILO_NAME_TO_ISO3 = {
+    "Spain": "ESP",
+    "France": "FRA",
+    "Italy": "ITA",
+    "United Kingdom of Great Britain and Northern Ireland": "GBR",
+    "Netherlands": "NLD",
+    "Belgium": "BEL",
+    "Germany": "DEU",
+    "Portugal": "PRT",
+    "Mexico": "MEX",
+    "Brazil": "BRA",
+    "Argentina": "ARG",
+    "Peru": "PER",
+    "Colombia": "COL",
+    "India": "IND",
+    "Republic of Korea": "KOR",
+    "Australia": "AUS",
+    "Senegal": "SEN",
+    "Burkina Faso": "BFA",
+    "Kenya": "KEN",
+    "South Africa": "ZAF",
+    "Ecuador": "ECU",
+    "Nicaragua": "NIC",
+}
+# Not in the ILO file: informality left empty ("assumption required").
+ILO_ABSENT = ("CAN", "USA", "CHN", "JPN")
+
+WGI_INDICATORS = ("va", "pv", "ge", "rq", "rl", "cc")
+
+F_POP = "wb_population.csv"
+F_GDP = "wb_gdp.csv"
+F_PPP = "wdi_gdp_per_capita_ppp_current_international_long.csv"
+F_PWT = "pwt101.csv"
+F_ILO = "ilo_EMP_NIFL_SEX_RT_A_informal_employment_rate_20240726.csv"
+F_WGI = "wgi_wgidataset.csv"
+F_GEO = "geo_cepii.csv"
+F_DIST = "dist_cepii.csv"
+F_CODES = "country-codes.csv"
+INPUT_FILES = (F_POP, F_GDP, F_PPP, F_PWT, F_ILO, F_WGI, F_GEO, F_DIST, F_CODES)
+
+COUNTRY_COLUMNS = [
+    "iso3", "name", "population", "gdp_usd", "gdp_per_capita_usd",
+    "gdp_per_capita_ppp", "labour_share", "wage_per_worker_usd", "employment",
+    "informality", "governance", "lang1", "lang2", "continent",
+    "year_population", "year_gdp", "year_informality",
+]
+PAIR_COLUMNS = [
+    "iso_o", "iso_d", "dist_km", "distw_km", "contig", "comlang_off",
+    "comlang_ethno", "colony", "comcol", "smctry", "psychic_distance",
+]
+
+REGEN_COMMAND = "/usr/bin/python3 tools/world/derive_world.py"
+TEST_COMMAND = "/usr/bin/python3 -m pytest -q tests/world"
+
+
+class DataError(Exception):
+    """A required figure is missing or malformed in the raw data."""
+
+
+# --------------------------------------------------------------------------
+# Helpers
+# --------------------------------------------------------------------------
+
+def read_csv(data_dir, name):
+    """All rows of a raw CSV file as dicts (handles a UTF-8 BOM)."""
+    path = os.path.join(data_dir, name)
+    with open(path, encoding="utf-8-sig", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def to_float(text):
+    """Float, or None for the missing-value markers used by the sources."""
+    text = (text or "").strip()
+    if text in ("", ".", "..", "NA", "nan"):
+        return None
+    value = float(text)
+    if not math.isfinite(value):
+        return None
+    return value
+
+
+def pick_year(series, ref_year):
+    """(year, value) for ref_year, else the latest earlier year with a value."""
+    years = sorted((y for y, v in series.items() if y <= ref_year and v is not None),
+                   reverse=True)
+    if not years:
+        return None, None
+    return years[0], series[years[0]]
+
+
+def sig(x, digits=6):
+    """x rounded to `digits` significant digits, as a float."""
+    if x == 0:
+        return 0.0
+    return float("%.*g" % (digits, x))
+
+
+def fmt(x, digits=6):
+    """Text for a float rounded to `digits` significant digits, never in
+    exponent notation; whole numbers are written without a decimal point."""
+    if x is None:
+        return ""
+    r = sig(x, digits)
+    if r == 0:
+        return "0"
+    if r == int(r):
+        return str(int(r))
+    text = repr(r)
+    if "e" in text or "E" in text:
+        text = ("%.15f" % r).rstrip("0").rstrip(".")
+    return text
+
+
+def fmt_dec(x, decimals):
+    text = "%.*f" % (decimals, x)
+    if float(text) == 0:
+        text = "%.*f" % (decimals, 0.0)   # no "-0.0000"
+    return text
+
+
+def sha256(path):
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+# --------------------------------------------------------------------------
+# Loaders
+# --------------------------------------------------------------------------
+
+def load_wb_long(data_dir, name, code_col, year_col, value_col):
+    """{iso3: {year: value}} for the target countries."""
+    out = {c: {} for c in COUNTRIES}
+    for row in read_csv(data_dir, name):
+        code = row[code_col]
+        if code in out:
+            out[code][int(row[year_col])] = to_float(row[value_col])
+    return out
+
+
+def load_pwt(data_dir):
+    out = {c: {} for c in COUNTRIES}
+    for row in read_csv(data_dir, F_PWT):
+        code = row["countrycode"]
+        if code in out:
+            out[code][int(row["year"])] = (to_float(row["labsh"]), to_float(row["emp"]))
+    return out
+
+
+def load_ilo(data_dir):
+    """{iso3: (year, fraction, [source labels], [status labels])}, latest year."""
+    by_year = {}
+    for row in read_csv(data_dir, F_ILO):
+        if row["sex.label"] != "Sex: Total":
+            continue
+        iso = ILO_NAME_TO_ISO3.get(row["ref_area.label"])
+        if iso is None:
+            continue
+        value = to_float(row["obs_value"])
+        if value is None:
+            continue
+        by_year.setdefault(iso, {}).setdefault(int(row["time"]), []).append(
+            (value, row["source.label"], row["obs_status.label"]))
+    out = {}
+    for iso, years in by_year.items():
+        year = max(years)
+        obs = years[year]
+        mean_pct = sum(v for v, _, _ in obs) / len(obs)
+        out[iso] = (year, mean_pct / 100.0,
+                    sorted(s for _, s, _ in obs),
+                    sorted({st for _, _, st in obs if st}))
+    return out
+
+
+def load_wgi(data_dir):
+    """{iso3: {year: {indicator: estimate}}}."""
+    out = {c: {} for c in COUNTRIES}
+    for row in read_csv(data_dir, F_WGI):
+        code = row["code"]
+        if code in out and row["indicator"] in WGI_INDICATORS:
+            est = to_float(row["estimate"])
+            if est is not None:
+                out[code].setdefault(int(row["year"]), {})[row["indicator"]] = est
+    return out
+
+
+def load_geo(data_dir):
+    out = {}
+    for row in read_csv(data_dir, F_GEO):
+        if row["iso3"] in COUNTRIES and row["cap"].strip() == "1":
+            if row["iso3"] in out:
+                raise DataError("geo_cepii: two cap==1 rows for %s" % row["iso3"])
+            out[row["iso3"]] = row
+    return out
+
+
+def load_names(data_dir):
+    out = {}
+    for row in read_csv(data_dir, F_CODES):
+        iso = row["ISO3166-1-Alpha-3"]
+        if iso in COUNTRIES:
+            out[iso] = row["official_name_en"].strip()
+    return out
+
+
+def load_dist(data_dir):
+    out = {}
+    target = set(COUNTRIES)
+    for row in read_csv(data_dir, F_DIST):
+        if row["iso_o"] in target and row["iso_d"] in target:
+            out[(row["iso_o"], row["iso_d"])] = row
+    return out
+
+
+# --------------------------------------------------------------------------
+# Derivation
+# --------------------------------------------------------------------------
+
+def require(value, what, iso):
+    if value is None:
+        raise DataError("missing %s for %s" % (what, iso))
+    return value
+
+
+def derive_countries(data_dir):
+    pop = load_wb_long(data_dir, F_POP, "Country Code", "Year", "Value")
+    gdp = load_wb_long(data_dir, F_GDP, "Country Code", "Year", "Value")
+    ppp = load_wb_long(data_dir, F_PPP, "countryCode", "year", "value")
+    pwt = load_pwt(data_dir)
+    ilo = load_ilo(data_dir)
+    wgi = load_wgi(data_dir)
+    geo = load_geo(data_dir)
+    names = load_names(data_dir)
+
+    rows, meta = [], {}
+    for iso in COUNTRIES:
+        m = {}
+        y_pop, population = pick_year(pop[iso], REF_YEAR_WB)
+        require(population, "population", iso)
+        y_gdp, gdp_usd = pick_year(gdp[iso], REF_YEAR_WB)
+        require(gdp_usd, "GDP", iso)
+        y_ppp, gdp_ppp = pick_year(ppp[iso], REF_YEAR_WB)
+        require(gdp_ppp, "GDP per capita PPP", iso)
+
+        pwt_ok = {y: v for y, v in pwt[iso].items()
+                  if v[0] is not None and v[1] is not None}
+        y_pwt = max((y for y in pwt_ok if y <= REF_YEAR_PWT), default=None)
+        require(y_pwt, "PWT labsh/emp", iso)
+        labsh, emp_millions = pwt_ok[y_pwt]
+        employment = emp_millions * 1e6
+        pop_at_pwt_year = require(pop[iso].get(y_pwt), "population %d" % y_pwt, iso)
+        employment_scaled = employment * population / pop_at_pwt_year
+        wage = labsh * gdp_usd / employment_scaled
+
+        if iso in ilo:
+            y_inf, informality, inf_sources, inf_status = ilo[iso]
+        elif iso in ILO_ABSENT:
+            y_inf, informality, inf_sources, inf_status = None, None, [], []
+        else:
+            raise DataError("no ILO informality for %s (not an expected gap)" % iso)
+
+        full = {y: v for y, v in wgi[iso].items()
+                if y <= REF_YEAR_WGI and len(v) == len(WGI_INDICATORS)}
+        y_wgi = max(full, default=None)
+        require(y_wgi, "WGI (all six estimates)", iso)
+        governance = sum(full[y_wgi][k] for k in WGI_INDICATORS) / len(WGI_INDICATORS)
+
+        g = require(geo.get(iso), "geo_cepii cap==1 row", iso)
+        lang1 = "" if g["langoff_1"].strip() == "." else g["langoff_1"].strip()
+        lang2 = "" if g["langoff_2"].strip() == "." else g["langoff_2"].strip()
+        name = require(names.get(iso), "name", iso)
+
+        row = {
+            "iso3": iso,
+            "name": name,
+            "population": str(int(round(population))),
+            "gdp_usd": fmt(gdp_usd),
+            "gdp_per_capita_usd": fmt(gdp_usd / population),
+            "gdp_per_capita_ppp": fmt(gdp_ppp),
+            "labour_share": fmt(labsh),
+            "wage_per_worker_usd": fmt(wage),
+            "employment": str(int(round(employment))),
+            "informality": fmt(informality) if informality is not None else "",
+            "governance": fmt_dec(governance, 4),
+            "lang1": require(lang1 or None, "lang1", iso),
+            "lang2": lang2,
+            "continent": g["continent"].strip(),
+            "year_population": str(y_pop),
+            "year_gdp": str(y_gdp),
+            "year_informality": str(y_inf) if y_inf is not None else "",
+        }
+        rows.append(row)
+        m.update(y_ppp=y_ppp, y_pwt=y_pwt, y_wgi=y_wgi, inf_sources=inf_sources,
+                 inf_status=inf_status, n_inf_sources=len(inf_sources),
+                 geo_city=g["city_en"], geo_country=g["country"])
+        meta[iso] = m
+    return rows, meta
+
+
+def derive_pairs(data_dir, country_rows):
+    dist = load_dist(data_dir)
+    ppp = {r["iso3"]: float(r["gdp_per_capita_ppp"]) for r in country_rows}
+    gov = {r["iso3"]: float(r["governance"]) for r in country_rows}
+
+    base = {}
+    distw_fallbacks = []
+    for o in COUNTRIES:
+        for d in COUNTRIES:
+            row = dist.get((o, d))
+            if row is None:
+                raise DataError("dist_cepii: no row %s->%s" % (o, d))
+            dist_km = require(to_float(row["dist"]), "dist", o + "-" + d)
+            distw = to_float(row["distw"])
+            if distw is None:
+                distw = dist_km
+                distw_fallbacks.append((o, d))
+            flags = {k: int(row[k]) for k in
+                     ("contig", "comlang_off", "comlang_ethno", "colony", "comcol", "smctry")}
+            base[(o, d)] = dict(dist_km=fmt(dist_km), distw_km=fmt(distw), **flags)
+
+    off = [(o, d) for o in COUNTRIES for d in COUNTRIES if o != d]
+    max_log_distw = max(math.log(float(base[p]["distw_km"])) for p in off)
+    max_dev = max(abs(math.log(ppp[o]) - math.log(ppp[d])) for o, d in off)
+    max_gov = max(abs(gov[o] - gov[d]) for o, d in off)
+
+    asym = []
+    out = []
+    for o in COUNTRIES:
+        for d in COUNTRIES:
+            b = base[(o, d)]
+            r = base[(d, o)]
+            for k in ("contig", "comlang_off", "comlang_ethno", "colony", "comcol", "smctry"):
+                if b[k] != r[k] and o < d:
+                    asym.append((o, d, k, b[k], r[k]))
+            if o == d:
+                pd = 0.0
+            else:
+                def sym(k):
+                    return max(b[k], r[k])
+                colonial = max(sym("colony"), sym("comcol"), sym("smctry"))
+                # symmetric geographic term: mean of the two (near-identical) rows
+                lg = 0.5 * (math.log(float(b["distw_km"])) + math.log(float(r["distw_km"])))
+                pd = (W_COMLANG_OFF * (1 - sym("comlang_off"))
+                      + W_COMLANG_ETHNO * (1 - sym("comlang_ethno"))
+                      + W_COLONIAL * (1 - colonial)
+                      + W_CONTIG * (1 - sym("contig"))
+                      + W_GEO * lg / max_log_distw
+                      + W_DEVELOPMENT * abs(math.log(ppp[o]) - math.log(ppp[d])) / max_dev
+                      + W_GOVERNANCE * abs(gov[o] - gov[d]) / max_gov)
+                pd = min(1.0, pd)
+            row = {"iso_o": o, "iso_d": d}
+            row.update({k: str(v) for k, v in b.items()})
+            row["psychic_distance"] = fmt(pd)
+            out.append(row)
+    info = dict(max_distw=math.exp(max_log_distw), max_dev=max_dev, max_gov=max_gov,
+                distw_fallbacks=distw_fallbacks, asym=asym)
+    return out, info
+
+
+# --------------------------------------------------------------------------
+# Output
+# --------------------------------------------------------------------------
+
+def write_csv(path, columns, rows):
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        w = csv.DictWriter(fh, fieldnames=columns, lineterminator="\n")
+        w.writeheader()
+        for row in rows:
+            w.writerow(row)
+
+
+def years_text(meta, key, ref):
+    """'2022' if all countries use ref, else '2022 (except XXX: 2021, ...)'."""
+    exceptions = ["%s: %s" % (iso, meta[iso][key]) for iso in COUNTRIES
+                  if meta[iso][key] != ref]
+    if not exceptions:
+        return "%d (all 26)" % ref
+    return "%d, except %s" % (ref, "; ".join(exceptions))
+
+
+def row_years(rows, col, ref):
+    exceptions = ["%s: %s" % (r["iso3"], r[col] or "none") for r in rows
+                  if r[col] != str(ref)]
+    if not exceptions:
+        return "%d (all 26)" % ref
+    return "%d, except %s" % (ref, "; ".join(exceptions))
+
+
+def sources_md(data_dir, rows, meta, pair_info):
+    L = []
+    a = L.append
+    a("# Default world: provenance of `countries.csv` and `pairs.csv`")
+    a("")
+    a("GENERATED FILE -- do not edit by hand.  Written by `tools/world/derive_world.py`")
+    a("together with the two tables; edit the script and rerun it instead.")
+    a("")
+    a("## Regenerate")
+    a("")
+    a("From the repository root (raw data expected in `../shared/data/world/`,")
+    a("override with `--data DIR`; output directory `--out DIR`, default `scenarios/world`):")
+    a("")
+    a("```")
+    a(REGEN_COMMAND)
+    a(TEST_COMMAND)
+    a("```")
+    a("")
+    a("The raw files are not copied into the project.  Their provenance (origin")
+    a("repositories and commits) is in `../shared/data/world/SOURCES.md`.  The files")
+    a("read, with their SHA-256 at the time these tables were generated:")
+    a("")
+    a("| raw file | SHA-256 |")
+    a("|---|---|")
+    for name in INPUT_FILES:
+        a("| `%s` | `%s` |" % (name, sha256(os.path.join(data_dir, name))))
+    a("")
+    a("## Countries")
+    a("")
+    a("26 countries, in this order: %s." % " ".join(COUNTRIES))
+    a("")
+    a("## `countries.csv`")
+    a("")
+    a("| column | publisher | series / field | year | unit | licence |")
+    a("|---|---|---|---|---|---|")
+    wb = "CC BY 4.0"
+    a("| iso3 | ISO 3166-1 alpha-3 | -- | -- | code | -- |")
+    a("| name | ISO 3166 / UN (via datasets/country-codes) | `official_name_en` | current | text | ODC-PDDL-1.0 |")
+    a("| population | World Bank, WDI | SP.POP.TOTL | %s; see year_population | persons | %s |"
+      % (row_years(rows, "year_population", REF_YEAR_WB), wb))
+    a("| gdp_usd | World Bank, WDI | NY.GDP.MKTP.CD | %s; see year_gdp | current US$ | %s |"
+      % (row_years(rows, "year_gdp", REF_YEAR_WB), wb))
+    a("| gdp_per_capita_usd | derived: gdp_usd / population | NY.GDP.MKTP.CD / SP.POP.TOTL | as year_gdp | current US$ per person | %s |" % wb)
+    a("| gdp_per_capita_ppp | World Bank, WDI | NY.GDP.PCAP.PP.CD | %s | current international $ per person | %s |"
+      % (years_text(meta, "y_ppp", REF_YEAR_WB), wb))
+    a("| labour_share | Groningen Growth and Development Centre, Penn World Table 10.01 | `labsh` | %s | share of GDP (0..1) | CC BY 4.0 |"
+      % years_text(meta, "y_pwt", REF_YEAR_PWT))
+    a("| wage_per_worker_usd | derived (PWT 10.01 + WDI) | labsh x NY.GDP.MKTP.CD / (emp x SP.POP.TOTL[year_population] / SP.POP.TOTL[PWT year]) | GDP and population as year_gdp/year_population; labsh and emp as labour_share | current US$ per person engaged per year | CC BY 4.0 (both) |")
+    a("| employment | Penn World Table 10.01 | `emp` x 10^6 | %s | persons engaged | CC BY 4.0 |"
+      % years_text(meta, "y_pwt", REF_YEAR_PWT))
+    a("| informality | International Labour Organization, ILOSTAT | EMP_NIFL_SEX_RT_A (Sex: Total) / 100 | latest available, see year_informality | fraction of employment (0..1) | CC BY 4.0 |")
+    a("| governance | World Bank, Worldwide Governance Indicators (2024 update) | mean of the estimates va, pv, ge, rq, rl, cc | %s | WGI estimate (about -2.5..2.5), 4 decimals | %s |"
+      % (years_text(meta, "y_wgi", REF_YEAR_WGI), wb))
+    a("| lang1, lang2 | CEPII, GeoDist `geo_cepii` (capital row, cap == 1) | `langoff_1`, `langoff_2` | static (2011 release) | language name; empty = none | Etalab Open Licence 2.0 |")
+    a("| continent | CEPII, GeoDist `geo_cepii` | `continent` | static | Europe / America / Asia / Africa / Pacific | Etalab Open Licence 2.0 |")
+    a("| year_population, year_gdp, year_informality | -- | year of the figure actually used | -- | year | -- |")
+    a("")
+    a("Numbers are rounded to 6 significant digits (governance: 4 decimals);")
+    a("population and employment are whole persons.")
+    a("")
+    a("### Formula of wage_per_worker_usd")
+    a("")
+    a("```")
+    a("wage_per_worker_usd = labour_share[2019] * gdp_usd[2022]")
+    a("                      / (employment[2019] * population[2022] / population[2019])")
+    a("```")
+    a("")
+    a("Years shown are the reference years; the years actually used are in the table")
+    a("above.  Population in both the numerator and denominator of the scaling factor")
+    a("is WB SP.POP.TOTL.  Assumptions: the employment-to-population ratio and the")
+    a("labour share did not change between 2019 and 2022.  PWT's \"persons engaged\"")
+    a("includes the self-employed and `labsh` includes an imputed labour part of")
+    a("mixed income, so this is average labour compensation per worker, not an")
+    a("employee wage.  Unrounded inputs are used.")
+    a("")
+    a("### Informality: sources used")
+    a("")
+    a("Latest year with a Sex: Total observation.  When several survey sources give")
+    a("that year, the unweighted mean is used (n = number of sources averaged).")
+    a("")
+    a("| iso3 | year | value (fraction) | n | ILO source label(s) | status |")
+    a("|---|---|---|---|---|---|")
+    for r in rows:
+        m = meta[r["iso3"]]
+        if r["informality"]:
+            a("| %s | %s | %s | %d | %s | %s |" % (
+                r["iso3"], r["year_informality"], r["informality"], m["n_inf_sources"],
+                "; ".join(m["inf_sources"]), "; ".join(m["inf_status"]) or "--"))
+        else:
+            a("| %s | -- | EMPTY | 0 | not in the ILO file | ASSUMPTION REQUIRED |" % r["iso3"])
+    a("")
+    a("Caution: the European figures (ESP, FRA, ITA, GBR, NLD, BEL, DEU, PRT) come")
+    a("from EU-SILC micro-data processed by the ILO and are much lower (1-9 %) than")
+    a("figures in other sources; the series also jumps between years (e.g. ESP 2007 vs")
+    a("2008, GBR 2009 vs 2010).  ARG is urban only (main cities).")
+    flagged = ["%s %s (%s)" % (r["iso3"], r["year_informality"], "; ".join(meta[r["iso3"]]["inf_status"]))
+               for r in rows if meta[r["iso3"]]["inf_status"]]
+    if flagged:
+        a("Flagged by the ILO: %s." % ", ".join(flagged))
+    old_years = ["%s (%s)" % (r["iso3"], r["year_informality"]) for r in rows
+                 if r["year_informality"] and int(r["year_informality"]) < REF_YEAR_WB]
+    if old_years:
+        a("Older than the %d reference year: %s." % (REF_YEAR_WB, ", ".join(old_years)))
+    a("")
+    a("## `pairs.csv`")
+    a("")
+    a("One row per ordered pair (iso_o, iso_d) of the 26 countries, diagonal included:")
+    a("676 rows, origin-major in the country order above.")
+    a("")
+    a("| column | publisher | field of `dist_cepii.csv` | year | unit | licence |")
+    a("|---|---|---|---|---|---|")
+    cep = "CEPII, GeoDist (Mayer & Zignago 2011)"
+    et = "Etalab Open Licence 2.0"
+    a("| iso_o, iso_d | %s | `iso_o`, `iso_d` | -- | ISO3 code | %s |" % (cep, et))
+    a("| dist_km | %s | `dist` (between most populated cities; diagonal: internal distance) | static (2011 release) | km | %s |" % (cep, et))
+    fb = ", ".join("%s-%s" % p for p in pair_info["distw_fallbacks"]) or "none among the 26"
+    a("| distw_km | %s | `distw` (population-weighted), or `dist` where `distw` is '.' (fallbacks: %s) | static | km | %s |" % (cep, fb, et))
+    a("| contig | %s | `contig` | static | 0/1 | %s |" % (cep, et))
+    a("| comlang_off | %s | `comlang_off` | static | 0/1 | %s |" % (cep, et))
+    a("| comlang_ethno | %s | `comlang_ethno` (language spoken by >= 9%% of both) | static | 0/1 | %s |" % (cep, et))
+    a("| colony | %s | `colony` (ever in a colonial relationship) | static | 0/1 | %s |" % (cep, et))
+    a("| comcol | %s | `comcol` (common coloniser after 1945) | static | 0/1 | %s |" % (cep, et))
+    a("| smctry | %s | `smctry` (were or are the same country) | static | 0/1 | %s |" % (cep, et))
+    a("| psychic_distance | ssesim (derived; see below) | composite of the columns above, gdp_per_capita_ppp and governance | as inputs | index 0..1 | ASSUMPTION (weights) |")
+    a("")
+    a("Distances are rounded to 6 significant digits; the flags are copied unchanged.")
+    a("Note: in CEPII, `BEL` stands for **Belgium and Luxembourg** together; the")
+    a("World Bank, PWT, WGI and ILO figures for BEL in `countries.csv` are Belgium only.")
+    a("The CEPII diagonal (origin == destination) carries its internal distance and")
+    a("0 flags; psychic_distance is set to 0 there.")
+    if pair_info["asym"]:
+        a("Asymmetric flags in the raw data (kept as is in the table): " + "; ".join(
+            "%s %s->%s = %s but %s->%s = %s" % (k, o, d, v1, d, o, v2)
+            for o, d, k, v1, v2 in pair_info["asym"]) + ".")
+    a("")
+    a("### psychic_distance (ASSUMPTION)")
+    a("")
+    a("A composite of \"psychic distance stimuli\" after Dow & Karunaratna (2006),")
+    a("built only from the data above: 1 minus the weighted share of stimuli the two")
+    a("countries have in common.  The weights are **an assumption of ssesim, chosen by")
+    a("hand, not an estimate**; vary them in sensitivity analyses.")
+    a("")
+    a("```")
+    a("pd(o,d) = %.2f * (1 - comlang_off)" % W_COMLANG_OFF)
+    a("        + %.2f * (1 - comlang_ethno)" % W_COMLANG_ETHNO)
+    a("        + %.2f * (1 - max(colony, comcol, smctry))" % W_COLONIAL)
+    a("        + %.2f * (1 - contig)" % W_CONTIG)
+    a("        + %.2f * ln(distw_km) / ln(%s)" % (W_GEO, fmt(pair_info["max_distw"])))
+    a("        + %.2f * |ln ppp_o - ln ppp_d| / %s" % (W_DEVELOPMENT, fmt(pair_info["max_dev"])))
+    a("        + %.2f * |gov_o - gov_d| / %s" % (W_GOVERNANCE, fmt(pair_info["max_gov"])))
+    a("pd(o,o) = 0")
+    a("```")
+    a("")
+    a("ppp = gdp_per_capita_ppp, gov = governance, as written in `countries.csv`; the")
+    a("denominators are the maxima over the 650 off-diagonal pairs (largest distw_km,")
+    a("largest log-PPP gap, largest governance gap).  The binary flags are")
+    a("symmetrised (maximum of the two directions) and ln(distw_km) is averaged over")
+    a("the two directions, so pd is symmetric.  Weights sum to 1, so pd lies in (0, 1]")
+    a("off the diagonal.  No culture-dimension data (e.g. Hofstede) is used.")
+    a("")
+    a("## Assumptions and gaps (not data)")
+    a("")
+    a("- psychic_distance: the weights above are an ssesim assumption.")
+    a("- informality is EMPTY for %s: the ILO file has no informal-employment"
+      % ", ".join(ILO_ABSENT))
+    a("  rate for them.  Empty means \"assumption required\": a scenario must set it")
+    a("  explicitly.  No number is invented here.")
+    a("- wage_per_worker_usd assumes an unchanged labour share and employment-to-")
+    a("  population ratio from the PWT year (2019) to the WB reference year (2022).")
+    a("- BEL in the CEPII columns is Belgium + Luxembourg (see above).")
+    a("- No data set gives the size of the cooperative or social economy by country")
+    a("  (see DOMAIN.md section 5); nothing about it is in these tables.")
+    a("")
+    a("## Licences and attribution")
+    a("")
+    a("The tables are adaptations (selection of years and countries, ratios, means,")
+    a("rounding, and the composite psychic_distance).  None of the publishers below")
+    a("endorses ssesim or these derived figures.")
+    a("")
+    a("- **World Bank** (CC BY 4.0, https://creativecommons.org/licenses/by/4.0/):")
+    a("  \"The World Bank: World Development Indicators: SP.POP.TOTL, NY.GDP.MKTP.CD,")
+    a("  NY.GDP.PCAP.PP.CD.\"  and  \"The World Bank: Worldwide Governance Indicators,")
+    a("  2024 update (Kaufmann & Kraay, www.govindicators.org).\"  Changes were made:")
+    a("  years selected, ratios and means computed, values rounded.")
+    a("- **International Labour Organization** (CC BY 4.0): \"Source: International")
+    a("  Labour Organization, ILOSTAT database, Informal employment rate by sex (%)")
+    a("  (EMP_NIFL_SEX_RT_A), downloaded 2024-07-26, https://ilostat.ilo.org/data/.\"")
+    a("  This is an adaptation of an original work by the ILO (latest year selected,")
+    a("  sources averaged, divided by 100); the views and opinions in the adaptation")
+    a("  are the sole responsibility of its authors and are not endorsed by the ILO.")
+    a("- **Penn World Table 10.01** (CC BY 4.0), Groningen Growth and Development")
+    a("  Centre: \"Feenstra, Robert C., Robert Inklaar and Marcel P. Timmer (2015),")
+    a("  'The Next Generation of the Penn World Table', American Economic Review,")
+    a("  105(10), 3150-3182, available for download at www.ggdc.net/pwt\"")
+    a("  (DOI 10.34894/QT5BCC).  Changes: year selected, emp converted to persons,")
+    a("  combined with World Bank data.")
+    a("- **CEPII GeoDist** (Etalab Open Licence 2.0,")
+    a("  https://www.etalab.gouv.fr/licence-ouverte-open-licence): \"Source: CEPII,")
+    a("  GeoDist database (Mayer, T. & Zignago, S. (2011), Notes on CEPII's distances")
+    a("  measures: the GeoDist Database, CEPII Working Paper 2011-25); date of last")
+    a("  update of the data: 2011.\"  Changes: subset of 26 countries, distances")
+    a("  rounded, distw -> dist fallback, composite psychic distance.")
+    a("- **Country names**: datasets/country-codes (ISO 3166 / UN M49 compilation),")
+    a("  ODC-PDDL-1.0 (public domain).")
+    a("")
+    return "\n".join(L)
+
+
+def main(argv=None):
+    here = os.path.dirname(os.path.abspath(__file__))
+    repo = os.path.dirname(os.path.dirname(here))
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--data", default=os.path.join(repo, "..", "shared", "data", "world"),
+                   help="directory of the raw files (default: ../shared/data/world "
+                        "relative to the repository root)")
+    p.add_argument("--out", default=os.path.join(repo, "scenarios", "world"),
+                   help="output directory (default: scenarios/world in the repository)")
+    args = p.parse_args(argv)
+
+    data_dir = os.path.normpath(args.data)
+    if not os.path.isdir(data_dir):
+        sys.exit("derive_world: raw data directory not found: %s" % data_dir)
+    try:
+        rows, meta = derive_countries(data_dir)
+        pairs, pair_info = derive_pairs(data_dir, rows)
+    except (DataError, KeyError, ValueError) as exc:
+        sys.exit("derive_world: %s" % exc)
+
+    os.makedirs(args.out, exist_ok=True)
+    write_csv(os.path.join(args.out, "countries.csv"), COUNTRY_COLUMNS, rows)
+    write_csv(os.path.join(args.out, "pairs.csv"), PAIR_COLUMNS, pairs)
+    with open(os.path.join(args.out, "SOURCES.md"), "w", encoding="utf-8", newline="\n") as fh:
+        fh.write(sources_md(data_dir, rows, meta, pair_info))
+    print("derive_world: wrote %d countries and %d pairs to %s"
+          % (len(rows), len(pairs), args.out))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
