@@ -56,8 +56,10 @@ Model::Model(scenario::Scenario scenario, int threads)
     for (const Country& c : w.countries) wage_sum += c.wage_usd;
     reference_wage_ = wage_sum / static_cast<double>(w.size());
 
-    // Gravity: iceberg trade costs from distance; fixed costs of serving a
-    // market from home wages, raised by psychic distance (Johanson & Vahlne 1977).
+    // Gravity: iceberg trade costs from distance. Fixed costs of serving a market
+    // are incurred there (distribution, marketing, legal advice), so they are
+    // priced in destination wages, and rise with psychic distance (Johanson &
+    // Vahlne 1977); they are paid to the destination's households.
     tau_.resize(n, n);
     fixed_cost_.resize(n, n);
     for (Eigen::Index o = 0; o < n; ++o) {
@@ -67,7 +69,7 @@ Model::Model(scenario::Scenario scenario, int threads)
                                             std::pow(w.distance_km(o, d) / 1000.0,
                                                      e.trade_cost_distance_elasticity);
             fixed_cost_(o, d) = o == d ? 0.0
-                                       : e.export_fixed_cost * w.countries[static_cast<std::size_t>(o)].wage_usd *
+                                       : e.export_fixed_cost * w.countries[static_cast<std::size_t>(d)].wage_usd *
                                              (1.0 + e.psychic_distance_cost * w.psychic_distance(o, d));
         }
     }
@@ -100,7 +102,6 @@ std::uint32_t Model::found(std::uint32_t group, bool opening) {
     const double markup = 1.0 + (sigma_markup_ - 1.0) * (1.0 - p.mission * e.mission_price_discount);
     const Money capital = usd_to_money(p.initial_cash_years * home.wage_usd * employees);
     const auto home_account = static_cast<std::size_t>(p.country);
-    if (!opening && ledger_.sector_balance(home_account) < capital) return 0;  // households cannot fund it
 
     ++next_id_;
     orgs_.for_each_column([](auto& col) { col.emplace_back(); });
@@ -126,7 +127,6 @@ std::uint32_t Model::found(std::uint32_t group, bool opening) {
     else
     {
         ledger_.pay(Party::sector(home_account), Party::agent(slot), capital, flow_founding_capital);
-        ledger_.commit();  // the next birth must see the households' money after this one
     }
     return 1;
 }
@@ -135,17 +135,27 @@ void Model::open_population() {
     const auto& e = scenario_.economy;
     for (std::uint32_t g = 0; g < scenario_.populations.size(); ++g)
         for (std::int64_t j = 0; j < scenario_.populations[g].count; ++j) found(g, true);
-    // Households hold the money that buys the opening output at the opening
-    // prices (a balanced start), times household_money_scale.
-    std::vector<double> needed(scenario_.world.size(), 0.0);
+    // Partial equilibrium: the simulated organisations are a small part of each
+    // economy, so households' spending on their markets is exogenous (Melitz
+    // 2003). It starts equal to the opening output sold in each home market, so
+    // the opening is in balance, and grows at demand_growth. Household accounts
+    // stand for the rest of their economy: they may go negative, and trade
+    // imbalances do not drain them into a spiral.
+    std::vector<double> output(market_budget_.size(), 0.0);
     for (std::size_t i = 0; i < orgs_.size(); ++i) {
         const Country& c = scenario_.world.countries[orgs_.home[i]];
-        needed[orgs_.home[i]] += orgs_.markup[i] * c.wage_usd * orgs_.employees[i];
+        output[orgs_.home[i] * sector_count + static_cast<std::size_t>(orgs_.sector[i])] +=
+            orgs_.markup[i] * c.wage_usd * orgs_.employees[i];
     }
-    for (std::size_t c = 0; c < needed.size(); ++c) {
-        const double money = e.household_money_scale * std::max(needed[c], scenario_.world.countries[c].wage_usd) / e.spend_rate;
-        ledger_.endow(Party::sector(c), usd_to_money(money));
+    base_budget_.resize(output.size());
+    std::vector<double> spending(scenario_.world.size(), 0.0);
+    for (std::size_t m = 0; m < output.size(); ++m) {
+        base_budget_[m] = e.demand_scale * output[m] * cents_per_usd;
+        spending[m / sector_count] += base_budget_[m];
     }
+    // Opening household money: one step of their spending.
+    for (std::size_t c = 0; c < spending.size(); ++c)
+        ledger_.endow(Party::sector(c), floor_money(spending[c]));
     ledger_.commit();
 }
 
@@ -191,22 +201,9 @@ void Model::step() {
 // ---- phases ---------------------------------------------------------------
 
 void Model::sense(std::size_t begin, std::size_t end) {
-    // Households of each country spend a share of their money on the simulated
-    // sectors, split by the demand shares of the sectors that have a seller.
-    const auto& e = scenario_.economy;
-    for (std::size_t m = begin; m < end; ++m) {
-        const std::size_t c = m / sector_count, s = m % sector_count;
-        double offered = 0;
-        for (std::size_t k = 0; k < sector_count; ++k) {
-            const std::size_t mk = c * sector_count + k;
-            if (market_begin_[mk + 1] > market_begin_[mk]) offered += e.sector_demand[k];
-        }
-        const bool has_sellers = market_begin_[m + 1] > market_begin_[m];
-        const double money = static_cast<double>(ledger_.sector_balance(c));
-        market_budget_[m] = has_sellers && offered > 0
-                                ? floor_money(money * e.spend_rate * e.sector_demand[s] / offered)
-                                : 0;
-    }
+    // Households' budget for each market this step.
+    const double growth = std::pow(1.0 + scenario_.economy.demand_growth, static_cast<double>(step_ - 1));
+    for (std::size_t m = begin; m < end; ++m) market_budget_[m] = floor_money(base_budget_[m] * growth);
 }
 
 void Model::decide(std::size_t begin, std::size_t end) {

@@ -340,8 +340,8 @@ Scenario load_scenario_text(std::string_view text, const std::string& path) {
     Economy& e = s.economy;
     auto real = [&](std::string_view key, double& field) { field = r.real(eco, key, key, esrc); };
     real("economy.elasticity", e.elasticity);
-    real("economy.spend_rate", e.spend_rate);
-    real("economy.household_money_scale", e.household_money_scale);
+    real("economy.demand_scale", e.demand_scale);
+    real("economy.demand_growth", e.demand_growth);
     real("economy.trade_cost_per_1000km", e.trade_cost_per_1000km);
     real("economy.trade_cost_distance_elasticity", e.trade_cost_distance_elasticity);
     real("economy.export_fixed_cost", e.export_fixed_cost);
@@ -357,19 +357,6 @@ Scenario load_scenario_text(std::string_view text, const std::string& path) {
     real("economy.mission_job_protection", e.mission_job_protection);
     real("economy.cash_buffer_years", e.cash_buffer_years);
     real("economy.excess_cash_release", e.excess_cash_release);
-    {
-        const toml::table& sd = subtable(eco, "sector_demand", empty);
-        const toml::node* sdn = eco.get("sector_demand");
-        const auto sdsrc = sdn ? sdn->source() : esrc;
-        double sum = 0;
-        for (std::size_t i = 0; i < model::sector_count; ++i) {
-            const std::string key = "economy.sector_demand." + std::string(model::sector_names[i]);
-            e.sector_demand[i] = r.real(sd, key, key, sdsrc);
-            sum += e.sector_demand[i];
-        }
-        if (std::abs(sum - 1.0) > 1e-9)
-            r.fail(sdsrc, "economy.sector_demand", "expected shares summing to 1, got a sum of " + format_number(sum));
-    }
 
     // populations
     const toml::node* pn = root.get("population");

@@ -39,16 +39,16 @@ constexpr std::array registry{
     // ---- economy ----
     ParamSpec{"economy.elasticity", T::real, "4.0", "1", 1, 20, true, false, "",
               "CES elasticity of substitution between varieties (sigma); markup sigma/(sigma-1)"},
-    ParamSpec{"economy.spend_rate", T::real, "0.8", "1/step", 0, 1, true, false, "",
-              "Share of its money a household sector spends on the simulated sectors each step"},
-    ParamSpec{"economy.household_money_scale", T::real, "1.0", "1", 0, 100, true, false, "",
-              "Opening household money relative to the amount that buys the opening output"},
+    ParamSpec{"economy.demand_scale", T::real, "1.0", "1", 0, 100, true, false, "",
+              "Household spending on each home market relative to the opening output sold there"},
+    ParamSpec{"economy.demand_growth", T::real, "0.0", "1/step", -0.5, 1, false, false, "",
+              "Growth rate of household spending per step"},
     ParamSpec{"economy.trade_cost_per_1000km", T::real, "0.15", "1", 0, 10, false, false, "",
               "t0 in the iceberg trade cost tau = 1 + t0 (distance / 1000 km)^delta"},
     ParamSpec{"economy.trade_cost_distance_elasticity", T::real, "0.6", "1", 0, 3, false, false, "",
               "delta in the iceberg trade cost (gravity)"},
     ParamSpec{"economy.export_fixed_cost", T::real, "0.5", "worker-years/step", 0, 1000, false, false, "",
-              "Fixed cost of serving one foreign market per step, in years of home wages"},
+              "Fixed cost of serving one foreign market per step, in years of the destination's wages"},
     ParamSpec{"economy.psychic_distance_cost", T::real, "2.0", "1", 0, 100, false, false, "",
               "Extra fixed cost per unit of psychic distance, as a multiple of export_fixed_cost"},
     ParamSpec{"economy.export_entry_probability", T::real, "0.2", "1/step", 0, 1, false, false, "",
@@ -73,16 +73,6 @@ constexpr std::array registry{
               "Cash an organisation keeps; what it holds above this is paid out"},
     ParamSpec{"economy.excess_cash_release", T::real, "0.5", "1/step", 0, 1, false, false, "",
               "Share of cash above the buffer paid to home households per step (investment, distribution)"},
-    ParamSpec{"economy.sector_demand.agri_food", T::real, "0.2", "1", 0, 1, false, false, "",
-              "Share of household spending on agri-food; the five shares sum to 1"},
-    ParamSpec{"economy.sector_demand.manufacturing", T::real, "0.3", "1", 0, 1, false, false, "",
-              "Share of household spending on manufacturing"},
-    ParamSpec{"economy.sector_demand.services", T::real, "0.3", "1", 0, 1, false, false, "",
-              "Share of household spending on services and consulting"},
-    ParamSpec{"economy.sector_demand.platform_logistics", T::real, "0.1", "1", 0, 1, false, false, "",
-              "Share of household spending on platforms and logistics"},
-    ParamSpec{"economy.sector_demand.education", T::real, "0.1", "1", 0, 1, false, false, "",
-              "Share of household spending on education and training"},
     // ---- populations ([[population]], one table per group of organisations) ----
     ParamSpec{"population[].country", T::country, "", "ISO3", 0, 0, false, false, "",
               "Home country of the group, one of world.use"},
@@ -108,8 +98,8 @@ constexpr std::array registry{
               "Expected new organisations per step, as a share of count (Poisson)"},
 };
 
-constexpr std::array<std::string_view, 7> table_keys{
-    "run", "output", "world", "economy", "economy.sector_demand", "population", "population[]"};
+constexpr std::array<std::string_view, 6> table_keys{
+    "run", "output", "world", "economy", "population", "population[]"};
 // clang-format on
 
 std::string number(double v) {

@@ -107,6 +107,7 @@ private:
     std::vector<std::uint32_t> offer_link_;      // link row, or no_link for the home market
     std::vector<Money> market_budget_;           // households' budget this step
     std::vector<double> market_index_;           // sum of weight (p tau)^(1-sigma) last step
+    std::vector<double> base_budget_;            // households' spending by market at step 1, cents
     // organisations by home country, in slot order (CSR)
     std::vector<std::uint32_t> home_begin_;
     std::vector<std::uint32_t> home_orgs_;

@@ -28,8 +28,8 @@ struct Population {
 
 struct Economy {
     double elasticity = 0;               ///< CES elasticity of substitution sigma
-    double spend_rate = 0;               ///< share of household money spent per step
-    double household_money_scale = 0;    ///< opening household money relative to balanced start
+    double demand_scale = 0;             ///< household spending relative to the opening output
+    double demand_growth = 0;            ///< growth rate of household spending per step
     double trade_cost_per_1000km = 0;    ///< iceberg trade cost t0 in tau = 1 + t0 (d/1000 km)^delta
     double trade_cost_distance_elasticity = 0;  ///< delta
     double export_fixed_cost = 0;        ///< worker-years of home wages per destination per step
@@ -45,7 +45,6 @@ struct Economy {
     double mission_job_protection = 0;   ///< firing-rate reduction at mission weight 1
     double cash_buffer_years = 0;        ///< retained cash above this is paid out
     double excess_cash_release = 0;      ///< share of cash above the buffer paid out per step
-    std::array<double, model::sector_count> sector_demand{};  ///< household budget shares
 };
 
 struct Scenario {
