@@ -13,7 +13,10 @@
 #include <vector>
 #else
 #include <oneapi/tbb/blocked_range.h>
+#include <oneapi/tbb/global_control.h>
+#include <oneapi/tbb/info.h>
 #include <oneapi/tbb/parallel_for.h>
+#include <oneapi/tbb/partitioner.h>
 #include <oneapi/tbb/task_arena.h>
 #endif
 
@@ -57,7 +60,13 @@ void Executor::run(std::size_t n, std::size_t grain, Thunk thunk, void* ctx) {
 #else
 
 struct Executor::Impl {
-    explicit Impl(int threads) : arena(threads) {}
+    // Allow more threads than cores when asked (determinism tests run 4 or 8
+    // threads on 2 cores); TBB otherwise caps the workers at the core count.
+    explicit Impl(int threads)
+        : allow(tbb::global_control::max_allowed_parallelism,
+                static_cast<std::size_t>(std::max(threads, tbb::info::default_concurrency()))),
+          arena(threads) {}
+    tbb::global_control allow;
     tbb::task_arena arena;
 };
 
@@ -78,7 +87,8 @@ void Executor::run(std::size_t n, std::size_t grain, Thunk thunk, void* ctx) {
         tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n, grain),
                           [&](const tbb::blocked_range<std::size_t>& r) {
                               thunk(ctx, r.begin(), r.end());
-                          });
+                          },
+                          tbb::simple_partitioner{});  // chunks never exceed the grain
     });
 }
 

@@ -186,6 +186,10 @@ void Model::step() {
         std::fill(exits_.begin(), exits_.end(), 0);
     }
     schedule_.run(executor_, ledger_);
+    if (injection_.amount != 0) {
+        ledger_.inject_unbalanced_for_test(injection_.party, injection_.amount);
+        injection_ = {};
+    }
     ledger_.check(step_, orgs_.id);
     record_.ledger_flows = ledger_.step_flow_totals();
     // What is recorded must add up to what the ledger moved: nothing lost.

@@ -25,8 +25,8 @@ constexpr std::array registry{
     ParamSpec{"run.replicate", T::integer, "0", "", 0, 4294967295.0, false, false, "",
               "Replicate number; the second half of the random-stream key"},
     // ---- output ----
-    ParamSpec{"output.file", T::string, "", "", 0, 0, false, false, "",
-              "HDF5 file to write, relative to the working directory (overridden by -o)"},
+    ParamSpec{"output.file", T::string, "\"\"", "", 0, 0, false, false, "",
+              "HDF5 file to write, relative to the working directory (overridden by -o); empty: results/<run.name>.h5"},
     ParamSpec{"output.snapshot_interval", T::integer, "10", "steps", 0, 10000, false, false, "",
               "Write every agent's state every this many steps; 0 writes none"},
     // ---- world ----

@@ -44,6 +44,8 @@ public:
     ~Ledger();
     Ledger(const Ledger&) = delete;
     Ledger& operator=(const Ledger&) = delete;
+    Ledger(Ledger&&) noexcept;
+    Ledger& operator=(Ledger&&) noexcept;
 
     // ---- structure (between steps only, never inside a parallel phase) ----
     /// Adds `n` agent accounts with zero balance at the end.

@@ -64,8 +64,11 @@ public:
     const Links& links() const noexcept { return links_; }
     const kernel::Ledger& ledger() const noexcept { return ledger_; }
     const kernel::Schedule& schedule() const noexcept { return schedule_; }
-    /// For tests of the identity check: the ledger itself.
-    kernel::Ledger& ledger_for_test() noexcept { return ledger_; }
+    /// For tests of the identity check: during the next step, after its phases,
+    /// change `party`'s balance by `amount` without a counter-entry.
+    void inject_unbalanced_flow_for_test(kernel::Party party, Money amount) {
+        injection_ = {party, amount};
+    }
     /// Fixed cost of serving `dest` from `origin` for one step, in US$ (per worker-year of home wage).
     double export_fixed_cost_usd(std::size_t origin, std::size_t dest) const;
     /// Iceberg trade cost tau >= 1.
@@ -115,6 +118,10 @@ private:
     std::vector<std::int64_t> births_, exits_;
 
     StepRecord record_;
+    struct Injection {
+        kernel::Party party{kernel::Party::Kind::sector, 0};
+        Money amount = 0;
+    } injection_;
 };
 
 inline constexpr std::uint32_t no_link = 0xFFFFFFFFu;
