@@ -127,6 +127,7 @@ int cmd_run(const std::vector<std::string>& args) {
     double agent_steps = 0;
     for (std::int64_t t = 0; t < steps; ++t) {
         if (interrupted) {
+            writer.interrupt();
             std::cerr << (progress ? "\n" : "") << "ssesim: interrupted after step " << m.steps_done() << " of " << steps
                       << "; " << out << " holds the completed steps (steps_completed = " << m.steps_done() << ")\n";
             return exit_interrupted;

@@ -348,9 +348,13 @@ void RunWriter::write_step(const model::Model& model) {
     check(H5Fflush(w.file, H5F_SCOPE_GLOBAL), w.path + ": cannot flush after step " + std::to_string(step));
 }
 
-void RunWriter::finish() {
+void RunWriter::interrupt() { close_with_status("interrupted"); }
+
+void RunWriter::finish() { close_with_status("complete"); }
+
+void RunWriter::close_with_status(const std::string& status) {
     Impl& w = *impl_;
-    h5::set_attribute(w.file, "status", std::string("complete"));
+    h5::set_attribute(w.file, "status", status);
     check(H5Fflush(w.file, H5F_SCOPE_GLOBAL), w.path + ": cannot flush");
     w.file.reset();
 }

@@ -24,12 +24,15 @@ public:
 
     /// Appends the model's latest step (and a per-agent snapshot when due), then flushes.
     void write_step(const model::Model& model);
+    /// Marks the run interrupted (status = "interrupted") and closes the file.
+    void interrupt();
     /// Marks the run complete (root attribute status = "complete") and closes the file.
     void finish();
 
     const std::string& path() const noexcept;
 
 private:
+    void close_with_status(const std::string& status);
     struct Impl;
     std::unique_ptr<Impl> impl_;
 };

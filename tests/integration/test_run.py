@@ -1,0 +1,187 @@
+"""Integration tests: the real program, its HDF5 file read back with h5py and h5dump."""
+import os
+import re
+import signal
+import subprocess
+import time
+import tomllib
+from pathlib import Path
+
+import h5py
+import numpy as np
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+BIN = Path(os.environ.get("SSESIM_BIN", ROOT / "build" / "debug" / "ssesim"))
+if not BIN.is_absolute():
+    BIN = ROOT / BIN
+ENV = dict(os.environ, HDF5_USE_FILE_LOCKING="FALSE")
+
+
+def scenario(tmp_path, steps=12, snapshot_interval=5, scale=1):
+    """The default scenario, shortened, with world paths made absolute."""
+    text = (ROOT / "scenarios" / "default.toml").read_text()
+    text = re.sub(r"(?m)^steps = \d+.*$", f"steps = {steps}", text)
+    text = re.sub(r"(?m)^snapshot_interval = \d+.*$", f"snapshot_interval = {snapshot_interval}", text)
+    text = text.replace('"world/', f'"{ROOT}/scenarios/world/')
+    if scale != 1:
+        text = re.sub(r"(?m)^count = (\d+)$", lambda m: f"count = {int(m.group(1)) * scale}", text)
+    path = tmp_path / "s.toml"
+    path.write_text(text)
+    return path
+
+
+def run(*args, check=True):
+    proc = subprocess.run([str(BIN), *map(str, args)], capture_output=True, text=True, env=ENV, timeout=600)
+    if check:
+        assert proc.returncode == 0, proc.stderr
+    return proc
+
+
+def datasets(path):
+    """Every dataset of a file, by name, as numpy arrays."""
+    out = {}
+    with h5py.File(path, "r") as f:
+        f.visititems(lambda name, obj: out.__setitem__(name, obj[()]) if isinstance(obj, h5py.Dataset) else None)
+    return out
+
+
+def test_threads_do_not_change_a_single_bit(tmp_path):
+    s = scenario(tmp_path)
+    files = []
+    for threads in (1, 2, 4):
+        out = tmp_path / f"t{threads}.h5"
+        run("run", s, "-o", out, "--threads", threads, "--quiet")
+        files.append(datasets(out))
+    assert len(files[0]) > 20
+    for other in files[1:]:
+        assert other.keys() == files[0].keys()
+        for name, data in files[0].items():
+            assert data.dtype == other[name].dtype, name
+            assert data.shape == other[name].shape, name
+            if data.dtype == object:  # variable-length strings
+                assert list(data) == list(other[name]), name
+            else:
+                assert data.tobytes() == other[name].tobytes(), name
+
+
+def test_file_is_self_describing(tmp_path):
+    s = scenario(tmp_path, steps=6, snapshot_interval=3)
+    out = tmp_path / "o.h5"
+    proc = run("run", s, "-o", out, "--seed", "77")
+    assert f"results: {out} (6 steps, 8 countries)" in proc.stdout
+    with h5py.File(out, "r") as f:
+        assert f.attrs["steps_completed"] == 6
+        assert f.attrs["steps_planned"] == 6
+        assert f.attrs["status"] == "complete"
+        assert f.attrs["seed"] == 77
+        resolved = tomllib.loads(f.attrs["scenario"])
+        assert resolved["run"]["seed"] == 77
+        assert resolved["economy"]["elasticity"] == 4.0
+        assert resolved["output"]["file"] == "results/default.h5"
+        for key in ("ssesim_version", "git_commit", "compiler", "libraries", "schedule", "Conventions"):
+            assert f.attrs[key], key
+        assert "HDF5 1.10" in f.attrs["libraries"]
+        names = []
+        f.visititems(lambda n, o: names.append(n) if isinstance(o, h5py.Dataset) else None)
+        for name in names:
+            ds = f[name]
+            assert ds.attrs["units"] is not None, name
+            assert ds.attrs["description"], name
+            assert ds.attrs["long_name"], name
+        # named dimensions on every axis (netCDF-4 conventions)
+        assert [d[0].name for d in f["employees"].dims] == ["/step", "/country", "/org_kind"]
+        assert [d[0].name for d in f["trade"].dims] == ["/step", "/origin", "/destination", "/org_kind"]
+        assert list(f["step"][:]) == [1, 2, 3, 4, 5, 6]
+        assert [c.decode() if isinstance(c, bytes) else c for c in f["country"][:]][:2] == ["ESP", "FRA"]
+        assert f["employees"].shape == (6, 8, 6)
+        assert f["employees"].compression == "gzip"
+        # snapshots at steps 3 and 6, one record per organisation
+        steps = f["snapshots/step"][:]
+        assert set(steps) == {3, 6}
+        assert f["snapshots/id"].shape == steps.shape
+        n6 = f["organisations"][5].sum()
+        assert (steps == 6).sum() == n6
+        # recorded flows add up: trade equals the ledger's sales; wages likewise
+        flows = [x.decode() if isinstance(x, bytes) else x for x in f["flow"][:]]
+        sales = f["ledger_flows"][:, flows.index("sales")]
+        np.testing.assert_allclose(f["trade"][:].sum(axis=(1, 2, 3)), sales, rtol=1e-12)
+        np.testing.assert_allclose(f["wage_bill"][:].sum(axis=(1, 2)), f["ledger_flows"][:, flows.index("wages")], rtol=1e-12)
+        # nothing negative that cannot be
+        for name in ("organisations", "employees", "revenue", "cash", "trade"):
+            assert (f[name][:] >= 0).all(), name
+
+
+def test_h5dump_reads_the_header(tmp_path):
+    out = tmp_path / "o.h5"
+    run("run", scenario(tmp_path, steps=2), "-o", out)
+    proc = subprocess.run(["h5dump", "-H", str(out)], capture_output=True, text=True, env=ENV)
+    assert proc.returncode == 0, proc.stderr
+    assert 'DATASET "employees"' in proc.stdout
+    assert 'ATTRIBUTE "steps_completed"' in proc.stdout
+    assert "HDF5-DIAG" not in proc.stderr
+
+
+def test_existing_output_is_never_overwritten_without_overwrite(tmp_path):
+    s = scenario(tmp_path, steps=2)
+    out = tmp_path / "o.h5"
+    run("run", s, "-o", out)
+    before = out.read_bytes()
+    proc = run("run", s, "-o", out, check=False)
+    assert proc.returncode == 3
+    assert proc.stderr == f"ssesim: error: {out}: file exists; pass --overwrite to replace it\n"
+    assert out.read_bytes() == before
+    run("run", s, "-o", out, "--overwrite")
+
+
+def _kill_mid_run(tmp_path, sig):
+    """Starts a long run, waits until some steps are on disk, sends `sig`."""
+    s = scenario(tmp_path, steps=400, snapshot_interval=0, scale=4)
+    out = tmp_path / "killed.h5"
+    proc = subprocess.Popen([str(BIN), "run", str(s), "-o", str(out), "--threads", "2"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=ENV)
+    deadline = time.time() + 120
+    while time.time() < deadline and (not out.exists() or out.stat().st_size < 400_000):
+        time.sleep(0.05)
+    proc.send_signal(sig)
+    stdout, stderr = proc.communicate(timeout=60)
+    return s, out, proc.returncode, stderr
+
+
+def test_a_killed_run_leaves_a_readable_file_that_says_how_far_it_got(tmp_path):
+    s, out, code, _ = _kill_mid_run(tmp_path, signal.SIGKILL)
+    assert code == -signal.SIGKILL
+    with h5py.File(out, "r") as f:
+        done = int(f.attrs["steps_completed"])
+        assert f.attrs["status"] == "running"
+        assert 0 < done < 400
+        assert f["step"].shape[0] >= done
+        killed = {k: f[k][:done] for k in ("employees", "revenue", "trade", "household_money")}
+        assert list(f["step"][:done]) == list(range(1, done + 1))
+    # the steps on disk are exactly those of an uninterrupted run
+    text = s.read_text().replace("steps = 400", f"steps = {done}")
+    s.write_text(text)
+    full = tmp_path / "full.h5"
+    run("run", s, "-o", full, "--threads", "1")
+    with h5py.File(full, "r") as f:
+        for name, data in killed.items():
+            assert data.tobytes() == f[name][:].tobytes(), name
+
+
+def test_sigint_stops_cleanly_with_a_message(tmp_path):
+    _, out, code, stderr = _kill_mid_run(tmp_path, signal.SIGINT)
+    assert code == 130
+    assert re.fullmatch(r"ssesim: interrupted after step (\d+) of 400; .* holds the completed steps "
+                        r"\(steps_completed = \1\)\n", stderr), stderr
+    with h5py.File(out, "r") as f:
+        assert f.attrs["status"] == "interrupted"
+
+
+def test_validate_and_describe(tmp_path):
+    proc = run("validate", ROOT / "scenarios" / "default.toml")
+    assert proc.stdout.endswith("valid: 30 steps, 8 countries, 16 population groups, 3500 organisations at step 0\n")
+    md = run("describe").stdout
+    assert "| `economy.elasticity` | number | `4.0` |" in md
+    defaults = tomllib.loads(run("describe", "--format", "toml").stdout)
+    assert defaults["economy"]["elasticity"] == 4.0
+    assert run("--version").stdout.startswith("ssesim 0.1.0 (commit ")
