@@ -55,6 +55,20 @@ po::variables_map parse(const std::vector<std::string>& args, const po::options_
     return vm;
 }
 
+void require_scenario(const po::variables_map& vm, const std::string& verb) {
+    if (!vm.count("scenario"))
+        throw UsageError(verb + ": missing the SCENARIO argument (usage: ssesim " + verb + " SCENARIO)");
+}
+
+std::uint64_t parse_seed(const std::string& text) {
+    const std::string expected = "--seed: expected an integer in [0, 9223372036854775807], got " + text;
+    if (text.empty() || text.size() > 19 || text.find_first_not_of("0123456789") != std::string::npos)
+        throw UsageError(expected);
+    const std::uint64_t v = std::stoull(text);
+    if (v > 9223372036854775807ULL) throw UsageError(expected);
+    return v;
+}
+
 std::string fmt(double v, int precision = 3) {
     std::ostringstream s;
     s.precision(precision);
@@ -100,18 +114,19 @@ void print_summary(const model::Model& m, const std::string& path) {
 
 int cmd_run(const std::vector<std::string>& args) {
     po::options_description opts("run");
-    opts.add_options()("scenario", po::value<std::string>()->required(), "scenario file")
+    opts.add_options()("scenario", po::value<std::string>(), "scenario file")
         ("output,o", po::value<std::string>(), "output HDF5 file (default: output.file of the scenario)")
         ("threads,t", po::value<int>()->default_value(0), "threads (0: all cores)")
-        ("seed", po::value<std::uint64_t>(), "override run.seed")
+        ("seed", po::value<std::string>(), "override run.seed")
         ("overwrite", po::bool_switch(), "replace an existing output file")
         ("quiet,q", po::bool_switch(), "no progress line");
     po::positional_options_description pos;
     pos.add("scenario", 1);
     const po::variables_map vm = parse(args, opts, pos);
+    require_scenario(vm, "run");
 
     scenario::Scenario s = scenario::load_scenario(vm["scenario"].as<std::string>());
-    if (vm.count("seed")) scenario::override_seed(s, vm["seed"].as<std::uint64_t>());
+    if (vm.count("seed")) scenario::override_seed(s, parse_seed(vm["seed"].as<std::string>()));
     const std::string out = vm.count("output") ? vm["output"].as<std::string>() : s.output_file;
     int threads = vm["threads"].as<int>();
     if (threads < 0) throw UsageError("--threads: expected an integer >= 0, got " + std::to_string(threads));
@@ -151,10 +166,11 @@ int cmd_run(const std::vector<std::string>& args) {
 
 int cmd_validate(const std::vector<std::string>& args) {
     po::options_description opts("validate");
-    opts.add_options()("scenario", po::value<std::string>()->required(), "scenario file");
+    opts.add_options()("scenario", po::value<std::string>(), "scenario file");
     po::positional_options_description pos;
     pos.add("scenario", 1);
     const po::variables_map vm = parse(args, opts, pos);
+    require_scenario(vm, "validate");
     const scenario::Scenario s = scenario::load_scenario(vm["scenario"].as<std::string>());
     std::int64_t orgs = 0;
     for (const auto& p : s.populations) orgs += p.count;
@@ -178,6 +194,11 @@ int cmd_describe(const std::vector<std::string>& args) {
 }
 
 }  // namespace
+
+int fail(const char* message, int code) {
+    std::cerr << "ssesim: error: " << message << "\n";
+    return code;
+}
 
 int main(int argc, char** argv) {
     const std::vector<std::string> all(argv + 1, argv + argc);
@@ -207,22 +228,14 @@ int main(int argc, char** argv) {
         if (verb == "describe") return cmd_describe(args);
         throw UsageError("unknown command '" + verb + "' (expected run, validate or describe; see ssesim --help)");
     } catch (const po::error& e) {
-        std::cerr << "ssesim: error: " << e.what() << "\n";
-        return exit_usage;
-    } catch (const ScenarioError& e) {
-        std::cerr << "ssesim: error: " << e.what() << "\n";
-        return exit_usage;
-    } catch (const UsageError& e) {
-        std::cerr << "ssesim: error: " << e.what() << "\n";
-        return exit_usage;
+        return fail(e.what(), exit_usage);
     } catch (const OutputError& e) {
-        std::cerr << "ssesim: error: " << e.what() << "\n";
-        return exit_output;
+        return fail(e.what(), exit_output);
     } catch (const InvariantError& e) {
-        std::cerr << "ssesim: error: " << e.what() << "\n";
-        return exit_invariant;
+        return fail(e.what(), exit_invariant);
+    } catch (const Error& e) {  // ScenarioError, UsageError
+        return fail(e.what(), exit_usage);
     } catch (const std::exception& e) {
-        std::cerr << "ssesim: error: " << e.what() << "\n";
-        return exit_failure;
+        return fail(e.what(), exit_failure);
     }
 }

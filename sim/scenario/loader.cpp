@@ -276,13 +276,51 @@ Scenario load_scenario(const std::string& path) {
 }
 
 Scenario load_scenario_text(std::string_view text, const std::string& path) {
-    if (text.find('\0') != std::string_view::npos)
-        throw ScenarioError(path + ": binary data (NUL byte), expected a TOML text file");
+    auto position = [&](std::size_t offset) {
+        const std::size_t line = 1 + static_cast<std::size_t>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(offset), '\n'));
+        const std::size_t line_start = text.rfind('\n', offset == 0 ? 0 : offset - 1);
+        const std::size_t col = line_start == std::string_view::npos || offset == 0 ? offset + 1 : offset - line_start;
+        return path + ":" + std::to_string(line) + ":" + std::to_string(col);
+    };
+    if (const auto nul = text.find('\0'); nul != std::string_view::npos)
+        throw ScenarioError(position(nul) + ": binary data (NUL byte), expected a TOML text file");
+    if (text.find_first_not_of(" \t\r\n") == std::string_view::npos)
+        throw ScenarioError(path + ": empty file, expected a TOML scenario");
+    // toml++ recurses once per part of a dotted key: refuse absurd depths before
+    // it can exhaust the stack (a scenario needs three levels).
+    {
+        std::size_t dots = 0, line_start = 0;
+        for (std::size_t i = 0; i < text.size(); ++i) {
+            const char c = text[i];
+            if (c == '\n') { dots = 0; line_start = i + 1; }
+            else if (c == '.' ) {
+                if (++dots > max_key_depth)
+                    throw ScenarioError(position(line_start) + ": key or table name nested more than " +
+                                        std::to_string(max_key_depth) + " levels deep");
+            } else if (c == '=' || c == '"' || c == '\'' || c == '#') {
+                // past the key: skip to the end of the line
+                const std::size_t eol = text.find('\n', i);
+                if (eol == std::string_view::npos) break;
+                i = eol - 1;
+            }
+        }
+    }
     toml::table root;
     try {
         root = toml::parse(text, std::string_view(path));
     } catch (const toml::parse_error& e) {
-        throw ScenarioError(where(path, e.source()) + ": TOML syntax error: " + std::string(e.description()));
+        std::string description(e.description());
+        // A string running into the end of its line: say so, not "control character".
+        const auto& b = e.source().begin;
+        if (description.find("unescaped control characters") != std::string::npos) {
+            std::size_t offset = 0;
+            for (std::size_t line = 1; line < b.line && offset != std::string_view::npos; ++line)
+                offset = text.find('\n', offset) + 1;
+            const std::size_t at = offset + b.column - 1;
+            if (offset != std::string_view::npos && at < text.size() && (text[at] == '\n' || text[at] == '\r'))
+                description = "unterminated string (missing closing '\"' before the end of the line)";
+        }
+        throw ScenarioError(where(path, e.source()) + ": TOML syntax error: " + description);
     }
     Reader r(path, root);
     r.check_keys(root, "");
@@ -317,8 +355,18 @@ Scenario load_scenario_text(std::string_view text, const std::string& path) {
     const toml::table& world = subtable(root, "world", empty);
     const fs::path base = fs::path(path).parent_path();
     auto resolve = [&](const std::string& p) { return (base / p).lexically_normal().string(); };
-    const std::string countries_path = resolve(r.string(world, "world.countries", "world.countries", table_src("world")).first);
-    const std::string pairs_path = resolve(r.string(world, "world.pairs", "world.pairs", table_src("world")).first);
+    auto table_file = [&](const char* key) {
+        const auto [given, src] = r.string(world, key, key, table_src("world"));
+        const std::string resolved = resolve(given);
+        std::error_code fec;
+        if (fs::is_directory(resolved, fec))
+            r.fail(src, key, "cannot open " + resolved + ": is a directory, expected a CSV file");
+        std::ifstream probe(resolved);
+        if (!probe) r.fail(src, key, "cannot open " + resolved + ": " + std::strerror(errno));
+        return resolved;
+    };
+    const std::string countries_path = table_file("world.countries");
+    const std::string pairs_path = table_file("world.pairs");
     std::vector<std::pair<std::string, toml::source_region>> use;
     {
         const toml::node* n = world.get("use");
@@ -380,6 +428,12 @@ Scenario load_scenario_text(std::string_view text, const std::string& path) {
         p.count = r.integer(pt, key("count"), shown("count"), psrc);
         p.employees = r.real(pt, key("employees"), shown("employees"), psrc);
         p.productivity_shape = r.real(pt, key("productivity_shape"), shown("productivity_shape"), psrc);
+        if (p.productivity_shape <= e.elasticity - 1.0) {
+            const toml::node* n = pt.get("productivity_shape");
+            r.fail(n ? n->source() : psrc, shown("productivity_shape"),
+                   "expected a number greater than economy.elasticity - 1 = " + format_number(e.elasticity - 1.0) +
+                       " (for a finite mean firm size), got " + format_number(p.productivity_shape));
+        }
         p.mission = r.real(pt, key("mission"), shown("mission"), psrc);
         if (p.kind == model::OrgKind::for_profit && p.mission != 0)
             r.fail(pt.get("mission")->source(), shown("mission"),

@@ -20,7 +20,7 @@ constexpr std::array registry{
               "Name of the scenario, stored in the output"},
     ParamSpec{"run.steps", T::integer, "", "years", 1, 10000, false, false, "",
               "Number of steps to simulate; one step is one year"},
-    ParamSpec{"run.seed", T::integer, "", "", 0, 9.2e18, false, false, "",
+    ParamSpec{"run.seed", T::integer, "", "", 0, 9223372036854775807.0, false, false, "",
               "Master seed of every random stream (overridden by --seed)"},
     ParamSpec{"run.replicate", T::integer, "0", "", 0, 4294967295.0, false, false, "",
               "Replicate number; the second half of the random-stream key"},
@@ -130,7 +130,12 @@ std::string ParamSpec::expected() const {
         case T::real: {
             std::string s = type == T::integer ? "an integer in " : "a number in ";
             s += min_exclusive ? "(" : "[";
-            s += number(min) + ", " + number(max);
+            auto bound = [&](double v) {
+                if (type != T::integer) return number(v);
+                if (v >= 9223372036854775807.0) return std::string("9223372036854775807");
+                return std::to_string(static_cast<long long>(v));
+            };
+            s += bound(min) + ", " + bound(max);
             s += max_exclusive ? ")" : "]";
             return s;
         }

@@ -18,6 +18,8 @@ Scenario load_scenario_text(std::string_view text, const std::string& path);
 
 /// Largest scenario file accepted, in bytes.
 inline constexpr std::size_t max_scenario_bytes = 4 * 1024 * 1024;
+/// Most dots a key or table name may hold (toml++ recurses once per part).
+inline constexpr std::size_t max_key_depth = 100;
 
 }  // namespace ssesim::scenario
 

@@ -32,7 +32,7 @@ TEST_CASE("Philox4x64 output is pinned, so a library or code change that alters 
     CHECK(v4 == 7874113794031695207ULL);  // the fifth value comes from the next counter block
 }
 
-TEST_CASE("uniform draws lie in [0, 1) with the right mean", "[kernel][rng]") {
+TEST_CASE("uniform draws lie between 0 inclusive and 1 exclusive, with mean one half", "[kernel][rng]") {
     Stream s(1, 0, 0, 0, 0);
     double sum = 0;
     const int n = 200000;

@@ -113,7 +113,7 @@ TEST_CASE("malformed scenarios get one specific line each", "[scenario]") {
     // rule: exclusive bounds are exclusive
     should_fail(with("[economy]\nelasticity = 1.0\n"), "15:14: economy.elasticity: expected a number in (1, 20], got 1");
     // rule: negative counts
-    should_fail(replace(base, "count = 10", "count = -3"), "12:9: population[0].count: expected an integer in [0, 1e+08], got -3");
+    should_fail(replace(base, "count = 10", "count = -3"), "12:9: population[0].count: expected an integer in [0, 100000000], got -3");
     // rule: unknown country codes in world.use
     should_fail(replace(base, "\"MEX\"]", "\"XYZ\"]"), "7:15: world.use: unknown country code 'XYZ' (not in " + std::string(SSESIM_SOURCE_DIR) + "/scenarios/world/countries.csv)");
     // rule: a country listed twice
@@ -125,7 +125,7 @@ TEST_CASE("malformed scenarios get one specific line each", "[scenario]") {
     // rule: for-profit firms have no social mission
     should_fail(replace(base, "worker_coop", "for_profit"), "13:11: population[0].mission: expected 0 for kind \"for_profit\" (a for-profit firm has no social mission), got 0.5");
     // rule: required keys have no silent default
-    should_fail(replace(base, "seed = 1\n", ""), "2:1: run.seed: missing required key (expected an integer in [0, 9.2e+18])");
+    should_fail(replace(base, "seed = 1\n", ""), "2:1: run.seed: missing required key (expected an integer in [0, 9223372036854775807])");
     // rule: a value where a table belongs
     should_fail("economy = 3\n" + base, "1:11: economy: expected a table, got the integer 3");
     // rule: truncated files are syntax errors with a position
@@ -135,7 +135,7 @@ TEST_CASE("malformed scenarios get one specific line each", "[scenario]") {
 TEST_CASE("files that cannot be read give one line naming the path", "[scenario]") {
     REQUIRE_THROWS_WITH(load_scenario("/nonexistent/x.toml"), "/nonexistent/x.toml: cannot open scenario file: No such file or directory");
     REQUIRE_THROWS_WITH(load_scenario(SSESIM_SOURCE_DIR), std::string(SSESIM_SOURCE_DIR) + ": is a directory, expected a scenario file (.toml)");
-    REQUIRE_THROWS_WITH(load_scenario_text(std::string("a = 1\0b", 7), "x.toml"), "x.toml: binary data (NUL byte), expected a TOML text file");
+    REQUIRE_THROWS_WITH(load_scenario_text(std::string("a = 1\0b", 7), "x.toml"), "x.toml:1:6: binary data (NUL byte), expected a TOML text file");
 }
 
 TEST_CASE("the shipped default scenario is valid", "[scenario]") {
