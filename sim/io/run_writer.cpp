@@ -112,7 +112,7 @@ constexpr Variable count_vars[] = {
     {"exits", "1", "organisations exited", "Organisations liquidated at the start of the step (insolvent in the previous one)"},
 };
 constexpr Variable money_vars[] = {
-    {"revenue", "USD", "revenue", "Sales at home and abroad in the step (US$ of 2017)"},
+    {"revenue", "USD", "revenue", "Sales at home and abroad in the step (current US$ of the 2022 wage data)"},
     {"export_revenue", "USD", "export revenue", "Sales to households of foreign countries in the step"},
     {"wage_bill", "USD", "wages paid", "Wages paid in the step (less than due only by an organisation that became insolvent)"},
     {"profit", "USD", "profit", "Revenue less wages and the fixed costs of foreign markets"},

@@ -45,12 +45,6 @@ Model::Model(scenario::Scenario scenario, int threads)
     const World& w = scenario_.world;
     const auto& e = scenario_.economy;
     const auto n = static_cast<Eigen::Index>(w.size());
-    for (const scenario::Population& p : scenario_.populations) {
-        if (p.productivity_shape <= e.elasticity - 1.0)
-            throw ScenarioError(scenario_.source_path + ": population productivity_shape " +
-                                std::to_string(p.productivity_shape) +
-                                " must exceed elasticity - 1 for a finite mean firm size");
-    }
     sigma_markup_ = e.elasticity / (e.elasticity - 1.0);
     double wage_sum = 0;
     for (const Country& c : w.countries) wage_sum += c.wage_usd;
@@ -80,6 +74,8 @@ Model::Model(scenario::Scenario scenario, int threads)
     exits_.assign(w.size() * org_kind_count, 0);
     open_population();
     rebuild_indices();
+    // Prospects at step 1 see the opening markets' price indices, not empty markets.
+    for (std::size_t m = 0; m < markets; ++m) market_index_[m] = price_index(m);
     build_schedule();
 }
 
@@ -222,7 +218,7 @@ void Model::decide(std::size_t begin, std::size_t end) {
             l += static_cast<std::int32_t>(std::ceil(e.hiring_rate * (target - l)));
         } else if (target < l) {
             const double rate = e.firing_rate * (1.0 - orgs_.mission[i] * e.mission_job_protection);
-            l -= static_cast<std::int32_t>(std::floor(rate * (l - target)));
+            l -= static_cast<std::int32_t>(std::ceil(rate * (l - target)));
         }
         orgs_.entering[i] = -1;
 
@@ -233,8 +229,8 @@ void Model::decide(std::size_t begin, std::size_t end) {
         for (std::uint32_t r = orgs_.link_begin[i]; r < orgs_.link_begin[i + 1]; ++r) {
             const double variable_profit = margin * static_cast<double>(links_.revenue[r]);
             const bool losing = variable_profit < static_cast<double>(links_.fixed_cost[r]);
-            links_.leave[r] = losing && links_.experience[r] >= e.learning_time &&
-                              rng.uniform() < e.export_exit_probability;
+            const double u = rng.uniform();  // drawn for every link, so later draws do not shift
+            links_.leave[r] = losing && links_.experience[r] >= e.learning_time && u < e.export_exit_probability;
         }
         // Prospect one foreign market a step (Melitz sorting: enter where the
         // expected variable profit covers the fixed cost; search friction).
@@ -254,21 +250,30 @@ void Model::decide(std::size_t begin, std::size_t end) {
     }
 }
 
+double Model::offer_weight(std::size_t market, std::uint32_t k) const {
+    const auto& e = scenario_.economy;
+    const std::size_t c = market / sector_count;
+    const std::uint32_t i = offer_org_[k];
+    const std::uint32_t r = offer_link_[k];
+    // Uppsala learning: a newcomer abroad is seen less than an established seller.
+    const double visibility =
+        r == no_link ? 1.0 : 1.0 - (1.0 - e.initial_visibility) * std::exp(-links_.experience[r] / e.learning_time);
+    return visibility * std::pow(orgs_.price[i] * trade_cost(orgs_.home[i], c), 1.0 - e.elasticity);
+}
+
+double Model::price_index(std::size_t market) const {
+    double index = 0;
+    for (std::uint32_t k = market_begin_[market]; k < market_begin_[market + 1]; ++k) index += offer_weight(market, k);
+    return index;
+}
+
 void Model::emit_flows(std::size_t begin, std::size_t end) {
     // Households buy varieties with CES demand: each seller's share of the
     // sector budget is weight * (price * tau)^(1-sigma) / index (Dixit-Stiglitz).
-    const auto& e = scenario_.economy;
-    const double v0 = e.initial_visibility;
     for (std::size_t m = begin; m < end; ++m) {
         const std::size_t c = m / sector_count;
-        auto weight = [&](std::uint32_t k) {
-            const std::uint32_t i = offer_org_[k];
-            const std::uint32_t r = offer_link_[k];
-            const double visibility = r == no_link ? 1.0 : 1.0 - (1.0 - v0) * std::exp(-links_.experience[r] / e.learning_time);
-            return visibility * std::pow(orgs_.price[i] * trade_cost(orgs_.home[i], c), 1.0 - e.elasticity);
-        };
-        double index = 0;
-        for (std::uint32_t k = market_begin_[m]; k < market_begin_[m + 1]; ++k) index += weight(k);
+        auto weight = [&](std::uint32_t k) { return offer_weight(m, k); };
+        const double index = price_index(m);
         market_index_[m] = index;
         const double budget = static_cast<double>(market_budget_[m]);
         for (std::uint32_t k = market_begin_[m]; k < market_begin_[m + 1]; ++k) {
@@ -302,8 +307,9 @@ void Model::settle(std::size_t begin, std::size_t end) {
         const Money wages_paid = pay(home, wages, flow_wages);
         for (std::uint32_t r = orgs_.link_begin[i]; r < orgs_.link_begin[i + 1]; ++r) {
             exports += links_.revenue[r];
-            links_.fixed_cost[r] = pay(links_.dest[r], usd_to_money(export_fixed_cost_usd(home, links_.dest[r])), flow_export_services);
-            fixed += links_.fixed_cost[r];
+            const Money due = usd_to_money(export_fixed_cost_usd(home, links_.dest[r]));
+            links_.fixed_cost[r] = pay(links_.dest[r], due, flow_export_services);
+            fixed += due;
         }
         const Money revenue = orgs_.revenue[i] + exports;
         const Money profit = revenue - wages - fixed;

@@ -1,5 +1,5 @@
 #pragma once
-// Money is an exact integer number of US cents (2017 prices). Integer money makes
+// Money is an exact integer number of US cents (current US$ of the wage data, 2022). Integer money makes
 // every double-entry identity hold exactly, with no tolerance, and makes sums
 // independent of the order in which threads add them: integer addition is
 // associative, floating-point addition is not (DESIGN.md decisions 1 and 3).

@@ -54,7 +54,7 @@ public:
     /// Builds the opening population (step 0). `threads` >= 1.
     Model(scenario::Scenario scenario, int threads);
 
-    /// Runs one step: the phases, the identity check, the structural update.
+    /// Runs one step: the structural update (from step 2), the phases, the identity checks.
     void step();
 
     std::uint32_t steps_done() const noexcept { return step_; }
@@ -69,7 +69,7 @@ public:
     void inject_unbalanced_flow_for_test(kernel::Party party, Money amount) {
         injection_ = {party, amount};
     }
-    /// Fixed cost of serving `dest` from `origin` for one step, in US$ (per worker-year of home wage).
+    /// Fixed cost of serving `dest` from `origin` for one step, in US$ (priced in destination wages).
     double export_fixed_cost_usd(std::size_t origin, std::size_t dest) const;
     /// Iceberg trade cost tau >= 1.
     double trade_cost(std::size_t origin, std::size_t dest) const { return tau_(static_cast<Eigen::Index>(origin), static_cast<Eigen::Index>(dest)); }
@@ -80,13 +80,15 @@ private:
     void restructure();   // between steps: exits, market entries and exits, births, indices
     void rebuild_indices();
     /// Founds one organisation of population group `group`; at opening its cash
-    /// is endowed, later it is paid by home households (0 if they cannot).
+    /// is endowed, later it is paid by home households.
     std::uint32_t found(std::uint32_t group, bool opening);
 
     // phases
     void sense(std::size_t begin, std::size_t end);
     void decide(std::size_t begin, std::size_t end);
     void emit_flows(std::size_t begin, std::size_t end);
+    double offer_weight(std::size_t market, std::uint32_t offer) const;  // CES demand weight
+    double price_index(std::size_t market) const;                      // sum of the weights
     void settle(std::size_t begin, std::size_t end);
     void learn(std::size_t begin, std::size_t end);
     void record_countries(std::size_t begin, std::size_t end);

@@ -32,7 +32,7 @@ struct Economy {
     double demand_growth = 0;            ///< growth rate of household spending per step
     double trade_cost_per_1000km = 0;    ///< iceberg trade cost t0 in tau = 1 + t0 (d/1000 km)^delta
     double trade_cost_distance_elasticity = 0;  ///< delta
-    double export_fixed_cost = 0;        ///< worker-years of home wages per destination per step
+    double export_fixed_cost = 0;        ///< worker-years of destination wages per destination per step
     double psychic_distance_cost = 0;    ///< extra fixed cost per unit of psychic distance
     double export_entry_probability = 0; ///< chance a profitable prospect is entered this step
     double export_exit_probability = 0;  ///< chance a loss-making destination is left this step
