@@ -185,3 +185,20 @@ def test_validate_and_describe(tmp_path):
     defaults = tomllib.loads(run("describe", "--format", "toml").stdout)
     assert defaults["economy"]["elasticity"] == 4.0
     assert run("--version").stdout.startswith("ssesim 0.1.0 (commit ")
+
+
+def test_xarray_opens_the_file_with_named_dimensions_and_no_project_code(tmp_path):
+    import xarray as xr  # Debian python3-xarray and python3-h5netcdf, installed by tools/setup
+    out = tmp_path / "o.h5"
+    run("run", scenario(tmp_path, steps=4, snapshot_interval=2), "-o", out)
+    with xr.open_dataset(out, engine="h5netcdf") as ds:
+        assert ds["employees"].dims == ("step", "country", "org_kind")
+        assert ds["trade"].dims == ("step", "origin", "destination", "org_kind")
+        assert list(ds["step"].values) == [1, 2, 3, 4]
+        assert list(ds["country"].values[:2]) == ["ESP", "FRA"]
+        assert ds["revenue"].attrs["units"] == "USD"
+        esp = ds["employees"].sel(country="ESP", org_kind="worker_coop")
+        assert int(esp.isel(step=0)) > 0
+    with xr.open_dataset(out, engine="h5netcdf", group="snapshots") as snap:
+        assert snap["id"].dims == ("record",)
+        assert set(snap["step"].values) == {2, 4}
