@@ -77,7 +77,7 @@ std::vector<std::string> keys_of_table(std::string_view table) {
 
 class Reader {
 public:
-    Reader(std::string file, const toml::table& root) : file_(std::move(file)), root_(root) {}
+    explicit Reader(std::string file) : file_(std::move(file)) {}
 
     [[noreturn]] void fail(const toml::source_region& src, std::string_view key,
                            const std::string& problem) const {
@@ -186,11 +186,8 @@ public:
         return *e;
     }
 
-    const std::string& file() const noexcept { return file_; }
-
 private:
     std::string file_;
-    const toml::table& root_;
     std::vector<toml::table> defaults_;
 };
 
@@ -322,7 +319,7 @@ Scenario load_scenario_text(std::string_view text, const std::string& path) {
         }
         throw ScenarioError(where(path, e.source()) + ": TOML syntax error: " + description);
     }
-    Reader r(path, root);
+    Reader r(path);
     r.check_keys(root, "");
 
     toml::table empty;
