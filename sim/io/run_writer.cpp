@@ -95,28 +95,29 @@ std::vector<double> to_usd(const std::vector<Money>& v) {
     return out;
 }
 
-struct Variable {
+/// A [step, country, org_kind] series: its metadata and the StepRecord field it
+/// is written from. Counts are stored as int64; money (cents) as float64 US$.
+struct Series {
     const char* name;
+    bool money;
     const char* units;
     const char* long_name;
     const char* description;
+    std::vector<std::int64_t> model::StepRecord::*field;
 };
 
-// [step, country, org_kind] series
-constexpr Variable count_vars[] = {
-    {"organisations", "1", "organisations", "Organisations operating in the step, by home country and kind"},
-    {"employees", "persons", "employees at home", "Employees in the home country at the end of the step"},
-    {"exporters", "1", "exporting organisations", "Organisations serving at least one foreign market"},
-    {"destinations", "1", "foreign markets served", "Sum over organisations of the foreign markets served"},
-    {"births", "1", "organisations founded", "Organisations founded at the start of the step"},
-    {"exits", "1", "organisations exited", "Organisations liquidated at the start of the step (insolvent in the previous one)"},
-};
-constexpr Variable money_vars[] = {
-    {"revenue", "USD", "revenue", "Sales at home and abroad in the step (current US$ of the 2022 wage data)"},
-    {"export_revenue", "USD", "export revenue", "Sales to households of foreign countries in the step"},
-    {"wage_bill", "USD", "wages paid", "Wages paid in the step (less than due only by an organisation that became insolvent)"},
-    {"profit", "USD", "profit", "Revenue less wages and the fixed costs of foreign markets"},
-    {"cash", "USD", "cash", "Cash held at the end of the step"},
+const Series series_table[] = {
+    {"organisations", false, "1", "organisations", "Organisations operating in the step, by home country and kind", &model::StepRecord::organisations},
+    {"employees", false, "persons", "employees at home", "Employees in the home country at the end of the step", &model::StepRecord::employees},
+    {"exporters", false, "1", "exporting organisations", "Organisations serving at least one foreign market", &model::StepRecord::exporters},
+    {"destinations", false, "1", "foreign markets served", "Sum over organisations of the foreign markets served", &model::StepRecord::destinations},
+    {"births", false, "1", "organisations founded", "Organisations founded at the start of the step", &model::StepRecord::births},
+    {"exits", false, "1", "organisations exited", "Organisations liquidated at the start of the step (insolvent in the previous one)", &model::StepRecord::exits},
+    {"revenue", true, "USD", "revenue", "Sales at home and abroad in the step (current US$ of the 2022 wage data)", &model::StepRecord::revenue},
+    {"export_revenue", true, "USD", "export revenue", "Sales to households of foreign countries in the step", &model::StepRecord::export_revenue},
+    {"wage_bill", true, "USD", "wages paid", "Wages paid in the step (less than due only by an organisation that became insolvent)", &model::StepRecord::wage_bill},
+    {"profit", true, "USD", "profit", "Revenue less wages and the fixed costs of foreign markets", &model::StepRecord::profit},
+    {"cash", true, "USD", "cash", "Cash held at the end of the step", &model::StepRecord::cash},
 };
 
 }  // namespace
@@ -126,7 +127,7 @@ struct RunWriter::Impl {
     Handle file;
     Handle step_scale_ds;
     Extendible step_scale;
-    std::map<std::string, Extendible> series;
+    std::vector<Extendible> series;  // in series_table order
     Extendible household_money, trade, ledger_flows;
     // snapshots
     Handle snapshots;
@@ -230,17 +231,12 @@ RunWriter::RunWriter(const std::string& path, bool overwrite, const model::Model
     country_var("country_gdp", "USD", "GDP", "GDP in current US$ (World Bank NY.GDP.MKTP.CD)", [](const model::Country& c) { return c.gdp_usd; });
 
     // ---- time series ----
-    for (const Variable& v : count_vars) {
-        Extendible e(w.file, v.name, H5T_STD_I64LE, H5T_NATIVE_INT64, {nc, nk}, step_chunk);
+    for (const Series& v : series_table) {
+        Extendible e(w.file, v.name, v.money ? H5T_IEEE_F64LE : H5T_STD_I64LE,
+                     v.money ? H5T_NATIVE_DOUBLE : H5T_NATIVE_INT64, {nc, nk}, step_chunk);
         describe(e.id(), v.units, v.long_name, v.description);
         attach(e.id(), {w.step_scale.id(), country, kind});
-        w.series.emplace(v.name, std::move(e));
-    }
-    for (const Variable& v : money_vars) {
-        Extendible e(w.file, v.name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, {nc, nk}, step_chunk);
-        describe(e.id(), v.units, v.long_name, v.description);
-        attach(e.id(), {w.step_scale.id(), country, kind});
-        w.series.emplace(v.name, std::move(e));
+        w.series.push_back(std::move(e));
     }
     w.household_money = Extendible(w.file, "household_money", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, {nc}, step_chunk);
     describe(w.household_money.id(), "USD", "household money", "Money held by the household sector of each country at the end of the step");
@@ -298,19 +294,13 @@ void RunWriter::write_step(const model::Model& model) {
     const model::StepRecord& r = model.record();
     const std::int64_t step = model.steps_done();
     w.step_scale.append(&step, 1);
-    auto ints = [&](const char* name, const std::vector<std::int64_t>& v) { w.series.at(name).append(v.data(), 1); };
-    auto usd = [&](const char* name, const std::vector<Money>& v) { w.series.at(name).append(to_usd(v).data(), 1); };
-    ints("organisations", r.organisations);
-    ints("employees", r.employees);
-    ints("exporters", r.exporters);
-    ints("destinations", r.destinations);
-    ints("births", r.births);
-    ints("exits", r.exits);
-    usd("revenue", r.revenue);
-    usd("export_revenue", r.export_revenue);
-    usd("wage_bill", r.wage_bill);
-    usd("profit", r.profit);
-    usd("cash", r.cash);
+    for (std::size_t v = 0; v < std::size(series_table); ++v) {
+        const std::vector<std::int64_t>& data = r.*series_table[v].field;
+        if (series_table[v].money)
+            w.series[v].append(to_usd(data).data(), 1);
+        else
+            w.series[v].append(data.data(), 1);
+    }
     w.household_money.append(to_usd(r.household_money).data(), 1);
     w.trade.append(to_usd(r.trade).data(), 1);
     w.ledger_flows.append(to_usd(r.ledger_flows).data(), 1);

@@ -13,9 +13,6 @@ namespace ssesim::kernel {
 struct Ledger::ThreadState {
     std::vector<Money> sector_delta;
     std::vector<Money> flow_total;
-#ifdef SSESIM_CHECKS
-    std::vector<Money> sector_net;
-#endif
     bool dirty = false;
 };
 
@@ -49,9 +46,6 @@ Ledger::ThreadState& Ledger::local() {
     if (!exists) {
         s.sector_delta.assign(sector_names_.size(), 0);
         s.flow_total.assign(flow_names_.size(), 0);
-#ifdef SSESIM_CHECKS
-        s.sector_net.assign(sector_names_.size(), 0);
-#endif
     }
     return s;
 }
@@ -125,9 +119,6 @@ void Ledger::pay(Party payer, Party payee, Money amount, std::uint16_t flow) {
         } else {
             SSESIM_ASSERT(p.index < sector_balance_.size(), "sector account out of range");
             t.sector_delta[p.index] += delta;
-#ifdef SSESIM_CHECKS
-            t.sector_net[p.index] += delta;
-#endif
         }
     };
     move(payer, -amount);
@@ -139,11 +130,10 @@ void Ledger::commit() {
         if (!t.dirty) continue;
         for (std::size_t a = 0; a < sector_balance_.size(); ++a) {
             sector_balance_[a] += t.sector_delta[a];
-            t.sector_delta[a] = 0;
 #ifdef SSESIM_CHECKS
-            impl_->sector_net_posted[a] += t.sector_net[a];
-            t.sector_net[a] = 0;
+            impl_->sector_net_posted[a] += t.sector_delta[a];
 #endif
+            t.sector_delta[a] = 0;
         }
         for (std::size_t f = 0; f < step_flow_total_.size(); ++f) {
             step_flow_total_[f] += t.flow_total[f];

@@ -83,7 +83,7 @@ double Model::export_fixed_cost_usd(std::size_t origin, std::size_t dest) const 
     return fixed_cost_(static_cast<Eigen::Index>(origin), static_cast<Eigen::Index>(dest));
 }
 
-std::uint32_t Model::found(std::uint32_t group, bool opening) {
+void Model::found(std::uint32_t group, bool opening) {
     const scenario::Population& p = scenario_.populations[group];
     const auto& e = scenario_.economy;
     const Country& home = scenario_.world.countries[static_cast<std::size_t>(p.country)];
@@ -106,7 +106,6 @@ std::uint32_t Model::found(std::uint32_t group, bool opening) {
     orgs_.home[slot] = static_cast<std::uint16_t>(p.country);
     orgs_.kind[slot] = p.kind;
     orgs_.sector[slot] = p.sector;
-    orgs_.group[slot] = group;
     orgs_.productivity[slot] = z;
     orgs_.mission[slot] = p.mission;
     orgs_.payout_rate[slot] = p.payout_rate;
@@ -121,10 +120,7 @@ std::uint32_t Model::found(std::uint32_t group, bool opening) {
     if (opening)
         ledger_.endow(Party::agent(slot), capital);
     else
-    {
         ledger_.pay(Party::sector(home_account), Party::agent(slot), capital, flow_founding_capital);
-    }
-    return 1;
 }
 
 void Model::open_population() {
@@ -272,12 +268,16 @@ void Model::emit_flows(std::size_t begin, std::size_t end) {
     // sector budget is weight * (price * tau)^(1-sigma) / index (Dixit-Stiglitz).
     for (std::size_t m = begin; m < end; ++m) {
         const std::size_t c = m / sector_count;
-        auto weight = [&](std::uint32_t k) { return offer_weight(m, k); };
-        const double index = price_index(m);
+        // Each weight costs a pow and an exp: compute it once, into this market's own slots.
+        double index = 0;
+        for (std::uint32_t k = market_begin_[m]; k < market_begin_[m + 1]; ++k) {
+            offer_weight_[k] = offer_weight(m, k);
+            index += offer_weight_[k];
+        }
         market_index_[m] = index;
         const double budget = static_cast<double>(market_budget_[m]);
         for (std::uint32_t k = market_begin_[m]; k < market_begin_[m + 1]; ++k) {
-            const Money sale = floor_money(budget * weight(k) / index);
+            const Money sale = floor_money(budget * offer_weight_[k] / index);
             const std::uint32_t i = offer_org_[k];
             ledger_.pay(Party::sector(c), Party::agent(i), sale, flow_sales);
             if (offer_link_[k] == no_link)
@@ -435,8 +435,8 @@ void Model::restructure() {
         Stream rng(scenario_.seed, scenario_.replicate, group_id_space | g, step_, purpose_births);
         boost::random::poisson_distribution<std::int64_t, double> births(mean);
         const std::int64_t k = births(rng);
-        for (std::int64_t j = 0; j < k; ++j)
-            births_[static_cast<std::size_t>(p.country) * org_kind_count + static_cast<std::size_t>(p.kind)] += found(g, false);
+        for (std::int64_t j = 0; j < k; ++j) found(g, false);
+        births_[static_cast<std::size_t>(p.country) * org_kind_count + static_cast<std::size_t>(p.kind)] += k;
     }
     rebuild_indices();
 }
@@ -457,6 +457,7 @@ void Model::rebuild_indices() {
     std::partial_sum(market_begin_.begin(), market_begin_.end(), market_begin_.begin());
     offer_org_.resize(market_begin_.back());
     offer_link_.resize(market_begin_.back());
+    offer_weight_.resize(market_begin_.back());
     std::vector<std::uint32_t> fill(market_begin_.begin(), market_begin_.end() - 1);
     for (std::uint32_t i = 0; i < n_orgs; ++i) {
         std::uint32_t k = fill[market_of(orgs_.home[i], orgs_.sector[i])]++;

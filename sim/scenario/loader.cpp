@@ -11,6 +11,7 @@
 #include <cctype>
 #include <cerrno>
 #include <cstring>
+#include <deque>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -73,6 +74,12 @@ std::vector<std::string> keys_of_table(std::string_view table) {
     for (const ParamSpec& p : parameters()) add(p.key);
     for (std::string_view t : tables()) add(t);
     return out;
+}
+
+/// A registry default (a TOML literal) as a one-key table {v = literal}.
+toml::table parse_default(std::string_view literal) {
+    const std::string line = "v = " + std::string(literal);
+    return toml::parse(std::string_view(line));
 }
 
 class Reader {
@@ -141,8 +148,7 @@ public:
         if (const toml::node* n = table.get(leaf)) return n;
         if (spec->required())
             fail(table_src, shown, "missing required key (expected " + spec->expected() + ")");
-        const std::string literal = "v = " + std::string(spec->default_value);
-        defaults_.push_back(toml::parse(std::string_view(literal)));
+        defaults_.push_back(parse_default(spec->default_value));
         return defaults_.back().get("v");
     }
 
@@ -188,7 +194,7 @@ public:
 
 private:
     std::string file_;
-    std::vector<toml::table> defaults_;
+    std::deque<toml::table> defaults_;  // a deque: earlier nodes stay valid as it grows
 };
 
 const toml::table& subtable(const toml::table& root, std::string_view name, toml::table& empty) {
@@ -452,9 +458,7 @@ Scenario load_scenario_text(std::string_view text, const std::string& path) {
     toml::table resolved = root;
     auto set_default = [&](toml::table& t, std::string_view leaf, std::string_view literal) {
         if (!t.contains(leaf)) {
-            const std::string line = "v = " + std::string(literal);
-            toml::table tmp = toml::parse(std::string_view(line));
-            t.insert(leaf, *tmp.get("v"));
+            t.insert(leaf, *parse_default(literal).get("v"));
         }
     };
     for (const ParamSpec& spec : parameters()) {

@@ -81,7 +81,7 @@ private:
     void rebuild_indices();
     /// Founds one organisation of population group `group`; at opening its cash
     /// is endowed, later it is paid by home households.
-    std::uint32_t found(std::uint32_t group, bool opening);
+    void found(std::uint32_t group, bool opening);
 
     // phases
     void sense(std::size_t begin, std::size_t end);
@@ -110,6 +110,7 @@ private:
     std::vector<std::uint32_t> market_begin_;    // CSR, size markets + 1
     std::vector<std::uint32_t> offer_org_;
     std::vector<std::uint32_t> offer_link_;      // link row, or no_link for the home market
+    std::vector<double> offer_weight_;           // CES weight of each offer this step
     std::vector<Money> market_budget_;           // households' budget this step
     std::vector<double> market_index_;           // sum of weight (p tau)^(1-sigma) last step
     std::vector<double> base_budget_;            // households' spending by market at step 1, cents

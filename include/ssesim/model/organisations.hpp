@@ -18,7 +18,6 @@ struct Organisations {
     std::vector<std::uint16_t> home;          ///< country index
     std::vector<OrgKind> kind;
     std::vector<Sector> sector;
-    std::vector<std::uint32_t> group;         ///< index of the [[population]] it was born from
     std::vector<double> productivity;         ///< output per worker-year, relative (Pareto draw)
     std::vector<double> mission;              ///< social-mission weight in [0, 1]
     std::vector<double> payout_rate;
@@ -44,7 +43,7 @@ struct Organisations {
     /// Calls f on every per-organisation column (not link_begin), for resize and compaction.
     template <class F>
     void for_each_column(F&& f) {
-        f(id); f(home); f(kind); f(sector); f(group); f(productivity); f(mission); f(payout_rate);
+        f(id); f(home); f(kind); f(sector); f(productivity); f(mission); f(payout_rate);
         f(employees); f(markup); f(price); f(expected_labour); f(age);
         f(revenue); f(export_revenue); f(wage_bill); f(profit); f(insolvent); f(entering);
     }
