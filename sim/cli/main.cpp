@@ -91,16 +91,15 @@ void print_summary(const model::Model& m, const std::string& path) {
             (fp ? fp_rev : sse_rev) += r.revenue[r.at(c, k)];
             (fp ? fp_exp : sse_exp) += r.export_revenue[r.at(c, k)];
         }
-    // largest cross-border flow
-    Money best = 0;
-    std::size_t bo = 0, bd = 0;
-    for (std::size_t o = 0; o < w.size(); ++o)
-        for (std::size_t d = 0; d < w.size(); ++d) {
-            if (o == d) continue;
-            Money v = 0;
-            for (std::size_t k = 0; k < model::org_kind_count; ++k) v += r.trade[r.at(o, d, k)];
-            if (v > best) { best = v; bo = o; bd = d; }
-        }
+    // largest cross-border goods flow
+    std::vector<Money> by_pair(w.size() * w.size(), 0);
+    for (const auto& cell : r.flows) {
+        const model::FlowKey k = model::FlowKey::unpack(cell.key);
+        if (k.flow == model::flow_sales && k.origin != k.destination) by_pair[k.origin * w.size() + k.destination] += cell.value;
+    }
+    const auto top = std::max_element(by_pair.begin(), by_pair.end());
+    const Money best = *top;
+    const std::size_t bo = static_cast<std::size_t>(top - by_pair.begin()) / w.size(), bd = static_cast<std::size_t>(top - by_pair.begin()) % w.size();
     auto share = [](Money a, Money b) { return b > 0 ? fmt(100.0 * static_cast<double>(a) / static_cast<double>(b)) + "%" : std::string("n/a"); };
     std::cout << "results: " << path << " (" << m.steps_done() << " steps, " << w.size() << " countries)\n"
               << "  organisations at step " << m.steps_done() << ": " << sse_orgs << " SSE, " << fp_orgs

@@ -120,6 +120,24 @@ const Series series_table[] = {
     {"cash", true, "USD", "cash", "Cash held at the end of the step", &model::StepRecord::cash},
 };
 
+/// Columns of /flow_records, in the order write_step fills them.
+struct FlowColumn {
+    const char* name;
+    bool real;
+    const char* units;
+    const char* description;
+};
+const FlowColumn flow_columns[] = {
+    {"step", false, "steps", "Step of the flow"},
+    {"flow", false, "1", "Flow kind, as an index into /flow"},
+    {"origin", false, "1", "Origin country, as an index into /country"},
+    {"destination", false, "1", "Destination country, as an index into /country"},
+    {"source_kind", false, "1", "Kind of party at the origin, as an index into /end_kind"},
+    {"destination_kind", false, "1", "Kind of party at the destination, as an index into /end_kind"},
+    {"value", true, "USD", "Value (US$; intangibles in knowledge units, see /flow_channel)"},
+    {"count", false, "1", "Number of payments or transfers"},
+};
+
 }  // namespace
 
 struct RunWriter::Impl {
@@ -128,7 +146,11 @@ struct RunWriter::Impl {
     Handle step_scale_ds;
     Extendible step_scale;
     std::vector<Extendible> series;  // in series_table order
-    Extendible household_money, trade, ledger_flows;
+    Extendible household_money, flow_value, flow_count, ledger_flows;
+    Handle flow_records;
+    Extendible flow_row_scale;
+    std::vector<Extendible> flow_cols;   // in flow_columns order
+    std::int64_t flow_rows = 0;
     // snapshots
     Handle snapshots;
     Extendible record_scale;
@@ -191,10 +213,14 @@ RunWriter::RunWriter(const std::string& path, bool overwrite, const model::Model
                                   "Zignago 2011 (Etalab Open Licence 2.0). Domain: SILK (OECD 2022)."));
 
     // ---- coordinates (dimension scales) ----
-    std::vector<std::string> iso, kinds, flows;
+    std::vector<std::string> iso, kinds, flows, channels, ends;
     for (const auto& c : world.countries) iso.push_back(c.iso3);
     for (auto k : model::org_kind_names) kinds.emplace_back(k);
-    for (auto name : model::flow_names) flows.emplace_back(name);
+    for (const auto& info : model::flow_info) {
+        flows.emplace_back(info.name);
+        channels.emplace_back(model::channel_names[static_cast<std::size_t>(info.channel)]);
+    }
+    for (auto e : model::end_names) ends.emplace_back(e);
     const hsize_t nc = iso.size(), nk = kinds.size(), nf = flows.size();
 
     w.step_scale = Extendible(w.file, "step", H5T_STD_I64LE, H5T_NATIVE_INT64, {}, step_chunk);
@@ -204,17 +230,23 @@ RunWriter::RunWriter(const std::string& path, bool overwrite, const model::Model
     describe(country, "1", "country", "ISO 3166-1 alpha-3 code of the country");
     make_scale(country, "country");
     Handle origin = h5::write_strings(w.file, "origin", iso);
-    describe(origin, "1", "origin country", "Home country of the seller (ISO3)");
+    describe(origin, "1", "origin country", "Country the flow leaves: for goods the seller's, for finance the payer's, for intangibles the giver's (ISO3)");
     make_scale(origin, "origin");
     Handle destination = h5::write_strings(w.file, "destination", iso);
-    describe(destination, "1", "destination country", "Country of the buying households (ISO3)");
+    describe(destination, "1", "destination country", "Country the flow arrives in (ISO3)");
     make_scale(destination, "destination");
     Handle kind = h5::write_strings(w.file, "org_kind", kinds);
     describe(kind, "1", "organisation kind", "Kind of organisation (SSEO kinds and for_profit)");
     make_scale(kind, "org_kind");
     Handle flow = h5::write_strings(w.file, "flow", flows);
-    describe(flow, "1", "flow kind", "Kind of monetary flow in the double-entry ledger");
+    describe(flow, "1", "flow kind", "Kind of flow; money flows are double entries in the ledger");
     make_scale(flow, "flow");
+    Handle channel = h5::write_strings(w.file, "flow_channel", channels);
+    describe(channel, "1", "flow channel", "goods, finance, intangibles (DOMAIN.md §1) or domestic (an organisation with its own economy)");
+    attach(channel, {flow});
+    Handle end = h5::write_strings(w.file, "end_kind", ends);
+    describe(end, "1", "kind of party", "Kind of party at one end of a flow: an organisation kind, or a country's households or government");
+    make_scale(end, "end_kind");
 
     // static country attributes
     auto country_var = [&](const char* name, const char* units, const char* long_name, const char* desc, auto get) {
@@ -241,12 +273,30 @@ RunWriter::RunWriter(const std::string& path, bool overwrite, const model::Model
     w.household_money = Extendible(w.file, "household_money", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, {nc}, step_chunk);
     describe(w.household_money.id(), "USD", "household money", "Money held by the household sector of each country at the end of the step");
     attach(w.household_money.id(), {w.step_scale.id(), country});
-    w.trade = Extendible(w.file, "trade", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, {nc, nc, nk}, step_chunk);
-    describe(w.trade.id(), "USD", "sales by origin and destination",
-             "Goods and services sold by organisations of the origin country to households of the destination "
-             "country, by seller kind; the diagonal is home sales, off-diagonal cells are exports (outward for the "
-             "origin, inward for the destination)");
-    attach(w.trade.id(), {w.step_scale.id(), origin, destination, kind});
+    w.flow_value = Extendible(w.file, "flow_value", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, {nf, nc, nc}, step_chunk);
+    describe(w.flow_value.id(), "USD", "flows by origin and destination",
+             "Value of each kind of flow from the origin to the destination country in the step (US$; intangibles "
+             "in knowledge units). Outward for the origin, inward for the destination; the diagonal is domestic.");
+    attach(w.flow_value.id(), {w.step_scale.id(), flow, origin, destination});
+    w.flow_count = Extendible(w.file, "flow_count", H5T_STD_I64LE, H5T_NATIVE_INT64, {nf, nc, nc}, step_chunk);
+    describe(w.flow_count.id(), "1", "flow events by origin and destination",
+             "Number of payments or transfers behind flow_value");
+    attach(w.flow_count.id(), {w.step_scale.id(), flow, origin, destination});
+    // Every flow cell, with the kind of party at each end: a sparse table, one row per non-empty cell.
+    w.flow_records = Handle(check(H5Gcreate2(w.file, "flow_records", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), "cannot create group 'flow_records'"));
+    h5::set_attribute(w.flow_records, "description",
+                      "Every flow of every step by kind, origin and destination country, and kind of party at each end "
+                      "(one row per non-empty combination; indices point into /flow, /country and /end_kind)");
+    w.flow_row_scale = Extendible(w.flow_records, "row", H5T_STD_I64LE, H5T_NATIVE_INT64, {}, record_chunk);
+    describe(w.flow_row_scale.id(), "1", "row", "Row number");
+    make_scale(w.flow_row_scale.id(), "flow_row");
+    for (const FlowColumn& c : flow_columns) {
+        Extendible e(w.flow_records, c.name, c.real ? H5T_IEEE_F64LE : H5T_STD_I64LE,
+                     c.real ? H5T_NATIVE_DOUBLE : H5T_NATIVE_INT64, {}, record_chunk);
+        describe(e.id(), c.units, c.name, c.description);
+        attach(e.id(), {w.flow_row_scale.id()});
+        w.flow_cols.push_back(std::move(e));
+    }
     w.ledger_flows = Extendible(w.file, "ledger_flows", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, {nf}, step_chunk);
     describe(w.ledger_flows.id(), "USD", "ledger flows", "Total of every double-entry posting in the step, by flow kind");
     attach(w.ledger_flows.id(), {w.step_scale.id(), flow});
@@ -302,7 +352,7 @@ void RunWriter::write_step(const model::Model& model) {
             w.series[v].append(data.data(), 1);
     }
     w.household_money.append(to_usd(r.household_money).data(), 1);
-    w.trade.append(to_usd(r.trade).data(), 1);
+    write_flows(model);
     w.ledger_flows.append(to_usd(r.ledger_flows).data(), 1);
 
     if (w.snapshot_interval > 0 && step % w.snapshot_interval == 0) {
@@ -336,6 +386,37 @@ void RunWriter::write_step(const model::Model& model) {
     w.steps = step;
     h5::set_attribute(w.file, "steps_completed", w.steps);
     check(H5Fflush(w.file, H5F_SCOPE_GLOBAL), w.path + ": cannot flush after step " + std::to_string(step));
+}
+
+void RunWriter::write_flows(const model::Model& model) {
+    Impl& w = *impl_;
+    const model::StepRecord& r = model.record();
+    const std::size_t nc = model.scenario().world.size();
+    const std::int64_t step = model.steps_done();
+    std::vector<double> value(model::flow_count * nc * nc, 0.0);
+    std::vector<std::int64_t> count(value.size(), 0);
+    const std::size_t rows = r.flows.size();
+    std::vector<std::vector<std::int64_t>> ints(std::size(flow_columns), std::vector<std::int64_t>(rows));
+    std::vector<double> row_value(rows);
+    for (std::size_t j = 0; j < rows; ++j) {
+        const auto& cell = r.flows[j];
+        const model::FlowKey k = model::FlowKey::unpack(cell.key);
+        const double v = model::flow_info[k.flow].money ? money_to_usd(cell.value)
+                                                        : static_cast<double>(cell.value) * model::knowledge_unit;
+        const std::size_t at = (k.flow * nc + k.origin) * nc + k.destination;
+        value[at] += v;
+        count[at] += cell.count;
+        const std::int64_t fields[] = {step, k.flow, k.origin, k.destination, k.source_end, k.destination_end, 0, cell.count};
+        for (std::size_t c = 0; c < std::size(flow_columns); ++c) ints[c][j] = fields[c];
+        row_value[j] = v;
+    }
+    w.flow_value.append(value.data(), 1);
+    w.flow_count.append(count.data(), 1);
+    for (std::size_t c = 0; c < std::size(flow_columns); ++c)
+        w.flow_cols[c].append(flow_columns[c].real ? static_cast<const void*>(row_value.data()) : ints[c].data(), rows);
+    for (std::size_t j = 0; j < rows; ++j) ints[0][j] = w.flow_rows + static_cast<std::int64_t>(j);
+    w.flow_row_scale.append(ints[0].data(), rows);
+    w.flow_rows += static_cast<std::int64_t>(rows);
 }
 
 void RunWriter::interrupt() { close_with_status("interrupted"); }

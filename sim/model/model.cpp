@@ -27,6 +27,12 @@ constexpr std::uint64_t group_id_space = std::uint64_t{1} << 63;
 
 constexpr std::size_t agent_grain = 2048;
 
+std::vector<std::string> flow_name_list() {
+    std::vector<std::string> names;
+    for (const FlowInfo& f : flow_info) names.emplace_back(f.name);
+    return names;
+}
+
 std::vector<std::string> sector_account_names(const World& w) {
     std::vector<std::string> names;
     for (const Country& c : w.countries) names.push_back("households " + c.iso3);
@@ -40,8 +46,7 @@ Money floor_money(double cents) { return static_cast<Money>(std::floor(cents)); 
 Model::Model(scenario::Scenario scenario, int threads)
     : scenario_(std::move(scenario)),
       executor_(threads),
-      ledger_(sector_account_names(scenario_.world),
-              std::vector<std::string>(flow_names.begin(), flow_names.end())) {
+      ledger_(sector_account_names(scenario_.world), flow_name_list()) {
     const World& w = scenario_.world;
     const auto& e = scenario_.economy;
     const auto n = static_cast<Eigen::Index>(w.size());
@@ -120,7 +125,7 @@ void Model::found(std::uint32_t group, bool opening) {
     if (opening)
         ledger_.endow(Party::agent(slot), capital);
     else
-        ledger_.pay(Party::sector(home_account), Party::agent(slot), capital, flow_founding_capital);
+        transfer(Party::sector(home_account), Party::agent(slot), capital, flow_founding_capital);
 }
 
 void Model::open_population() {
@@ -184,14 +189,33 @@ void Model::step() {
     }
     ledger_.check(step_, orgs_.id);
     record_.ledger_flows = ledger_.step_flow_totals();
+    record_.flows = flow_tally_.collect();
     // What is recorded must add up to what the ledger moved: nothing lost.
-    Money traded = std::accumulate(record_.trade.begin(), record_.trade.end(), Money{0});
-    Money wages = std::accumulate(record_.wage_bill.begin(), record_.wage_bill.end(), Money{0});
-    if (traded != record_.ledger_flows[flow_sales] || wages != record_.ledger_flows[flow_wages])
-        throw InvariantError("step " + std::to_string(step_) + ": recorded sales " + std::to_string(traded) +
-                             " and wages " + std::to_string(wages) + " cents differ from the ledger's " +
-                             std::to_string(record_.ledger_flows[flow_sales]) + " and " +
-                             std::to_string(record_.ledger_flows[flow_wages]));
+    std::vector<Money> recorded(flow_count, 0);
+    for (const kernel::TallyCell& c : record_.flows) recorded[FlowKey::unpack(c.key).flow] += c.value;
+    for (std::size_t f = 0; f < flow_count; ++f)
+        if (flow_info[f].money && recorded[f] != record_.ledger_flows[f])
+            throw InvariantError("step " + std::to_string(step_) + ": recorded " + std::string(flow_info[f].name) +
+                                 " flows of " + std::to_string(recorded[f]) + " cents differ from the ledger's " +
+                                 std::to_string(record_.ledger_flows[f]));
+}
+
+std::pair<std::uint16_t, std::uint8_t> Model::end_of(Party p) const noexcept {
+    if (p.kind == Party::Kind::agent)
+        return {orgs_.home[p.index], static_cast<std::uint8_t>(orgs_.kind[p.index])};
+    return {static_cast<std::uint16_t>(p.index), static_cast<std::uint8_t>(end_households)};
+}
+
+void Model::transfer(Party payer, Party payee, Money amount, Flow flow) {
+    ledger_.pay(payer, payee, amount, flow);
+    if (amount == 0) return;
+    const auto [from_country, from_end] = end_of(payer);
+    const auto [to_country, to_end] = end_of(payee);
+    // Recorded in the direction of the thing that moves (flows.hpp).
+    const FlowKey key = flow_info[flow].paid_against
+                            ? FlowKey{flow, to_country, from_country, to_end, from_end}
+                            : FlowKey{flow, from_country, to_country, from_end, to_end};
+    flow_tally_.add(key.pack(), amount);
 }
 
 // ---- phases ---------------------------------------------------------------
@@ -279,7 +303,7 @@ void Model::emit_flows(std::size_t begin, std::size_t end) {
         for (std::uint32_t k = market_begin_[m]; k < market_begin_[m + 1]; ++k) {
             const Money sale = floor_money(budget * offer_weight_[k] / index);
             const std::uint32_t i = offer_org_[k];
-            ledger_.pay(Party::sector(c), Party::agent(i), sale, flow_sales);
+            transfer(Party::sector(c), Party::agent(i), sale, flow_sales);
             if (offer_link_[k] == no_link)
                 orgs_.revenue[i] = sale;   // home market; settle adds the foreign ones
             else
@@ -299,7 +323,7 @@ void Model::settle(std::size_t begin, std::size_t end) {
         auto pay = [&](std::size_t account, Money due, Flow flow) {
             const Money paid = std::min(due, cash);
             short_of_cash |= paid < due;
-            ledger_.pay(Party::agent(i), Party::sector(account), paid, flow);
+            transfer(Party::agent(i), Party::sector(account), paid, flow);
             cash -= paid;
             return paid;
         };
@@ -308,7 +332,7 @@ void Model::settle(std::size_t begin, std::size_t end) {
         for (std::uint32_t r = orgs_.link_begin[i]; r < orgs_.link_begin[i + 1]; ++r) {
             exports += links_.revenue[r];
             const Money due = usd_to_money(export_fixed_cost_usd(home, links_.dest[r]));
-            links_.fixed_cost[r] = pay(links_.dest[r], due, flow_export_services);
+            links_.fixed_cost[r] = pay(links_.dest[r], due, flow_market_services);
             fixed += due;
         }
         const Money revenue = orgs_.revenue[i] + exports;
@@ -342,7 +366,6 @@ void Model::learn(std::size_t begin, std::size_t end) {
 
 void Model::record_countries(std::size_t begin, std::size_t end) {
     StepRecord& rec = record_;
-    const std::size_t n = scenario_.world.size();
     for (std::size_t c = begin; c < end; ++c) {
         for (std::size_t k = 0; k < org_kind_count; ++k) {
             const std::size_t a = rec.at(c, k);
@@ -350,7 +373,6 @@ void Model::record_countries(std::size_t begin, std::size_t end) {
             rec.revenue[a] = rec.export_revenue[a] = rec.wage_bill[a] = rec.profit[a] = rec.cash[a] = 0;
             rec.births[a] = births_[a];
             rec.exits[a] = exits_[a];
-            for (std::size_t d = 0; d < n; ++d) rec.trade[rec.at(c, d, k)] = 0;
         }
         for (std::uint32_t h = home_begin_[c]; h < home_begin_[c + 1]; ++h) {
             const std::uint32_t i = home_orgs_[h];
@@ -366,9 +388,6 @@ void Model::record_countries(std::size_t begin, std::size_t end) {
             rec.wage_bill[a] += orgs_.wage_bill[i];
             rec.profit[a] += orgs_.profit[i];
             rec.cash[a] += ledger_.agent_balance(i);
-            rec.trade[rec.at(c, c, k)] += orgs_.revenue[i] - orgs_.export_revenue[i];
-            for (std::uint32_t r = orgs_.link_begin[i]; r < orgs_.link_begin[i + 1]; ++r)
-                rec.trade[rec.at(c, links_.dest[r], k)] += links_.revenue[r];
         }
         rec.household_money[c] = ledger_.sector_balance(c);
     }
@@ -387,7 +406,7 @@ void Model::restructure() {
     std::vector<std::uint32_t> new_slot(orgs_.size(), no_link);
     for (std::uint32_t i = 0; i < orgs_.size(); ++i) {
         if (orgs_.insolvent[i]) {
-            ledger_.pay(Party::agent(i), Party::sector(orgs_.home[i]), ledger_.agent_balance(i), flow_liquidation);
+            transfer(Party::agent(i), Party::sector(orgs_.home[i]), ledger_.agent_balance(i), flow_liquidation);
             ++exits_[orgs_.home[i] * org_kind_count + static_cast<std::size_t>(orgs_.kind[i])];
         } else {
             new_slot[i] = static_cast<std::uint32_t>(kept.size());
@@ -482,7 +501,6 @@ void Model::rebuild_indices() {
     const std::size_t ck = n_countries * org_kind_count;
     for (auto* v : {&rec.organisations, &rec.employees, &rec.exporters, &rec.destinations, &rec.births, &rec.exits}) v->assign(ck, 0);
     for (auto* v : {&rec.revenue, &rec.export_revenue, &rec.wage_bill, &rec.profit, &rec.cash}) v->assign(ck, 0);
-    rec.trade.assign(n_countries * ck, 0);
     rec.household_money.assign(n_countries, 0);
 }
 

@@ -91,7 +91,7 @@ def test_file_is_self_describing(tmp_path):
             assert ds.attrs["long_name"], name
         # named dimensions on every axis (netCDF-4 conventions)
         assert [d[0].name for d in f["employees"].dims] == ["/step", "/country", "/org_kind"]
-        assert [d[0].name for d in f["trade"].dims] == ["/step", "/origin", "/destination", "/org_kind"]
+        assert [d[0].name for d in f["flow_value"].dims] == ["/step", "/flow", "/origin", "/destination"]
         assert list(f["step"][:]) == [1, 2, 3, 4, 5, 6]
         assert [c.decode() if isinstance(c, bytes) else c for c in f["country"][:]][:2] == ["ESP", "FRA"]
         assert f["employees"].shape == (6, 8, 6)
@@ -102,13 +102,25 @@ def test_file_is_self_describing(tmp_path):
         assert f["snapshots/id"].shape == steps.shape
         n6 = f["organisations"][5].sum()
         assert (steps == 6).sum() == n6
-        # recorded flows add up: trade equals the ledger's sales; wages likewise
+        # recorded flows add up: each money flow by pair sums to the ledger's total; the sparse
+        # table by kind of party sums to the same; wages likewise
         flows = [x.decode() if isinstance(x, bytes) else x for x in f["flow"][:]]
+        np.testing.assert_allclose(f["flow_value"][:].sum(axis=(2, 3)), f["ledger_flows"][:], rtol=1e-12)
+        rec = f["flow_records"]
+        for t in range(6):
+            rows = rec["step"][:] == t + 1
+            by_flow = np.bincount(rec["flow"][:][rows], weights=rec["value"][:][rows], minlength=len(flows))
+            np.testing.assert_allclose(by_flow, f["ledger_flows"][t], rtol=1e-12)
         sales = f["ledger_flows"][:, flows.index("sales")]
-        np.testing.assert_allclose(f["trade"][:].sum(axis=(1, 2, 3)), sales, rtol=1e-12)
+        assert (sales > 0).all()
+        # goods are recorded from seller to buyer: households buy, they never sell
+        ends = [x.decode() if isinstance(x, bytes) else x for x in f["end_kind"][:]]
+        is_sale = rec["flow"][:] == flows.index("sales")
+        assert (rec["destination_kind"][:][is_sale] == ends.index("households")).all()
+        assert (rec["source_kind"][:][is_sale] != ends.index("households")).all()
         np.testing.assert_allclose(f["wage_bill"][:].sum(axis=(1, 2)), f["ledger_flows"][:, flows.index("wages")], rtol=1e-12)
         # nothing negative that cannot be
-        for name in ("organisations", "employees", "revenue", "cash", "trade"):
+        for name in ("organisations", "employees", "revenue", "cash", "flow_value"):
             assert (f[name][:] >= 0).all(), name
 
 
@@ -156,7 +168,7 @@ def test_a_killed_run_leaves_a_readable_file_that_says_how_far_it_got(tmp_path):
         assert f.attrs["status"] == "running"
         assert 0 < done < 400
         assert f["step"].shape[0] >= done
-        killed = {k: f[k][:done] for k in ("employees", "revenue", "trade", "household_money")}
+        killed = {k: f[k][:done] for k in ("employees", "revenue", "flow_value", "household_money")}
         assert list(f["step"][:done]) == list(range(1, done + 1))
     # the steps on disk are exactly those of an uninterrupted run
     text = s.read_text().replace("steps = 400", f"steps = {done}")
@@ -193,7 +205,8 @@ def test_xarray_opens_the_file_with_named_dimensions_and_no_project_code(tmp_pat
     run("run", scenario(tmp_path, steps=4, snapshot_interval=2), "-o", out)
     with xr.open_dataset(out, engine="h5netcdf") as ds:
         assert ds["employees"].dims == ("step", "country", "org_kind")
-        assert ds["trade"].dims == ("step", "origin", "destination", "org_kind")
+        assert ds["flow_value"].dims == ("step", "flow", "origin", "destination")
+        assert ds["flow_channel"].dims == ("flow",)
         assert list(ds["step"].values) == [1, 2, 3, 4]
         assert list(ds["country"].values[:2]) == ["ESP", "FRA"]
         assert ds["revenue"].attrs["units"] == "USD"

@@ -33,6 +33,7 @@ public:
 
 private:
     void close_with_status(const std::string& status);
+    void write_flows(const model::Model& model);
     struct Impl;
     std::unique_ptr<Impl> impl_;
 };

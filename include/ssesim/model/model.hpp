@@ -5,6 +5,8 @@
 #include "ssesim/kernel/executor.hpp"
 #include "ssesim/kernel/ledger.hpp"
 #include "ssesim/kernel/schedule.hpp"
+#include "ssesim/kernel/tally.hpp"
+#include "ssesim/model/flows.hpp"
 #include "ssesim/model/organisations.hpp"
 #include "ssesim/scenario/scenario.hpp"
 
@@ -15,20 +17,6 @@
 
 namespace ssesim::model {
 
-/// Kinds of monetary flow, each a double entry in the ledger.
-enum Flow : std::uint16_t {
-    flow_sales,             ///< households of the buyer country -> seller (goods and services)
-    flow_wages,             ///< organisation -> households of its home country
-    flow_export_services,   ///< exporter -> households of the destination (distribution, fixed cost)
-    flow_profit_payout,     ///< organisation -> home households (dividends, patronage refunds)
-    flow_cash_release,      ///< organisation -> home households (cash above the buffer)
-    flow_founding_capital,  ///< home households -> newborn organisation
-    flow_liquidation,       ///< exiting organisation -> home households
-    flow_count
-};
-inline constexpr std::array<const char*, flow_count> flow_names{
-    "sales", "wages", "export_services", "profit_payout", "cash_release", "founding_capital",
-    "liquidation"};
 
 /// Aggregates of one step, by country and organisation kind. Money in cents.
 struct StepRecord {
@@ -36,17 +24,14 @@ struct StepRecord {
     // [country][kind], flattened country-major
     std::vector<std::int64_t> organisations, employees, exporters, destinations, births, exits;
     std::vector<Money> revenue, export_revenue, wage_bill, profit, cash;
-    // [origin][destination][kind]: sales by seller's home (origin) and buyer country
-    std::vector<Money> trade;
+    // every flow of the step, by FlowKey, sorted: money in cents; intangibles in micro-units
+    std::vector<kernel::TallyCell> flows;
     // [country]
     std::vector<Money> household_money;
     // [flow]: ledger totals of the step
     std::vector<Money> ledger_flows;
 
     std::size_t at(std::size_t c, std::size_t k) const noexcept { return c * org_kind_count + k; }
-    std::size_t at(std::size_t o, std::size_t d, std::size_t k) const noexcept {
-        return (o * countries + d) * org_kind_count + k;
-    }
 };
 
 class Model {
@@ -90,6 +75,10 @@ private:
     double offer_weight(std::size_t market, std::uint32_t offer) const;  // CES demand weight
     double price_index(std::size_t market) const;                      // sum of the weights
     void settle(std::size_t begin, std::size_t end);
+    /// Pays through the ledger and records the flow with its countries and ends.
+    void transfer(kernel::Party payer, kernel::Party payee, Money amount, Flow flow);
+    /// Country and end kind (FlowKey) of a ledger party.
+    std::pair<std::uint16_t, std::uint8_t> end_of(kernel::Party p) const noexcept;
     void learn(std::size_t begin, std::size_t end);
     void record_countries(std::size_t begin, std::size_t end);
 
@@ -120,6 +109,7 @@ private:
     // births and exits of the last structural update, [country][kind]
     std::vector<std::int64_t> births_, exits_;
 
+    kernel::Tally flow_tally_;
     StepRecord record_;
     struct Injection {
         kernel::Party party{kernel::Party::Kind::sector, 0};

@@ -1,0 +1,81 @@
+#pragma once
+// The flows the model records: every payment in the ledger and every transfer
+// of an intangible, by kind, with the country and the kind of party at each end
+// (DOMAIN.md §1: goods, finance and intangibles, each outward for its source and
+// inward for its destination).
+//
+// A flow is recorded in the direction of the thing that moves: goods and
+// services go from seller to buyer while their payment goes the other way;
+// finance goes from payer to payee; an intangible goes from giver to receiver
+// and moves no money. "Domestic" flows are the accounting of an organisation
+// with its own economy (wages, payouts, founding capital, liquidation).
+#include "ssesim/model/types.hpp"
+
+#include <array>
+#include <cstdint>
+#include <string_view>
+
+namespace ssesim::model {
+
+enum class Channel : std::uint8_t { goods, finance, intangibles, domestic };
+inline constexpr std::array<std::string_view, 4> channel_names{"goods", "finance", "intangibles", "domestic"};
+
+enum Flow : std::uint16_t {
+    flow_sales,             ///< goods/services: seller -> households of the buyer country
+    flow_market_services,   ///< services: destination households -> seller (distribution, marketing: fixed cost of a market)
+    flow_wages,             ///< domestic: organisation -> households of its home country
+    flow_profit_payout,     ///< domestic: organisation -> home households (dividends, patronage refunds)
+    flow_cash_release,      ///< domestic: organisation -> home households (cash above the buffer)
+    flow_founding_capital,  ///< domestic: home households -> newborn organisation
+    flow_liquidation,       ///< domestic: exiting organisation -> home households
+    flow_count
+};
+
+struct FlowInfo {
+    std::string_view name;
+    Channel channel;
+    bool money;            ///< a ledger posting; false for intangibles
+    bool paid_against;     ///< money moves opposite to the thing (purchases)
+    std::string_view description;
+};
+
+inline constexpr std::array<FlowInfo, flow_count> flow_info{{
+    {"sales", Channel::goods, true, true, "goods and services sold to households"},
+    {"market_services", Channel::goods, true, true,
+     "distribution and marketing services bought in a foreign market (its fixed cost)"},
+    {"wages", Channel::domestic, true, false, "wages paid to home households"},
+    {"profit_payout", Channel::domestic, true, false, "profit paid to home households"},
+    {"cash_release", Channel::domestic, true, false, "cash above the buffer paid to home households"},
+    {"founding_capital", Channel::domestic, true, false, "home households' capital for a new organisation"},
+    {"liquidation", Channel::domestic, true, false, "cash of an exiting organisation returned to home households"},
+}};
+
+/// Intangible transfers are tallied as integers of this many knowledge units,
+/// so their sums do not depend on the order of addition.
+inline constexpr double knowledge_unit = 1e-6;
+
+/// The kind of party at one end of a flow: an organisation kind, or an account of a country.
+inline constexpr std::size_t end_households = org_kind_count;
+inline constexpr std::size_t end_government = org_kind_count + 1;
+inline constexpr std::size_t end_count = org_kind_count + 2;
+inline constexpr std::array<std::string_view, end_count> end_names{
+    "worker_coop", "producer_coop", "federation", "association", "social_enterprise", "for_profit",
+    "households", "government"};
+
+/// Key of one recorded flow cell: flow | origin | destination | source end | destination end.
+struct FlowKey {
+    std::uint16_t flow, origin, destination;
+    std::uint8_t source_end, destination_end;
+
+    constexpr std::uint64_t pack() const noexcept {
+        return std::uint64_t{flow} << 48 | std::uint64_t{origin} << 32 | std::uint64_t{destination} << 16 |
+               std::uint64_t{source_end} << 8 | destination_end;
+    }
+    static constexpr FlowKey unpack(std::uint64_t k) noexcept {
+        return {static_cast<std::uint16_t>(k >> 48), static_cast<std::uint16_t>(k >> 32),
+                static_cast<std::uint16_t>(k >> 16), static_cast<std::uint8_t>(k >> 8),
+                static_cast<std::uint8_t>(k)};
+    }
+};
+
+}  // namespace ssesim::model
