@@ -205,6 +205,7 @@ RunWriter::RunWriter(const std::string& path, bool overwrite, const model::Model
     h5::set_attribute(w.file, "schedule", model.schedule().describe());
     h5::set_attribute(w.file, "created", utc_now());
     h5::set_attribute(w.file, "steps_planned", s.steps);
+    h5::set_attribute(w.file, "steps_per_year", s.steps_per_year);
     h5::set_attribute(w.file, "steps_completed", std::int64_t{0});
     h5::set_attribute(w.file, "status", std::string("running"));
     h5::set_attribute(w.file, "references",
@@ -224,7 +225,8 @@ RunWriter::RunWriter(const std::string& path, bool overwrite, const model::Model
     const hsize_t nc = iso.size(), nk = kinds.size(), nf = flows.size();
 
     w.step_scale = Extendible(w.file, "step", H5T_STD_I64LE, H5T_NATIVE_INT64, {}, step_chunk);
-    describe(w.step_scale.id(), "years", "step", "Step number; one step is one year, step 1 is the first simulated year");
+    describe(w.step_scale.id(), "steps", "step",
+             "Step number; a step is 1/steps_per_year of a year (root attribute), step 1 is the first simulated step");
     make_scale(w.step_scale.id(), "step");
     Handle country = h5::write_strings(w.file, "country", iso);
     describe(country, "1", "country", "ISO 3166-1 alpha-3 code of the country");
@@ -312,7 +314,7 @@ RunWriter::RunWriter(const std::string& path, bool overwrite, const model::Model
         make_scale(w.record_scale.id(), "record");
         struct Col { const char* name; bool real; const char* units; const char* desc; };
         const Col cols[] = {
-            {"step", false, "years", "Step of the snapshot"},
+            {"step", false, "steps", "Step of the snapshot"},
             {"id", false, "1", "Stable organisation id"},
             {"home", false, "1", "Home country, as an index into /country"},
             {"kind", false, "1", "Organisation kind, as an index into /org_kind"},

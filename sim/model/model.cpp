@@ -41,6 +41,9 @@ std::vector<std::string> sector_account_names(const World& w) {
 
 Money floor_money(double cents) { return static_cast<Money>(std::floor(cents)); }
 
+/// The chance per step of an event with chance `per_year` in a year.
+double step_probability(double per_year, double years) { return 1.0 - std::pow(1.0 - per_year, years); }
+
 }  // namespace
 
 Model::Model(scenario::Scenario scenario, int threads)
@@ -51,6 +54,15 @@ Model::Model(scenario::Scenario scenario, int threads)
     const auto& e = scenario_.economy;
     const auto n = static_cast<Eigen::Index>(w.size());
     sigma_markup_ = e.elasticity / (e.elasticity - 1.0);
+    const double years = 1.0 / static_cast<double>(scenario_.steps_per_year);
+    per_step_ = {years,
+                 step_probability(e.export_entry_probability, years),
+                 step_probability(e.export_exit_probability, years),
+                 step_probability(e.hiring_rate, years),
+                 step_probability(e.firing_rate, years),
+                 step_probability(e.expectation_weight, years),
+                 step_probability(e.excess_cash_release, years),
+                 std::pow(1.0 + e.demand_growth, years)};
     double wage_sum = 0;
     for (const Country& c : w.countries) wage_sum += c.wage_usd;
     reference_wage_ = wage_sum / static_cast<double>(w.size());
@@ -147,7 +159,7 @@ void Model::open_population() {
     base_budget_.resize(output.size());
     std::vector<double> spending(scenario_.world.size(), 0.0);
     for (std::size_t m = 0; m < output.size(); ++m) {
-        base_budget_[m] = e.demand_scale * output[m] * cents_per_usd;
+        base_budget_[m] = e.demand_scale * output[m] * per_step_.years * cents_per_usd;
         spending[m / sector_count] += base_budget_[m];
     }
     // Opening household money: one step of their spending.
@@ -222,7 +234,7 @@ void Model::transfer(Party payer, Party payee, Money amount, Flow flow) {
 
 void Model::sense(std::size_t begin, std::size_t end) {
     // Households' budget for each market this step.
-    const double growth = std::pow(1.0 + scenario_.economy.demand_growth, static_cast<double>(step_ - 1));
+    const double growth = std::pow(per_step_.growth, static_cast<double>(step_ - 1));
     for (std::size_t m = begin; m < end; ++m) market_budget_[m] = floor_money(base_budget_[m] * growth);
 }
 
@@ -235,9 +247,9 @@ void Model::decide(std::size_t begin, std::size_t end) {
         const auto target = static_cast<std::int32_t>(std::max(1.0, std::ceil(orgs_.expected_labour[i] - 1e-9)));
         std::int32_t& l = orgs_.employees[i];
         if (target > l) {
-            l += static_cast<std::int32_t>(std::ceil(e.hiring_rate * (target - l)));
+            l += static_cast<std::int32_t>(std::ceil(per_step_.hiring * (target - l)));
         } else if (target < l) {
-            const double rate = e.firing_rate * (1.0 - orgs_.mission[i] * e.mission_job_protection);
+            const double rate = per_step_.firing * (1.0 - orgs_.mission[i] * e.mission_job_protection);
             l -= static_cast<std::int32_t>(std::ceil(rate * (l - target)));
         }
         orgs_.entering[i] = -1;
@@ -250,7 +262,7 @@ void Model::decide(std::size_t begin, std::size_t end) {
             const double variable_profit = margin * static_cast<double>(links_.revenue[r]);
             const bool losing = variable_profit < static_cast<double>(links_.fixed_cost[r]);
             const double u = rng.uniform();  // drawn for every link, so later draws do not shift
-            links_.leave[r] = losing && links_.experience[r] >= e.learning_time && u < e.export_exit_probability;
+            links_.leave[r] = losing && links_.experience[r] >= e.learning_time && u < per_step_.exit;
         }
         // Prospect one foreign market a step (Melitz sorting: enter where the
         // expected variable profit covers the fixed cost; search friction).
@@ -265,7 +277,7 @@ void Model::decide(std::size_t begin, std::size_t end) {
         const std::size_t m = d * sector_count + static_cast<std::size_t>(orgs_.sector[i]);
         const double x = e.initial_visibility * std::pow(orgs_.price[i] * trade_cost(home, d), 1.0 - e.elasticity);
         const double expected_revenue = money_to_usd(market_budget_[m]) * x / (market_index_[m] + x);
-        if (margin * expected_revenue > export_fixed_cost_usd(home, d) && u_enter < e.export_entry_probability)
+        if (margin * expected_revenue > export_fixed_cost_usd(home, d) * per_step_.years && u_enter < per_step_.entry)
             orgs_.entering[i] = static_cast<std::int32_t>(d);
     }
 }
@@ -327,19 +339,19 @@ void Model::settle(std::size_t begin, std::size_t end) {
             cash -= paid;
             return paid;
         };
-        const Money wages = usd_to_money(countries[home].wage_usd * orgs_.employees[i]);
+        const Money wages = usd_to_money(countries[home].wage_usd * orgs_.employees[i] * per_step_.years);
         const Money wages_paid = pay(home, wages, flow_wages);
         for (std::uint32_t r = orgs_.link_begin[i]; r < orgs_.link_begin[i + 1]; ++r) {
             exports += links_.revenue[r];
-            const Money due = usd_to_money(export_fixed_cost_usd(home, links_.dest[r]));
+            const Money due = usd_to_money(export_fixed_cost_usd(home, links_.dest[r]) * per_step_.years);
             links_.fixed_cost[r] = pay(links_.dest[r], due, flow_market_services);
             fixed += due;
         }
         const Money revenue = orgs_.revenue[i] + exports;
         const Money profit = revenue - wages - fixed;
         if (profit > 0) pay(home, floor_money(orgs_.payout_rate[i] * static_cast<double>(profit)), flow_profit_payout);
-        const Money buffer = floor_money(e.cash_buffer_years * static_cast<double>(wages));
-        if (cash > buffer) pay(home, floor_money(e.excess_cash_release * static_cast<double>(cash - buffer)), flow_cash_release);
+        const Money buffer = floor_money(e.cash_buffer_years / per_step_.years * static_cast<double>(wages));
+        if (cash > buffer) pay(home, floor_money(per_step_.cash_release * static_cast<double>(cash - buffer)), flow_cash_release);
         orgs_.revenue[i] = revenue;
         orgs_.export_revenue[i] = exports;
         orgs_.wage_bill[i] = wages_paid;
@@ -349,17 +361,17 @@ void Model::settle(std::size_t begin, std::size_t end) {
 }
 
 void Model::learn(std::size_t begin, std::size_t end) {
-    const auto& e = scenario_.economy;
     const auto& countries = scenario_.world.countries;
     for (std::size_t i = begin; i < end; ++i) {
-        // Labour the realised demand needed: revenue / (markup * wage).
-        const double realised = money_to_usd(orgs_.revenue[i]) / (orgs_.markup[i] * countries[orgs_.home[i]].wage_usd);
+        // Labour the realised demand needed: revenue / (markup * wage), both per year.
+        const double realised =
+            money_to_usd(orgs_.revenue[i]) / per_step_.years / (orgs_.markup[i] * countries[orgs_.home[i]].wage_usd);
         double& expected = orgs_.expected_labour[i];
-        expected = e.expectation_weight * realised + (1.0 - e.expectation_weight) * expected;
+        expected = per_step_.expectation * realised + (1.0 - per_step_.expectation) * expected;
         if (!std::isfinite(expected))
             throw InvariantError("step " + std::to_string(step_) + ": organisation " + std::to_string(orgs_.id[i]) +
                                  ": expected_labour is not finite");
-        for (std::uint32_t r = orgs_.link_begin[i]; r < orgs_.link_begin[i + 1]; ++r) links_.experience[r] += 1.0;
+        for (std::uint32_t r = orgs_.link_begin[i]; r < orgs_.link_begin[i + 1]; ++r) links_.experience[r] += per_step_.years;
         ++orgs_.age[i];
     }
 }
@@ -449,7 +461,7 @@ void Model::restructure() {
     //    organisations, funded by its home households.
     for (std::uint32_t g = 0; g < scenario_.populations.size(); ++g) {
         const scenario::Population& p = scenario_.populations[g];
-        const double mean = p.birth_rate * static_cast<double>(p.count);
+        const double mean = p.birth_rate * static_cast<double>(p.count) * per_step_.years;
         if (mean <= 0) continue;
         Stream rng(scenario_.seed, scenario_.replicate, group_id_space | g, step_, purpose_births);
         boost::random::poisson_distribution<std::int64_t, double> births(mean);

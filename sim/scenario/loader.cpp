@@ -346,6 +346,7 @@ Scenario load_scenario_text(std::string_view text, const std::string& path) {
         r.fail(name_src, "run.name",
                "expected a non-empty name of letters, digits, '_', '-' or '.', got \"" + s.name + "\"");
     s.steps = r.integer(run, "run.steps", "run.steps", table_src("run"));
+    s.steps_per_year = r.integer(run, "run.steps_per_year", "run.steps_per_year", table_src("run"));
     s.seed = static_cast<std::uint64_t>(r.integer(run, "run.seed", "run.seed", table_src("run")));
     s.replicate = static_cast<std::uint64_t>(r.integer(run, "run.replicate", "run.replicate", table_src("run")));
 

@@ -191,7 +191,7 @@ def test_sigint_stops_cleanly_with_a_message(tmp_path):
 
 def test_validate_and_describe(tmp_path):
     proc = run("validate", ROOT / "scenarios" / "default.toml")
-    assert proc.stdout.endswith("valid: 30 steps, 8 countries, 16 population groups, 3500 organisations at step 0\n")
+    assert proc.stdout.endswith("valid: 80 steps, 8 countries, 16 population groups, 3500 organisations at step 0\n")
     md = run("describe").stdout
     assert "| `economy.elasticity` | number | `4.0` |" in md
     defaults = tomllib.loads(run("describe", "--format", "toml").stdout)

@@ -54,7 +54,7 @@ public:
     void inject_unbalanced_flow_for_test(kernel::Party party, Money amount) {
         injection_ = {party, amount};
     }
-    /// Fixed cost of serving `dest` from `origin` for one step, in US$ (priced in destination wages).
+    /// Fixed cost of serving `dest` from `origin` for one year, in US$ (priced in destination wages).
     double export_fixed_cost_usd(std::size_t origin, std::size_t dest) const;
     /// Iceberg trade cost tau >= 1.
     double trade_cost(std::size_t origin, std::size_t dest) const { return tau_(static_cast<Eigen::Index>(origin), static_cast<Eigen::Index>(dest)); }
@@ -90,6 +90,12 @@ private:
     Links links_;
     std::uint32_t step_ = 0;
     std::uint64_t next_id_ = 0;
+    /// Rates and flows of the scenario (given per year) converted to one step.
+    struct PerStep {
+        double years = 1;          ///< length of a step in years
+        double entry = 0, exit = 0, hiring = 0, firing = 0, expectation = 0, cash_release = 0;
+        double growth = 0;         ///< demand growth factor per step
+    } per_step_;
     double reference_wage_ = 0;
     double sigma_markup_ = 0;
     Eigen::MatrixXd tau_;           // iceberg trade costs

@@ -23,34 +23,35 @@ struct Population {
     double mission = 0;              ///< social-mission weight in [0, 1]
     double payout_rate = 0;          ///< share of positive profit paid to households
     double initial_cash_years = 0;   ///< opening cash, in years of wage bill
-    double birth_rate = 0;           ///< expected births per step, as a share of count
+    double birth_rate = 0;           ///< expected births per year, as a share of count
 };
 
 struct Economy {
     double elasticity = 0;               ///< CES elasticity of substitution sigma
     double demand_scale = 0;             ///< household spending relative to the opening output
-    double demand_growth = 0;            ///< growth rate of household spending per step
+    double demand_growth = 0;            ///< growth rate of household spending per year
     double trade_cost_per_1000km = 0;    ///< iceberg trade cost t0 in tau = 1 + t0 (d/1000 km)^delta
     double trade_cost_distance_elasticity = 0;  ///< delta
-    double export_fixed_cost = 0;        ///< worker-years of destination wages per destination per step
+    double export_fixed_cost = 0;        ///< worker-years of destination wages per destination per year
     double psychic_distance_cost = 0;    ///< extra fixed cost per unit of psychic distance
-    double export_entry_probability = 0; ///< chance a profitable prospect is entered this step
-    double export_exit_probability = 0;  ///< chance a loss-making destination is left this step
+    double export_entry_probability = 0; ///< chance per year a profitable prospect is entered
+    double export_exit_probability = 0;  ///< chance per year a loss-making destination is left
     double initial_visibility = 0;       ///< demand weight abroad on entry, relative to a native
-    double learning_time = 0;            ///< steps of experience to close 63% of the gap
-    double hiring_rate = 0;              ///< share of the labour gap closed per step when hiring
+    double learning_time = 0;            ///< years of experience to close 63% of the gap
+    double hiring_rate = 0;              ///< share of the labour gap closed in a year when hiring
     double firing_rate = 0;              ///< same when shedding labour (for-profit)
-    double expectation_weight = 0;       ///< adaptive-expectations weight on the latest demand
+    double expectation_weight = 0;       ///< adaptive-expectations weight on the latest year's demand
     double mission_price_discount = 0;   ///< markup reduction at mission weight 1
     double mission_job_protection = 0;   ///< firing-rate reduction at mission weight 1
     double cash_buffer_years = 0;        ///< retained cash above this is paid out
-    double excess_cash_release = 0;      ///< share of cash above the buffer paid out per step
+    double excess_cash_release = 0;      ///< share of cash above the buffer paid out in a year
 };
 
 struct Scenario {
     std::string source_path;   ///< the TOML file it came from
     std::string name;
     std::int64_t steps = 0;
+    std::int64_t steps_per_year = 4;
     std::uint64_t seed = 0;
     std::uint64_t replicate = 0;
     std::string output_file;        ///< as resolved against the working directory

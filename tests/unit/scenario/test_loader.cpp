@@ -105,9 +105,9 @@ TEST_CASE("malformed scenarios get one specific line each", "[scenario]") {
     // rule: unknown key inside an array of tables names the table
     should_fail(with("colour = \"red\"\n"), "14:1: population.colour: unknown key (expected one of: country kind sector count employees productivity_shape mission payout_rate initial_cash_years birth_rate)");
     // rule: wrong type
-    should_fail(replace(base, "steps = 5", "steps = \"five\""), "4:9: run.steps: expected an integer in [1, 10000], got the string \"five\"");
+    should_fail(replace(base, "steps = 5", "steps = \"five\""), "4:9: run.steps: expected an integer in [1, 100000], got the string \"five\"");
     // rule: a float where an integer is required
-    should_fail(replace(base, "steps = 5", "steps = 5.5"), "4:9: run.steps: expected an integer in [1, 10000], got the number 5.5");
+    should_fail(replace(base, "steps = 5", "steps = 5.5"), "4:9: run.steps: expected an integer in [1, 100000], got the number 5.5");
     // rule: NaN is never a valid number
     should_fail(with("[economy]\nelasticity = nan\n"), "15:14: economy.elasticity: expected a number in (1, 20], got nan");
     // rule: exclusive bounds are exclusive
