@@ -73,15 +73,17 @@ Model::Model(scenario::Scenario scenario, int threads)
     // Vahlne 1977); they are paid to the destination's households.
     tau_.resize(n, n);
     fixed_cost_.resize(n, n);
+    fdi_fixed_cost_.resize(n, n);
     for (Eigen::Index o = 0; o < n; ++o) {
         for (Eigen::Index d = 0; d < n; ++d) {
             tau_(o, d) = o == d ? 1.0
                                 : 1.0 + e.trade_cost_per_1000km *
                                             std::pow(w.distance_km(o, d) / 1000.0,
                                                      e.trade_cost_distance_elasticity);
-            fixed_cost_(o, d) = o == d ? 0.0
-                                       : e.export_fixed_cost * w.countries[static_cast<std::size_t>(d)].wage_usd *
-                                             (1.0 + e.psychic_distance_cost * w.psychic_distance(o, d));
+            const double host_wage = w.countries[static_cast<std::size_t>(d)].wage_usd;
+            const double unfamiliarity = 1.0 + e.psychic_distance_cost * w.psychic_distance(o, d);
+            fixed_cost_(o, d) = o == d ? 0.0 : e.export_fixed_cost * host_wage * unfamiliarity;
+            fdi_fixed_cost_(o, d) = o == d ? 0.0 : e.fdi_fixed_cost * host_wage * unfamiliarity;
         }
     }
     const std::size_t markets = w.size() * sector_count;
@@ -89,6 +91,7 @@ Model::Model(scenario::Scenario scenario, int threads)
     market_index_.assign(markets, 0.0);
     births_.assign(w.size() * org_kind_count, 0);
     exits_.assign(w.size() * org_kind_count, 0);
+    investments_.assign(w.size() * org_kind_count, 0);
     open_population();
     rebuild_indices();
     // Prospects at step 1 see the opening markets' price indices, not empty markets.
@@ -120,6 +123,8 @@ void Model::found(std::uint32_t group, bool opening) {
     orgs_.for_each_column([](auto& col) { col.emplace_back(); });
     const std::size_t slot = orgs_.size() - 1;
     orgs_.id[slot] = id;
+    orgs_.group[slot] = group;
+    orgs_.parent[slot] = no_parent;
     orgs_.home[slot] = static_cast<std::uint16_t>(p.country);
     orgs_.kind[slot] = p.kind;
     orgs_.sector[slot] = p.sector;
@@ -180,6 +185,8 @@ void Model::build_schedule() {
                    [this](std::size_t b, std::size_t e) { emit_flows(b, e); }});
     schedule_.add({"settle", "agents", agent_grain, agents,
                    [this](std::size_t b, std::size_t e) { settle(b, e); }});
+    schedule_.add({"transfer", "agents", agent_grain, agents,
+                   [this](std::size_t b, std::size_t e) { transfer_between_organisations(b, e); }});
     schedule_.add({"learn", "agents", agent_grain, agents,
                    [this](std::size_t b, std::size_t e) { learn(b, e); }});
     schedule_.add({"record", "countries", 1, [countries] { return countries; },
@@ -193,6 +200,7 @@ void Model::step() {
     else {
         std::fill(births_.begin(), births_.end(), 0);
         std::fill(exits_.begin(), exits_.end(), 0);
+        std::fill(investments_.begin(), investments_.end(), 0);
     }
     schedule_.run(executor_, ledger_);
     if (injection_.amount != 0) {
@@ -257,18 +265,36 @@ void Model::decide(std::size_t begin, std::size_t end) {
         Stream rng(scenario_.seed, scenario_.replicate, orgs_.id[i], step_, purpose_trade);
         const std::size_t home = orgs_.home[i];
         const double margin = 1.0 - 1.0 / orgs_.markup[i];
-        // Leave foreign markets that lost money, once past the patience period.
+        // Leave export markets that lost money, once past the patience period.
+        const bool independent = parent_slot_[i] < 0;
+        const scenario::Population& strategy = scenario_.populations[orgs_.group[i]];
+        const double fdi_chance = step_probability(strategy.fdi_propensity, per_step_.years);
+        double best_gain = 0;
+        std::uint32_t best_link = no_link;
         for (std::uint32_t r = orgs_.link_begin[i]; r < orgs_.link_begin[i + 1]; ++r) {
+            links_.invest[r] = 0;
+            // drawn for every link, so later draws do not shift
+            const double u_exit = rng.uniform();
+            const double u_fdi = rng.uniform();
+            if (links_.mode[r] != Mode::exports) continue;
             const double variable_profit = margin * static_cast<double>(links_.revenue[r]);
             const bool losing = variable_profit < static_cast<double>(links_.fixed_cost[r]);
-            const double u = rng.uniform();  // drawn for every link, so later draws do not shift
-            links_.leave[r] = losing && links_.experience[r] >= e.learning_time && u < per_step_.exit;
+            links_.leave[r] = losing && links_.experience[r] >= e.learning_time && u_exit < per_step_.exit;
+            if (!independent || links_.leave[r] || links_.experience[r] < strategy.fdi_min_experience ||
+                u_fdi >= fdi_chance)
+                continue;
+            const Subsidiary plan = plan_subsidiary(i, r);
+            if (plan.gain > best_gain && static_cast<double>(ledger_.agent_balance(i)) >= plan.capital) {
+                best_gain = plan.gain;
+                best_link = r;
+            }
         }
+        if (best_link != no_link) links_.invest[best_link] = 1;
         // Prospect one foreign market a step (Melitz sorting: enter where the
         // expected variable profit covers the fixed cost; search friction).
         const double u_country = rng.uniform();
         const double u_enter = rng.uniform();
-        if (n_countries < 2) continue;
+        if (n_countries < 2 || !independent) continue;
         std::size_t d = static_cast<std::size_t>(u_country * static_cast<double>(n_countries - 1));
         if (d >= home) ++d;
         bool served = false;
@@ -342,16 +368,29 @@ void Model::settle(std::size_t begin, std::size_t end) {
         const Money wages = usd_to_money(countries[home].wage_usd * orgs_.employees[i] * per_step_.years);
         const Money wages_paid = pay(home, wages, flow_wages);
         for (std::uint32_t r = orgs_.link_begin[i]; r < orgs_.link_begin[i + 1]; ++r) {
+            if (links_.mode[r] != Mode::exports) continue;
             exports += links_.revenue[r];
             const Money due = usd_to_money(export_fixed_cost_usd(home, links_.dest[r]) * per_step_.years);
             links_.fixed_cost[r] = pay(links_.dest[r], due, flow_market_services);
             fixed += due;
         }
+        // An affiliate's plant overhead is bought locally.
+        pay(home, orgs_.overhead[i], flow_market_services);
+        fixed += orgs_.overhead[i];
         const Money revenue = orgs_.revenue[i] + exports;
         const Money profit = revenue - wages - fixed;
-        if (profit > 0) pay(home, floor_money(orgs_.payout_rate[i] * static_cast<double>(profit)), flow_profit_payout);
         const Money buffer = floor_money(e.cash_buffer_years / per_step_.years * static_cast<double>(wages));
-        if (cash > buffer) pay(home, floor_money(per_step_.cash_release * static_cast<double>(cash - buffer)), flow_cash_release);
+        Money owed = 0;
+        if (parent_slot_[i] >= 0) {
+            // A wholly owned affiliate repatriates its profit and any cash above its buffer.
+            if (profit > 0) owed += std::min(profit, cash);
+            if (cash - owed > buffer) owed += floor_money(per_step_.cash_release * static_cast<double>(cash - owed - buffer));
+            cash -= owed;
+        } else {
+            if (profit > 0) pay(home, floor_money(orgs_.payout_rate[i] * static_cast<double>(profit)), flow_profit_payout);
+            if (cash > buffer) pay(home, floor_money(per_step_.cash_release * static_cast<double>(cash - buffer)), flow_cash_release);
+        }
+        orgs_.owed_to_parent[i] = owed;
         orgs_.revenue[i] = revenue;
         orgs_.export_revenue[i] = exports;
         orgs_.wage_bill[i] = wages_paid;
@@ -382,19 +421,30 @@ void Model::record_countries(std::size_t begin, std::size_t end) {
         for (std::size_t k = 0; k < org_kind_count; ++k) {
             const std::size_t a = rec.at(c, k);
             rec.organisations[a] = rec.employees[a] = rec.exporters[a] = rec.destinations[a] = 0;
+            rec.subsidiaries[a] = rec.employees_abroad[a] = 0;
             rec.revenue[a] = rec.export_revenue[a] = rec.wage_bill[a] = rec.profit[a] = rec.cash[a] = 0;
             rec.births[a] = births_[a];
             rec.exits[a] = exits_[a];
+            rec.investments[a] = investments_[a];
         }
         for (std::uint32_t h = home_begin_[c]; h < home_begin_[c + 1]; ++h) {
             const std::uint32_t i = home_orgs_[h];
             const std::size_t k = static_cast<std::size_t>(orgs_.kind[i]);
             const std::size_t a = rec.at(c, k);
-            const std::uint32_t n_links = orgs_.link_begin[i + 1] - orgs_.link_begin[i];
+            std::int64_t markets = 0;
+            for (std::uint32_t r = orgs_.link_begin[i]; r < orgs_.link_begin[i + 1]; ++r) {
+                if (links_.mode[r] == Mode::exports) {
+                    ++markets;
+                } else {
+                    ++rec.subsidiaries[a];
+                    const std::int64_t affiliate = kernel::slot_of(orgs_.id, links_.affiliate[r]);
+                    rec.employees_abroad[a] += orgs_.employees[static_cast<std::size_t>(affiliate)];
+                }
+            }
             ++rec.organisations[a];
             rec.employees[a] += orgs_.employees[i];
-            rec.exporters[a] += n_links > 0;
-            rec.destinations[a] += n_links;
+            rec.exporters[a] += markets > 0;
+            rec.destinations[a] += markets;
             rec.revenue[a] += orgs_.revenue[i];
             rec.export_revenue[a] += orgs_.export_revenue[i];
             rec.wage_bill[a] += orgs_.wage_bill[i];
@@ -403,6 +453,79 @@ void Model::record_countries(std::size_t begin, std::size_t end) {
         }
         rec.household_money[c] = ledger_.sector_balance(c);
     }
+}
+
+Model::Subsidiary Model::plan_subsidiary(std::size_t i, std::uint32_t r) const {
+    // Proximity-concentration trade-off (Brainard 1997; Helpman, Melitz & Yeaple
+    // 2004): producing in the destination saves the trade cost and uses the
+    // parent's technology at the host's wages, for a larger fixed cost. Wages
+    // mirror country productivity A_c = w_c / w_ref; the affiliate carries a share
+    // kappa of the home level: z_aff = z (A_home / A_host)^kappa.
+    const auto& e = scenario_.economy;
+    const auto& countries = scenario_.world.countries;
+    const std::size_t h = orgs_.home[i], d = links_.dest[r];
+    const scenario::Population& strategy = scenario_.populations[orgs_.group[i]];
+    Subsidiary s;
+    s.productivity = orgs_.productivity[i] *
+                     std::pow(countries[h].wage_usd / countries[d].wage_usd, e.technology_portability);
+    const double mission = strategy.subsidiary_kind == OrgKind::for_profit ? 0.0 : orgs_.mission[i];
+    s.markup = 1.0 + (sigma_markup_ - 1.0) * (1.0 - mission * e.mission_price_discount);
+    const double export_revenue = static_cast<double>(links_.revenue[r]);
+    // Same visibility, price without the trade cost: R_I = R_X ((p_I / (p_X tau)))^(1 - sigma).
+    const double price_ratio = (s.markup / s.productivity) / (orgs_.markup[i] / orgs_.productivity[i] * trade_cost(h, d));
+    s.revenue = export_revenue * std::pow(price_ratio, 1.0 - e.elasticity);
+    s.employees = s.revenue / per_step_.years / cents_per_usd / (s.markup * countries[d].wage_usd);
+    s.capital = strategy.initial_cash_years * countries[d].wage_usd * s.employees * cents_per_usd;
+    s.overhead = fdi_fixed_cost_(static_cast<Eigen::Index>(h), static_cast<Eigen::Index>(d)) * per_step_.years * cents_per_usd;
+    const double export_profit = (1.0 - 1.0 / orgs_.markup[i]) * export_revenue - static_cast<double>(links_.fixed_cost[r]);
+    const double affiliate_profit = (1.0 - 1.0 / s.markup) * s.revenue - s.overhead;
+    // Home jobs the exports employed are lost; a social mission counts them
+    // (their wage bill is export revenue / markup).
+    const double home_jobs = orgs_.mission[i] * e.mission_job_value * export_revenue / orgs_.markup[i];
+    s.gain = affiliate_profit - export_profit - home_jobs;
+    return s;
+}
+
+bool Model::found_affiliate(std::uint32_t parent, std::uint32_t r) {
+    const Subsidiary plan = plan_subsidiary(parent, r);
+    const Money capital = floor_money(plan.capital);
+    if (capital > ledger_.agent_balance(parent)) return false;
+    const scenario::Population& strategy = scenario_.populations[orgs_.group[parent]];
+    const std::uint64_t id = next_id_++;
+    orgs_.for_each_column([](auto& col) { col.emplace_back(); });
+    const std::size_t slot = orgs_.size() - 1;
+    orgs_.id[slot] = id;
+    orgs_.group[slot] = orgs_.group[parent];
+    orgs_.parent[slot] = orgs_.id[parent];
+    orgs_.home[slot] = links_.dest[r];
+    orgs_.kind[slot] = strategy.subsidiary_kind;
+    orgs_.sector[slot] = orgs_.sector[parent];
+    orgs_.productivity[slot] = plan.productivity;
+    orgs_.mission[slot] = strategy.subsidiary_kind == OrgKind::for_profit ? 0.0 : orgs_.mission[parent];
+    orgs_.payout_rate[slot] = 1.0;   // a wholly owned affiliate repatriates its profit
+    orgs_.employees[slot] = static_cast<std::int32_t>(std::max(1.0, std::min(std::round(plan.employees), 1e9)));
+    orgs_.markup[slot] = plan.markup;
+    orgs_.price[slot] = plan.markup * reference_wage_ / plan.productivity;
+    orgs_.expected_labour[slot] = plan.employees;
+    orgs_.overhead[slot] = floor_money(plan.overhead);
+    orgs_.entering[slot] = -1;
+    ledger_.append_agents(1);
+    transfer(Party::agent(parent), Party::agent(slot), capital, flow_fdi);
+    links_.mode[r] = Mode::subsidiary;
+    links_.affiliate[r] = id;
+    links_.revenue[r] = 0;
+    links_.fixed_cost[r] = 0;
+    return true;
+}
+
+void Model::transfer_between_organisations(std::size_t begin, std::size_t end) {
+    // Payments between organisations have a phase of their own: each payer set
+    // its dues aside in `settle`, and nobody reads a balance here, so what any
+    // organisation decided never depends on when another one was paid.
+    for (std::size_t i = begin; i < end; ++i)
+        if (orgs_.owed_to_parent[i] > 0)
+            transfer(Party::agent(i), Party::agent(static_cast<std::size_t>(parent_slot_[i])), orgs_.owed_to_parent[i],
+                     flow_dividends);
 }
 
 // ---- between steps --------------------------------------------------------
@@ -426,38 +549,62 @@ void Model::restructure() {
         }
     }
     ledger_.commit();
-    // 2. Foreign markets: drop the ones left or whose organisation exited, add
-    //    the ones entered; rows stay sorted by (organisation, destination).
+    // 2. Foreign presences: drop the markets left, those of exited organisations
+    //    and subsidiaries whose affiliate exited; add the markets entered; rows
+    //    stay sorted by (organisation, destination).
     Links next;
-    auto push_link = [&](std::uint32_t org, std::uint16_t dest, double experience) {
+    auto copy_row = [&](std::uint32_t r, std::uint32_t org) {
         next.org.push_back(org);
-        next.dest.push_back(dest);
-        next.experience.push_back(experience);
-        next.revenue.push_back(0);
-        next.fixed_cost.push_back(0);
+        next.dest.push_back(links_.dest[r]);
+        next.mode.push_back(links_.mode[r]);
+        next.experience.push_back(links_.experience[r]);
+        next.affiliate.push_back(links_.affiliate[r]);
+        next.revenue.push_back(links_.revenue[r]);
+        next.fixed_cost.push_back(links_.fixed_cost[r]);
         next.leave.push_back(0);
+        next.invest.push_back(links_.invest[r]);
+    };
+    auto new_row = [&](std::uint32_t org, std::uint16_t dest) {
+        next.for_each_column([](auto& col) { col.emplace_back(); });
+        next.org.back() = org;
+        next.dest.back() = dest;
+        next.mode.back() = Mode::exports;
+        next.affiliate.back() = no_parent;
+    };
+    auto affiliate_alive = [&](std::uint32_t r) {
+        const std::int64_t a = kernel::slot_of(orgs_.id, links_.affiliate[r]);
+        return a >= 0 && new_slot[static_cast<std::size_t>(a)] != no_link;
     };
     for (std::uint32_t i : kept) {
         const std::int32_t entering = orgs_.entering[i];
         bool inserted = entering < 0;
         for (std::uint32_t r = orgs_.link_begin[i]; r < orgs_.link_begin[i + 1]; ++r) {
             if (!inserted && links_.dest[r] > entering) {
-                push_link(new_slot[i], static_cast<std::uint16_t>(entering), 0.0);
+                new_row(new_slot[i], static_cast<std::uint16_t>(entering));
                 inserted = true;
             }
-            if (!links_.leave[r]) {
-                push_link(new_slot[i], links_.dest[r], links_.experience[r]);
-                next.revenue.back() = links_.revenue[r];
-                next.fixed_cost.back() = links_.fixed_cost[r];
-            }
+            const bool keep = links_.mode[r] == Mode::exports ? !links_.leave[r] : affiliate_alive(r);
+            if (keep) copy_row(r, new_slot[i]);
         }
-        if (!inserted) push_link(new_slot[i], static_cast<std::uint16_t>(entering), 0.0);
+        if (!inserted) new_row(new_slot[i], static_cast<std::uint16_t>(entering));
     }
     links_ = std::move(next);
     ledger_.compact_agents(kept, orgs_.id);
     orgs_.for_each_column([&](auto& col) { kernel::compact_column(col, kept); });
 
-    // 3. Births: each population group founds Poisson(birth_rate * count) new
+    // 3. Subsidiaries decided this step, in (parent, destination) order: the
+    //    parent pays the affiliate's founding capital (outward FDI) and stops
+    //    exporting there.
+    std::fill(investments_.begin(), investments_.end(), 0);
+    for (std::uint32_t r = 0; r < links_.size(); ++r) {
+        if (!links_.invest[r]) continue;
+        links_.invest[r] = 0;
+        const std::uint32_t parent = links_.org[r];
+        if (found_affiliate(parent, r))
+            ++investments_[orgs_.home[parent] * org_kind_count + static_cast<std::size_t>(orgs_.kind[parent])];
+    }
+
+    // 4. Births: each population group founds Poisson(birth_rate * count) new
     //    organisations, funded by its home households.
     for (std::uint32_t g = 0; g < scenario_.populations.size(); ++g) {
         const scenario::Population& p = scenario_.populations[g];
@@ -484,7 +631,8 @@ void Model::rebuild_indices() {
     market_begin_.assign(markets + 1, 0);
     auto market_of = [](std::size_t country, Sector s) { return country * sector_count + static_cast<std::size_t>(s); };
     for (std::size_t i = 0; i < n_orgs; ++i) ++market_begin_[market_of(orgs_.home[i], orgs_.sector[i]) + 1];
-    for (std::size_t r = 0; r < links_.size(); ++r) ++market_begin_[market_of(links_.dest[r], orgs_.sector[links_.org[r]]) + 1];
+    for (std::size_t r = 0; r < links_.size(); ++r)
+        if (links_.mode[r] == Mode::exports) ++market_begin_[market_of(links_.dest[r], orgs_.sector[links_.org[r]]) + 1];
     std::partial_sum(market_begin_.begin(), market_begin_.end(), market_begin_.begin());
     offer_org_.resize(market_begin_.back());
     offer_link_.resize(market_begin_.back());
@@ -495,6 +643,7 @@ void Model::rebuild_indices() {
         offer_org_[k] = i;
         offer_link_[k] = no_link;
         for (std::uint32_t r = orgs_.link_begin[i]; r < orgs_.link_begin[i + 1]; ++r) {
+            if (links_.mode[r] != Mode::exports) continue;
             k = fill[market_of(links_.dest[r], orgs_.sector[i])]++;
             offer_org_[k] = i;
             offer_link_[k] = r;
@@ -507,11 +656,17 @@ void Model::rebuild_indices() {
     home_orgs_.resize(n_orgs);
     std::vector<std::uint32_t> hfill(home_begin_.begin(), home_begin_.end() - 1);
     for (std::uint32_t i = 0; i < n_orgs; ++i) home_orgs_[hfill[orgs_.home[i]]++] = i;
+    // parents
+    parent_slot_.resize(n_orgs);
+    for (std::size_t i = 0; i < n_orgs; ++i)
+        parent_slot_[i] = orgs_.parent[i] == no_parent ? -1 : kernel::slot_of(orgs_.id, orgs_.parent[i]);
     // record arrays
     StepRecord& rec = record_;
     rec.countries = n_countries;
     const std::size_t ck = n_countries * org_kind_count;
-    for (auto* v : {&rec.organisations, &rec.employees, &rec.exporters, &rec.destinations, &rec.births, &rec.exits}) v->assign(ck, 0);
+    for (auto* v : {&rec.organisations, &rec.employees, &rec.exporters, &rec.destinations, &rec.births, &rec.exits,
+                    &rec.subsidiaries, &rec.employees_abroad, &rec.investments})
+        v->assign(ck, 0);
     for (auto* v : {&rec.revenue, &rec.export_revenue, &rec.wage_bill, &rec.profit, &rec.cash}) v->assign(ck, 0);
     rec.household_money.assign(n_countries, 0);
 }

@@ -409,6 +409,9 @@ Scenario load_scenario_text(std::string_view text, const std::string& path) {
     real("economy.mission_job_protection", e.mission_job_protection);
     real("economy.cash_buffer_years", e.cash_buffer_years);
     real("economy.excess_cash_release", e.excess_cash_release);
+    real("economy.fdi_fixed_cost", e.fdi_fixed_cost);
+    real("economy.technology_portability", e.technology_portability);
+    real("economy.mission_job_value", e.mission_job_value);
 
     // populations
     const toml::node* pn = root.get("population");
@@ -445,6 +448,9 @@ Scenario load_scenario_text(std::string_view text, const std::string& path) {
         p.payout_rate = r.real(pt, key("payout_rate"), shown("payout_rate"), psrc);
         p.initial_cash_years = r.real(pt, key("initial_cash_years"), shown("initial_cash_years"), psrc);
         p.birth_rate = r.real(pt, key("birth_rate"), shown("birth_rate"), psrc);
+        p.fdi_propensity = r.real(pt, key("fdi_propensity"), shown("fdi_propensity"), psrc);
+        p.fdi_min_experience = r.real(pt, key("fdi_min_experience"), shown("fdi_min_experience"), psrc);
+        p.subsidiary_kind = r.enumeration<model::OrgKind>(pt, key("subsidiary_kind"), shown("subsidiary_kind"), psrc, model::org_kind_names);
         total_orgs += p.count;
         total_employees += static_cast<double>(p.count) * p.employees;
         s.populations.push_back(p);

@@ -75,6 +75,12 @@ constexpr std::array registry{
               "Cash an organisation keeps; what it holds above this is paid out"},
     ParamSpec{"economy.excess_cash_release", T::real, "0.75", "1/year", 0, 1, false, false, "",
               "Share of cash above the buffer paid to home households in a year (investment, distribution)"},
+    ParamSpec{"economy.fdi_fixed_cost", T::real, "3.0", "worker-years/year", 0, 1000, false, false, "",
+              "Overhead of running a subsidiary abroad per year, in years of the host's wages, raised by psychic distance like export_fixed_cost (Helpman, Melitz & Yeaple 2004: above the export fixed cost)"},
+    ParamSpec{"economy.technology_portability", T::real, "0.5", "1", 0, 1, false, false, "",
+              "Share of the home country's productivity level a subsidiary carries abroad (0: it works at the host's level; 1: at home's; knowledge-capital model, Markusen 2002)"},
+    ParamSpec{"economy.mission_job_value", T::real, "1.0", "years of home wage", 0, 100, false, false, "",
+              "Value an organisation of mission weight 1 sets on a home job-year, in years of its home wage, when a decision moves jobs abroad (SILK: SSEOs weigh home jobs)"},
     // ---- populations ([[population]], one table per group of organisations) ----
     ParamSpec{"population[].country", T::country, "", "ISO3", 0, 0, false, false, "",
               "Home country of the group, one of world.use"},
@@ -98,6 +104,13 @@ constexpr std::array registry{
               "Opening cash of each organisation, as years of its wage bill"},
     ParamSpec{"population[].birth_rate", T::real, "0.05", "1/year", 0, 10, false, false, "",
               "Expected new organisations per year, as a share of count (Poisson)"},
+    ParamSpec{"population[].fdi_propensity", T::real, "0.25", "1/year", 0, 1, false, false, "",
+              "Chance per year that an export market where the organisation qualifies is assessed for a subsidiary; 0: never invests abroad"},
+    ParamSpec{"population[].fdi_min_experience", T::real, "2.0", "years", 0, 1000, false, false, "",
+              "Years of exporting to a country before a subsidiary there is considered (Uppsala establishment chain; Mondragon: important sales in a country before setting up there, SILK)"},
+    ParamSpec{"population[].subsidiary_kind", T::enumeration, "\"for_profit\"", "", 0, 0, false, false,
+              "worker_coop|producer_coop|federation|association|social_enterprise|for_profit",
+              "Kind of the affiliates it creates abroad (SILK: many of Mondragon's foreign units are not co-operatives)"},
 };
 
 constexpr std::array<std::string_view, 6> table_keys{

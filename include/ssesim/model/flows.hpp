@@ -28,6 +28,8 @@ enum Flow : std::uint16_t {
     flow_cash_release,      ///< domestic: organisation -> home households (cash above the buffer)
     flow_founding_capital,  ///< domestic: home households -> newborn organisation
     flow_liquidation,       ///< domestic: exiting organisation -> home households
+    flow_fdi,               ///< finance: parent -> new affiliate abroad (its founding capital)
+    flow_dividends,         ///< finance: affiliate -> parent (repatriated profit)
     flow_count
 };
 
@@ -48,6 +50,8 @@ inline constexpr std::array<FlowInfo, flow_count> flow_info{{
     {"cash_release", Channel::domestic, true, false, "cash above the buffer paid to home households"},
     {"founding_capital", Channel::domestic, true, false, "home households' capital for a new organisation"},
     {"liquidation", Channel::domestic, true, false, "cash of an exiting organisation returned to home households"},
+    {"fdi", Channel::finance, true, false, "founding capital a parent pays to its new affiliate abroad"},
+    {"dividends", Channel::finance, true, false, "profit an affiliate repatriates to its parent"},
 }};
 
 /// Intangible transfers are tallied as integers of this many knowledge units,

@@ -23,6 +23,7 @@ struct StepRecord {
     std::size_t countries = 0;
     // [country][kind], flattened country-major
     std::vector<std::int64_t> organisations, employees, exporters, destinations, births, exits;
+    std::vector<std::int64_t> subsidiaries, employees_abroad, investments;
     std::vector<Money> revenue, export_revenue, wage_bill, profit, cash;
     // every flow of the step, by FlowKey, sorted: money in cents; intangibles in micro-units
     std::vector<kernel::TallyCell> flows;
@@ -75,6 +76,21 @@ private:
     double offer_weight(std::size_t market, std::uint32_t offer) const;  // CES demand weight
     double price_index(std::size_t market) const;                      // sum of the weights
     void settle(std::size_t begin, std::size_t end);
+    void transfer_between_organisations(std::size_t begin, std::size_t end);
+    /// What replacing the exports of link `r` by a subsidiary would bring (HMY 2004).
+    struct Subsidiary {
+        double productivity = 0;   ///< the affiliate's (parent's, carried abroad)
+        double markup = 0;
+        double revenue = 0;        ///< expected sales per step, cents
+        double employees = 0;      ///< persons it needs
+        double capital = 0;        ///< founding capital the parent pays, cents
+        double overhead = 0;       ///< fixed cost per step, cents
+        double gain = 0;           ///< change in the parent's objective per step, cents
+    };
+    Subsidiary plan_subsidiary(std::size_t org, std::uint32_t link) const;
+    /// Founds the affiliate planned for link `r` of organisation `org`; returns false
+    /// when the parent cannot pay its capital any more.
+    bool found_affiliate(std::uint32_t org, std::uint32_t link);
     /// Pays through the ledger and records the flow with its countries and ends.
     void transfer(kernel::Party payer, kernel::Party payee, Money amount, Flow flow);
     /// Country and end kind (FlowKey) of a ledger party.
@@ -99,7 +115,8 @@ private:
     double reference_wage_ = 0;
     double sigma_markup_ = 0;
     Eigen::MatrixXd tau_;           // iceberg trade costs
-    Eigen::MatrixXd fixed_cost_;    // US$ per step, by (origin, destination)
+    Eigen::MatrixXd fixed_cost_;      // export: US$ per year, by (origin, destination)
+    Eigen::MatrixXd fdi_fixed_cost_;  // subsidiary overhead: US$ per year, by (parent's home, host)
 
     // markets: m = country * sector_count + sector; offers in slot order
     std::vector<std::uint32_t> market_begin_;    // CSR, size markets + 1
@@ -112,6 +129,10 @@ private:
     // organisations by home country, in slot order (CSR)
     std::vector<std::uint32_t> home_begin_;
     std::vector<std::uint32_t> home_orgs_;
+    // slot of each organisation's parent, or -1 (none, or it has exited)
+    std::vector<std::int64_t> parent_slot_;
+    // subsidiaries founded in the last structural update, [parent's country][parent's kind]
+    std::vector<std::int64_t> investments_;
     // births and exits of the last structural update, [country][kind]
     std::vector<std::int64_t> births_, exits_;
 

@@ -12,9 +12,13 @@
 
 namespace ssesim::model {
 
+inline constexpr std::uint64_t no_parent = ~std::uint64_t{0};
+
 struct Organisations {
     // identity (fixed at birth)
     std::vector<std::uint64_t> id;
+    std::vector<std::uint32_t> group;         ///< population group whose strategy it follows
+    std::vector<std::uint64_t> parent;        ///< id of the owning organisation, or no_parent
     std::vector<std::uint16_t> home;          ///< country index
     std::vector<OrgKind> kind;
     std::vector<Sector> sector;
@@ -27,11 +31,13 @@ struct Organisations {
     std::vector<double> price;                ///< US$ per unit at the factory gate
     std::vector<double> expected_labour;      ///< persons the expected demand needs
     std::vector<std::int32_t> age;            ///< steps since founding
+    std::vector<Money> overhead;              ///< fixed cost per step of running a foreign plant (affiliates)
     // this step's flows, in cents (written by the phases, read by record)
     std::vector<Money> revenue;
     std::vector<Money> export_revenue;
     std::vector<Money> wage_bill;
     std::vector<Money> profit;
+    std::vector<Money> owed_to_parent;        ///< profit repatriated to the parent, paid in `transfer`
     // decisions for the structural update between steps
     std::vector<std::uint8_t> insolvent;
     std::vector<std::int32_t> entering;       ///< foreign market to enter, -1 for none
@@ -43,24 +49,27 @@ struct Organisations {
     /// Calls f on every per-organisation column (not link_begin), for resize and compaction.
     template <class F>
     void for_each_column(F&& f) {
-        f(id); f(home); f(kind); f(sector); f(productivity); f(mission); f(payout_rate);
-        f(employees); f(markup); f(price); f(expected_labour); f(age);
-        f(revenue); f(export_revenue); f(wage_bill); f(profit); f(insolvent); f(entering);
+        f(id); f(group); f(parent); f(home); f(kind); f(sector); f(productivity); f(mission); f(payout_rate);
+        f(employees); f(markup); f(price); f(expected_labour); f(age); f(overhead);
+        f(revenue); f(export_revenue); f(wage_bill); f(profit); f(owed_to_parent); f(insolvent); f(entering);
     }
 };
 
 struct Links {
     std::vector<std::uint32_t> org;           ///< organisation slot
     std::vector<std::uint16_t> dest;          ///< country index
-    std::vector<double> experience;           ///< steps served (Uppsala experiential knowledge)
-    std::vector<Money> revenue;               ///< this step
+    std::vector<Mode> mode;
+    std::vector<double> experience;           ///< years present (Uppsala experiential knowledge)
+    std::vector<std::uint64_t> affiliate;     ///< id of the affiliate (subsidiary mode), else no_parent
+    std::vector<Money> revenue;               ///< export sales this step
     std::vector<Money> fixed_cost;            ///< paid this step
     std::vector<std::uint8_t> leave;          ///< decided to leave this step
+    std::vector<std::uint8_t> invest;         ///< decided to replace exports by a subsidiary this step
 
     std::size_t size() const noexcept { return org.size(); }
     template <class F>
     void for_each_column(F&& f) {
-        f(org); f(dest); f(experience); f(revenue); f(fixed_cost); f(leave);
+        f(org); f(dest); f(mode); f(experience); f(affiliate); f(revenue); f(fixed_cost); f(leave); f(invest);
     }
 };
 

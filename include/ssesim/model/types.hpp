@@ -31,6 +31,15 @@ inline constexpr std::size_t sector_count = 5;
 inline constexpr std::array<std::string_view, sector_count> sector_names{
     "agri_food", "manufacturing", "services", "platform_logistics", "education"};
 
+/// How an organisation is committed in a foreign country (Uppsala: commitment
+/// grows with experiential knowledge; HMY 2004: the mode sorts by productivity).
+enum class Mode : std::uint8_t {
+    exports,      ///< sells there from home, paying trade costs and the market's fixed cost
+    subsidiary,   ///< owns an affiliate there (FDI) that produces and sells locally
+};
+inline constexpr std::size_t mode_count = 2;
+inline constexpr std::array<std::string_view, mode_count> mode_names{"export", "subsidiary"};
+
 template <class Enum, std::size_t N>
 std::optional<Enum> parse_enum(const std::array<std::string_view, N>& names, std::string_view s) {
     for (std::size_t i = 0; i < N; ++i)

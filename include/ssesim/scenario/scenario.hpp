@@ -24,6 +24,9 @@ struct Population {
     double payout_rate = 0;          ///< share of positive profit paid to households
     double initial_cash_years = 0;   ///< opening cash, in years of wage bill
     double birth_rate = 0;           ///< expected births per year, as a share of count
+    double fdi_propensity = 0;       ///< chance per year an eligible export market is assessed for FDI
+    double fdi_min_experience = 0;   ///< years of exporting before a subsidiary is considered
+    model::OrgKind subsidiary_kind = model::OrgKind::for_profit;
 };
 
 struct Economy {
@@ -44,7 +47,10 @@ struct Economy {
     double mission_price_discount = 0;   ///< markup reduction at mission weight 1
     double mission_job_protection = 0;   ///< firing-rate reduction at mission weight 1
     double cash_buffer_years = 0;        ///< retained cash above this is paid out
-    double excess_cash_release = 0;      ///< share of cash above the buffer paid out in a year
+    double excess_cash_release = 0;
+    double fdi_fixed_cost = 0;           ///< worker-years of host wages per subsidiary per year
+    double technology_portability = 0;   ///< kappa: share of home productivity level carried abroad
+    double mission_job_value = 0;        ///< value of a home job-year at mission 1, in years of home wage      ///< share of cash above the buffer paid out in a year
 };
 
 struct Scenario {

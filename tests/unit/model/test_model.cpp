@@ -1,4 +1,5 @@
 #include "ssesim/core/error.hpp"
+#include "ssesim/kernel/agent_ids.hpp"
 #include "ssesim/model/model.hpp"
 #include "ssesim/scenario/loader.hpp"
 
@@ -24,6 +25,7 @@ std::vector<std::int64_t> fingerprint(const Model& m) {
     const model::StepRecord& r = m.record();
     std::vector<std::int64_t> out;
     for (const auto* v : {&r.organisations, &r.employees, &r.exporters, &r.destinations, &r.births, &r.exits,
+                          &r.subsidiaries, &r.employees_abroad, &r.investments,
                           &r.revenue, &r.export_revenue, &r.wage_bill, &r.profit, &r.cash,
                           &r.household_money, &r.ledger_flows})
         out.insert(out.end(), v->begin(), v->end());
@@ -33,11 +35,11 @@ std::vector<std::int64_t> fingerprint(const Model& m) {
 
 }  // namespace
 
-TEST_CASE("the schedule runs the six phases in the documented order", "[model]") {
+TEST_CASE("the schedule runs the seven phases in the documented order", "[model]") {
     Model m(small_scenario(), 1);
     CHECK(m.schedule().describe() ==
-          "sense (markets) -> decide (agents) -> emit flows (markets) -> settle (agents) -> learn (agents) -> "
-          "record (countries)");
+          "sense (markets) -> decide (agents) -> emit flows (markets) -> settle (agents) -> transfer (agents) -> "
+          "learn (agents) -> record (countries)");
 }
 
 TEST_CASE("the opening population matches the scenario", "[model]") {
@@ -154,4 +156,65 @@ TEST_CASE("export fixed costs rise with psychic distance and trade costs with di
     // the same destination (same wages): the closer culture is cheaper to enter
     CHECK(w.psychic_distance(esp, mex) < w.psychic_distance(kor, mex));
     CHECK(m.export_fixed_cost_usd(esp, mex) < m.export_fixed_cost_usd(kor, mex));
+}
+
+TEST_CASE("FDI sorts by productivity: parents above exporters above the rest (HMY 2004)", "[model][fdi]") {
+    Model m(small_scenario(), 2);
+    for (int t = 0; t < 60; ++t) m.step();
+    const model::Organisations& o = m.organisations();
+    const model::Links& l = m.links();
+    // mean productivity of for-profit firms founded at home (no parent), by their deepest mode
+    double sum[3] = {0, 0, 0};
+    int n[3] = {0, 0, 0};
+    for (std::size_t i = 0; i < o.size(); ++i) {
+        if (o.kind[i] != model::OrgKind::for_profit || o.parent[i] != model::no_parent) continue;
+        int mode = 0;
+        for (std::uint32_t r = o.link_begin[i]; r < o.link_begin[i + 1]; ++r)
+            mode = std::max(mode, l.mode[r] == model::Mode::subsidiary ? 2 : 1);
+        sum[mode] += o.productivity[i];
+        ++n[mode];
+    }
+    REQUIRE(n[0] > 0);
+    REQUIRE(n[1] > 0);
+    REQUIRE(n[2] > 0);
+    CHECK(sum[2] / n[2] > sum[1] / n[1]);
+    CHECK(sum[1] / n[1] > sum[0] / n[0]);
+}
+
+TEST_CASE("a subsidiary is a new organisation abroad, funded by its parent, repatriating its profit", "[model][fdi]") {
+    Model m(small_scenario(), 2);
+    Money fdi = 0, dividends = 0;
+    std::int64_t fdi_cells_ok = 0;
+    for (int t = 0; t < 60; ++t) {
+        m.step();
+        for (const auto& c : m.record().flows) {
+            const model::FlowKey k = model::FlowKey::unpack(c.key);
+            if (k.flow == model::flow_fdi) {
+                fdi += c.value;
+                // outward from the parent's country to the host, to an affiliate of the strategy's kind
+                REQUIRE(k.origin != k.destination);
+                REQUIRE(k.destination_end == static_cast<std::uint8_t>(model::OrgKind::for_profit));
+                ++fdi_cells_ok;
+            }
+            if (k.flow == model::flow_dividends) dividends += c.value;
+        }
+    }
+    REQUIRE(fdi_cells_ok > 0);
+    CHECK(fdi > 0);
+    CHECK(dividends > 0);
+    const model::Organisations& o = m.organisations();
+    const model::Links& l = m.links();
+    std::size_t subsidiaries = 0;
+    for (std::size_t r = 0; r < l.size(); ++r) {
+        if (l.mode[r] != model::Mode::subsidiary) continue;
+        ++subsidiaries;
+        const std::int64_t a = kernel::slot_of(o.id, l.affiliate[r]);
+        REQUIRE(a >= 0);
+        const auto affiliate = static_cast<std::size_t>(a);
+        CHECK(o.parent[affiliate] == o.id[l.org[r]]);
+        CHECK(o.home[affiliate] == l.dest[r]);
+        CHECK(o.sector[affiliate] == o.sector[l.org[r]]);
+        CHECK(l.revenue[r] == 0);   // the parent no longer exports there
+    }
+    CHECK(subsidiaries > 0);
 }
