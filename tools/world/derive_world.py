@@ -58,6 +58,35 @@ governance         Mean of the six World Bank WGI estimates (va, pv, ge, rq, rl,
 lang1, lang2       CEPII geo_cepii langoff_1 / langoff_2 of the row with
                    cap == 1 ('.' -> empty).  continent: same row.
 name               official_name_en from country-codes.csv (UN/ISO short name).
+government_share   PWT 10.01 ``csh_g`` (share of government consumption in
+                   output-side real GDP at current PPPs), 2019 or latest
+                   earlier year.
+demand_<sector>    Share of final demand spent on each of the model's five
+                   sectors (agri_food, manufacturing, services,
+                   platform_logistics, education).  ASSUMPTION, no data:
+                   see "Sector demand shares" below.
+sse_maturity,      ASSUMPTIONS scored from legal and institutional facts
+coop_recognition   listed per country in legal_facts.py (see there and the
+                   generated SOURCES.md); points / maximum.
+legal_family       common (English legal origin) or civil (French, German,
+                   Scandinavian origin), after La Porta, Lopez-de-Silanes &
+                   Shleifer (2008); per country in legal_facts.py.
+
+Sector demand shares (ASSUMPTION)
+---------------------------------
+With y = gdp_per_capita_ppp and g = government_share as written, and the
+development index t = clamp(ln(y / Y_LO) / ln(Y_HI / Y_LO), 0, 1)::
+
+    agri_food          = AGRI_LO - (AGRI_LO - AGRI_HI) * t        (Engel's law)
+    education          = EDU_BASE + EDU_PER_GOV * g
+    platform_logistics = LOGISTICS_SHARE
+    rest               = 1 - agri_food - education - platform_logistics
+    services           = (SERV_FRAC_LO + (SERV_FRAC_HI - SERV_FRAC_LO) * t) * rest
+    manufacturing      = rest - services
+
+Each share is rounded to SHARE_DECIMALS decimals; the largest absorbs the
+rounding remainder so that the written shares sum to exactly 1.  Rationale of
+every coefficient: in sources_md() below and in the generated SOURCES.md.
 
 Pairs: contig, comlang_off, comlang_ethno, colony, comcol, smctry and dist are
 copied from CEPII GeoDist dist_cepii.csv for the ordered pair (iso_o, iso_d);
@@ -93,6 +122,19 @@ hand (language weighted most, following the prominence of language in the
 internationalisation cases of DOMAIN.md section 5), sum to 1, and should be
 varied in sensitivity analyses.  Dow & Karunaratna estimated the influence of
 their stimuli on trade flows; nothing here re-estimates it.
+
+Legal compatibility for co-operatives (ASSUMPTION)
+--------------------------------------------------
+::
+
+    legal_compat(o, o) = 1
+    legal_compat(o, d) = 1          if o and d are both EU member states
+                                    (Council Regulation (EC) No 1435/2003,
+                                    Statute for a European Cooperative Society)
+                       = min(cr_o, cr_d) * (LEGAL_COMPAT_SAME_FAMILY  if same legal_family
+                                            LEGAL_COMPAT_OTHER_FAMILY otherwise)
+
+with cr = coop_recognition as written in countries.csv.  Symmetric.
 """
 
 import argparse
@@ -101,6 +143,9 @@ import hashlib
 import math
 import os
 import sys
+
+sys.dont_write_bytecode = True   # no __pycache__ in tools/world
+import legal_facts  # noqa: E402  (facts of the SSE columns, beside this file)
 
 # --------------------------------------------------------------------------
 # Constants
@@ -125,6 +170,23 @@ W_GOVERNANCE = 0.10     # gap in mean WGI estimate, scaled to max
 PD_WEIGHTS = (W_COMLANG_OFF, W_COMLANG_ETHNO, W_COLONIAL, W_CONTIG, W_GEO,
               W_DEVELOPMENT, W_GOVERNANCE)
 assert abs(sum(PD_WEIGHTS) - 1.0) < 1e-12, "psychic-distance weights must sum to 1"
+
+# Sector demand shares: an ssesim ASSUMPTION (see docstring, SOURCES.md).
+SECTORS = ("agri_food", "manufacturing", "services", "platform_logistics", "education")
+DEMAND_Y_LO = 2000.0     # GDP per capita PPP (current intl $) of the low-income anchor, t = 0
+DEMAND_Y_HI = 80000.0    # ... of the high-income anchor, t = 1
+AGRI_LO = 0.35           # agri-food share of final demand at t = 0
+AGRI_HI = 0.07           # ... at t = 1
+SERV_FRAC_LO = 0.45      # services' share of the rest (all but food, education, logistics), t = 0
+SERV_FRAC_HI = 0.75      # ... t = 1
+EDU_BASE = 0.01          # private education spending, share of final demand
+EDU_PER_GOV = 0.25       # share of government consumption spent on education
+LOGISTICS_SHARE = 0.05   # platform_logistics (transport, storage, delivery), constant
+SHARE_DECIMALS = 6
+
+# Legal compatibility for co-operatives: an ssesim ASSUMPTION (see docstring).
+LEGAL_COMPAT_SAME_FAMILY = 1.0
+LEGAL_COMPAT_OTHER_FAMILY = 0.7
 
 # ILOSTAT ref_area.label -> ISO3 (the 22 target countries the file contains).
 ILO_NAME_TO_ISO3 = {
@@ -171,11 +233,15 @@ COUNTRY_COLUMNS = [
     "iso3", "name", "population", "gdp_usd", "gdp_per_capita_usd",
     "gdp_per_capita_ppp", "labour_share", "wage_per_worker_usd", "employment",
     "informality", "governance", "lang1", "lang2", "continent",
+    "government_share",
+] + ["demand_" + s for s in SECTORS] + [
+    "sse_maturity", "coop_recognition", "legal_family",
     "year_population", "year_gdp", "year_informality",
 ]
 PAIR_COLUMNS = [
     "iso_o", "iso_d", "dist_km", "distw_km", "contig", "comlang_off",
     "comlang_ethno", "colony", "comcol", "smctry", "psychic_distance",
+    "legal_compat",
 ]
 
 REGEN_COMMAND = "/usr/bin/python3 tools/world/derive_world.py"
@@ -274,7 +340,8 @@ def load_pwt(data_dir):
     for row in read_csv(data_dir, F_PWT):
         code = row["countrycode"]
         if code in out:
-            out[code][int(row["year"])] = (to_float(row["labsh"]), to_float(row["emp"]))
+            out[code][int(row["year"])] = (to_float(row["labsh"]), to_float(row["emp"]),
+                                           to_float(row["csh_g"]), to_float(row["csh_c"]))
     return out
 
 
@@ -353,6 +420,55 @@ def require(value, what, iso):
     return value
 
 
+def demand_shares(ppp, gov):
+    """({sector: text}, t): sector shares of final demand (ASSUMPTION, see the
+    module docstring), rounded to SHARE_DECIMALS decimals; the largest share
+    absorbs the rounding remainder, so the written shares sum to exactly 1."""
+    t = math.log(ppp / DEMAND_Y_LO) / math.log(DEMAND_Y_HI / DEMAND_Y_LO)
+    t = min(1.0, max(0.0, t))
+    agri = AGRI_LO - (AGRI_LO - AGRI_HI) * t
+    edu = EDU_BASE + EDU_PER_GOV * gov
+    logistics = LOGISTICS_SHARE
+    rest = 1.0 - agri - edu - logistics
+    services = (SERV_FRAC_LO + (SERV_FRAC_HI - SERV_FRAC_LO) * t) * rest
+    exact = {"agri_food": agri, "manufacturing": rest - services, "services": services,
+             "platform_logistics": logistics, "education": edu}
+    unit = 10 ** SHARE_DECIMALS
+    units = {s: int(math.floor(exact[s] * unit + 0.5)) for s in SECTORS}
+    largest = max(SECTORS, key=lambda s: (units[s], -SECTORS.index(s)))
+    units[largest] += unit - sum(units.values())
+    for s in SECTORS:
+        if not 0 < units[s] < unit:
+            raise DataError("demand share %s out of (0, 1): %r" % (s, exact[s]))
+    return {s: "%d.%0*d" % (units[s] // unit, SHARE_DECIMALS, units[s] % unit)
+            for s in SECTORS}, t
+
+
+def checked_points(table, iso, keys):
+    entry = table.get(iso)
+    if entry is None:
+        raise DataError("legal_facts: no entry for %s" % iso)
+    out = {}
+    for k in keys:
+        points, fact = entry[k]
+        if points not in (0, 0.5, 1) or not fact or "|" in fact:
+            raise DataError("legal_facts: bad %s for %s: %r" % (k, iso, entry[k]))
+        out[k] = (points, fact)
+    return out
+
+
+def coop_points(iso):
+    """{criterion: (points, fact)} of coop_recognition (legal_facts.COOP)."""
+    return checked_points(legal_facts.COOP, iso, [k for k, _ in legal_facts.COOP_CRITERIA])
+
+
+def sse_points(iso):
+    """{criterion: (points, fact)} of sse_maturity; C is R1 of coop_recognition."""
+    out = checked_points(legal_facts.SSE, iso, ("A", "B", "D"))
+    out["C"] = coop_points(iso)["R1"]
+    return {k: out[k] for k, _ in legal_facts.SSE_CRITERIA}
+
+
 def derive_countries(data_dir):
     pop = load_wb_long(data_dir, F_POP, "Country Code", "Year", "Value")
     gdp = load_wb_long(data_dir, F_GDP, "Country Code", "Year", "Value")
@@ -377,7 +493,12 @@ def derive_countries(data_dir):
                   if v[0] is not None and v[1] is not None}
         y_pwt = max((y for y in pwt_ok if y <= REF_YEAR_PWT), default=None)
         require(y_pwt, "PWT labsh/emp", iso)
-        labsh, emp_millions = pwt_ok[y_pwt]
+        labsh, emp_millions = pwt_ok[y_pwt][:2]
+        y_csh_g, csh_g = pick_year({y: v[2] for y, v in pwt[iso].items()}, REF_YEAR_PWT)
+        require(csh_g, "PWT csh_g", iso)
+        csh_c = pwt[iso].get(y_csh_g, (None,) * 4)[3]   # context in SOURCES.md only
+        if not 0 < csh_g < 1:
+            raise DataError("PWT csh_g out of (0, 1) for %s: %r" % (iso, csh_g))
         employment = emp_millions * 1e6
         pop_at_pwt_year = require(pop[iso].get(y_pwt), "population %d" % y_pwt, iso)
         employment_scaled = employment * population / pop_at_pwt_year
@@ -401,6 +522,12 @@ def derive_countries(data_dir):
         lang2 = "" if g["langoff_2"].strip() == "." else g["langoff_2"].strip()
         name = require(names.get(iso), "name", iso)
 
+        government_share = fmt(csh_g)
+        shares, t_dev = demand_shares(float(fmt(gdp_ppp)), float(government_share))
+        sse = sse_points(iso)
+        coop = coop_points(iso)
+        origin, _ = legal_facts.LEGAL_ORIGIN[iso]
+
         row = {
             "iso3": iso,
             "name": name,
@@ -416,12 +543,18 @@ def derive_countries(data_dir):
             "lang1": require(lang1 or None, "lang1", iso),
             "lang2": lang2,
             "continent": g["continent"].strip(),
+            "government_share": government_share,
+            "sse_maturity": fmt(sum(p for p, _ in sse.values()) / len(sse)),
+            "coop_recognition": fmt(sum(p for p, _ in coop.values()) / len(coop)),
+            "legal_family": legal_facts.ORIGIN_TO_FAMILY.get(origin, "civil"),
             "year_population": str(y_pop),
             "year_gdp": str(y_gdp),
             "year_informality": str(y_inf) if y_inf is not None else "",
         }
+        row.update(("demand_" + s, shares[s]) for s in SECTORS)
         rows.append(row)
-        m.update(y_ppp=y_ppp, y_pwt=y_pwt, y_wgi=y_wgi, inf_sources=inf_sources,
+        m.update(y_ppp=y_ppp, y_pwt=y_pwt, y_csh_g=y_csh_g, csh_c=csh_c, t_dev=t_dev,
+                 sse=sse, coop=coop, y_wgi=y_wgi, inf_sources=inf_sources,
                  inf_status=inf_status, n_inf_sources=len(inf_sources),
                  geo_city=g["city_en"], geo_country=g["country"])
         meta[iso] = m
@@ -432,6 +565,9 @@ def derive_pairs(data_dir, country_rows):
     dist = load_dist(data_dir)
     ppp = {r["iso3"]: float(r["gdp_per_capita_ppp"]) for r in country_rows}
     gov = {r["iso3"]: float(r["governance"]) for r in country_rows}
+    coop = {r["iso3"]: float(r["coop_recognition"]) for r in country_rows}
+    family = {r["iso3"]: r["legal_family"] for r in country_rows}
+    eu = set(legal_facts.EU_MEMBERS)
 
     base = {}
     distw_fallbacks = []
@@ -482,6 +618,13 @@ def derive_pairs(data_dir, country_rows):
             row = {"iso_o": o, "iso_d": d}
             row.update({k: str(v) for k, v in b.items()})
             row["psychic_distance"] = fmt(pd)
+            if o == d or (o in eu and d in eu):
+                compat = 1.0
+            else:
+                compat = min(coop[o], coop[d]) * (
+                    LEGAL_COMPAT_SAME_FAMILY if family[o] == family[d]
+                    else LEGAL_COMPAT_OTHER_FAMILY)
+            row["legal_compat"] = fmt(compat)
             out.append(row)
     info = dict(max_distw=math.exp(max_log_distw), max_dev=max_dev, max_gov=max_gov,
                 distw_fallbacks=distw_fallbacks, asym=asym)
@@ -517,13 +660,164 @@ def row_years(rows, col, ref):
     return "%d, except %s" % (ref, "; ".join(exceptions))
 
 
+def points_text(points):
+    return "%g" % points
+
+
+def sources_md_new_country_columns(a, rows, meta):
+    """SOURCES.md sections for government_share, demand_*, sse_maturity,
+    coop_recognition and legal_family."""
+    by = {r["iso3"]: r for r in rows}
+    a("### government_share")
+    a("")
+    a("Penn World Table 10.01 `csh_g`: share of government consumption in output-side")
+    a("real GDP at current PPPs (CGDPo), %s.  In PWT the shares csh_c, csh_i, csh_g," % years_text(meta, "y_csh_g", REF_YEAR_PWT))
+    a("csh_x, csh_m and csh_r sum to 1, each component valued at its own PPP price")
+    a("level, so csh_g differs from the share at national prices (WDI NE.CON.GOVT.ZS,")
+    a("not shipped).  The model uses it for the size of public tenders.")
+    a("")
+    a("### Sector demand shares: demand_agri_food, demand_manufacturing, demand_services, demand_platform_logistics, demand_education (ASSUMPTION)")
+    a("")
+    a("No sector data file is shipped, so the split of each country's final demand")
+    a("(GDP) among the model's five sectors is **an assumption of ssesim**, made by")
+    a("the rule below from two shipped figures: y = gdp_per_capita_ppp and")
+    a("g = government_share, both as written in `countries.csv`.  The coefficients")
+    a("were chosen by hand to match the stylised facts cited; they are not estimates.")
+    a("")
+    a("```")
+    a("t                  = clamp(ln(y / %s) / ln(%s / %s), 0, 1)" % (
+        fmt(DEMAND_Y_LO), fmt(DEMAND_Y_HI), fmt(DEMAND_Y_LO)))
+    a("agri_food          = %s - %s * t" % (fmt(AGRI_LO), fmt(AGRI_LO - AGRI_HI)))
+    a("education          = %s + %s * g" % (fmt(EDU_BASE), fmt(EDU_PER_GOV)))
+    a("platform_logistics = %s" % fmt(LOGISTICS_SHARE))
+    a("rest               = 1 - agri_food - education - platform_logistics")
+    a("services           = (%s + %s * t) * rest" % (fmt(SERV_FRAC_LO), fmt(SERV_FRAC_HI - SERV_FRAC_LO)))
+    a("manufacturing      = rest - services")
+    a("```")
+    a("")
+    ts = sorted((meta[i]["t_dev"], i) for i in COUNTRIES)
+    a("- **t** is a development index, linear in log GDP per capita (PPP, current")
+    a("  international $, 2022): 0 at a low-income anchor of %s $ and 1 at a" % fmt(DEMAND_Y_LO))
+    a("  high-income anchor of %s $.  Among the 26 it runs from %.4f (%s) to %.4f (%s);" % (
+        fmt(DEMAND_Y_HI), ts[0][0], ts[0][1], ts[-1][0], ts[-1][1]))
+    a("  the clamp only matters for other countries.")
+    csh_c = sorted((meta[i]["csh_c"], i) for i in COUNTRIES if meta[i]["csh_c"] is not None)
+    a("- **agri_food** falls with log income: Engel's law (Engel 1857; Houthakker,")
+    a("  H. S. (1957), 'An International Comparison of Household Expenditure")
+    a("  Patterns, Commemorating the Centenary of Engel's Law', Econometrica 25(4),")
+    a("  532-551).  Stylised fact: food takes about 40-50% of household budgets in")
+    a("  low-income countries and about 10% in high-income ones.  Final demand also")
+    a("  holds government consumption and investment, which buy little food, so the")
+    a("  anchors are a budget share times a household-consumption share of GDP:")
+    a("  %s ~ 0.45 x 0.78 at t = 0 and %s ~ 0.10 x 0.70 at t = 1 (PWT `csh_c` 2019" % (
+        fmt(AGRI_LO), fmt(AGRI_HI)))
+    a("  runs from %s (%s) to %s (%s) among the 26).  The sector is food and" % (
+        fmt(csh_c[0][0]), csh_c[0][1], fmt(csh_c[-1][0]), csh_c[-1][1]))
+    a("  beverages bought by final users (farm and processed); meals out are services.")
+    a("- **education** = %s of private (household) spending plus %s of government" % (
+        fmt(EDU_BASE), fmt(EDU_PER_GOV)))
+    a("  consumption: public education spending is of the order of 4-5% of GDP in")
+    a("  most countries (UNESCO UIS, WDI SE.XPD.TOTL.GD.ZS: not shipped, not used),")
+    a("  mostly government consumption (teachers' pay).  It thus scales with")
+    a("  government_share, whose PPP basis (above) it inherits.")
+    a("- **platform_logistics** is a constant %s: transport, storage, postal and" % fmt(LOGISTICS_SHARE))
+    a("  courier activities (ISIC Rev.4 section H) are of the order of 3-6% of value")
+    a("  added in most economies; the sector also holds delivery platforms")
+    a("  (CoopCycle).  No data is shipped, so no cross-country variation is assumed.")
+    a("- **services** take a share of the rest that rises with income, from %s at" % fmt(SERV_FRAC_LO))
+    a("  t = 0 to %s at t = 1: the structural change from goods to services (Clark" % fmt(SERV_FRAC_HI))
+    a("  1940; Kuznets 1966; Herrendorf, Rogerson & Valentinyi (2014), 'Growth and")
+    a("  Structural Transformation', Handbook of Economic Growth 2, 855-941).")
+    a("  **manufacturing** is what remains: all goods other than food, including")
+    a("  energy, construction and equipment bought for investment.")
+    a("- Rounding: each share is rounded to %d decimals (half up); the largest then" % SHARE_DECIMALS)
+    a("  absorbs the remainder (at most a few units of the last decimal), so every")
+    a("  row sums to exactly 1.  Unrounded t and rest are used.")
+    a("- Not modelled: input-output linkages, the split of demand between domestic")
+    a("  and foreign suppliers (the model does that), differences in tastes beyond")
+    a("  income.  Vary the coefficients in sensitivity analyses.")
+    a("")
+    a("Worked examples (values as written in `countries.csv`):")
+    a("")
+    a("| iso3 | gdp_per_capita_ppp | government_share | t | %s |" % " | ".join(SECTORS))
+    a("|---|---|---|---|%s" % ("---|" * len(SECTORS)))
+    for iso in ("BFA", "IND", "MEX", "FRA", "USA"):
+        r = by[iso]
+        a("| %s | %s | %s | %.4f | %s |" % (iso, r["gdp_per_capita_ppp"], r["government_share"],
+                                           meta[iso]["t_dev"],
+                                           " | ".join(r["demand_" + s] for s in SECTORS)))
+    a("")
+    a("### sse_maturity (ASSUMPTION)")
+    a("")
+    a("No data set measures the maturity of the social and solidarity economy (SSE)")
+    a("ecosystem by country (`../shared/data/world/SOURCES.md`).  sse_maturity is")
+    a("therefore **an assumption of ssesim**: a points score over legal and")
+    a("institutional facts, as they stood on %s (later laws are noted but" % legal_facts.CUTOFF)
+    a("score nothing).  It measures recognition in law and public bodies, not the")
+    a("size, funding or de facto strength of the SSE.")
+    a("")
+    a("```")
+    a("sse_maturity = (A + B + C + D) / 4,   each criterion 0, 0.5 or 1")
+    a("```")
+    a("")
+    for k, text in legal_facts.SSE_CRITERIA:
+        a("- **%s**: %s." % (k, text))
+    a("")
+    a("Where a fact could not be checked with confidence the lower value was scored")
+    a("and the cell says \"conservative\".  The facts are in `tools/world/legal_facts.py`.")
+    a("")
+    a("| iso3 | A | B | C | D | sse_maturity | notes |")
+    a("|---|---|---|---|---|---|---|")
+    for r in rows:
+        sse = meta[r["iso3"]]["sse"]
+        cells = ["%s: %s" % (points_text(p), f) for p, f in (sse[k] for k, _ in legal_facts.SSE_CRITERIA)]
+        a("| %s | %s | %s | %s |" % (r["iso3"], " | ".join(cells), r["sse_maturity"],
+                                     legal_facts.SSE[r["iso3"]]["note"] or "--"))
+    a("")
+    a("### coop_recognition (ASSUMPTION)")
+    a("")
+    a("Legal recognition of co-operatives and SSE legal forms: how easily a co-op")
+    a("can be set up and operate as such.  Same approach, cut-off date and")
+    a("conventions as sse_maturity; **an assumption of ssesim**, not data.")
+    a("")
+    a("```")
+    a("coop_recognition = (R1 + R2 + R3) / 3,   each criterion 0, 0.5 or 1")
+    a("```")
+    a("")
+    for k, text in legal_facts.COOP_CRITERIA:
+        a("- **%s**: %s." % (k, text))
+    a("")
+    a("| iso3 | R1 | R2 | R3 | coop_recognition |")
+    a("|---|---|---|---|---|")
+    for r in rows:
+        coop = meta[r["iso3"]]["coop"]
+        cells = ["%s: %s" % (points_text(p), f) for p, f in (coop[k] for k, _ in legal_facts.COOP_CRITERIA)]
+        a("| %s | %s | %s |" % (r["iso3"], " | ".join(cells), r["coop_recognition"]))
+    a("")
+    a("### legal_family")
+    a("")
+    a("From the legal-origin classification of La Porta, Lopez-de-Silanes & Shleifer")
+    a("(2008), 'The Economic Consequences of Legal Origins', Journal of Economic")
+    a("Literature 46(2), 285-332: English common-law origin -> `common`; French,")
+    a("German or Scandinavian civil-law origin -> `civil`.  Mixed systems inside a")
+    a("country are noted; the country keeps its origin.")
+    a("")
+    a("| iso3 | legal origin (La Porta et al. 2008) | legal_family | note |")
+    a("|---|---|---|---|")
+    for r in rows:
+        origin, note = legal_facts.LEGAL_ORIGIN[r["iso3"]]
+        a("| %s | %s | %s | %s |" % (r["iso3"], origin, r["legal_family"], note or "--"))
+    a("")
+
+
 def sources_md(data_dir, rows, meta, pair_info):
     L = []
     a = L.append
     a("# Default world: provenance of `countries.csv` and `pairs.csv`")
     a("")
     a("GENERATED FILE -- do not edit by hand.  Written by `tools/world/derive_world.py`")
-    a("together with the two tables; edit the script and rerun it instead.")
+    a("together with the two tables (legal facts: `tools/world/legal_facts.py`); edit")
+    a("the script or the facts and rerun it instead.")
     a("")
     a("## Regenerate")
     a("")
@@ -572,6 +866,13 @@ def sources_md(data_dir, rows, meta, pair_info):
       % (years_text(meta, "y_wgi", REF_YEAR_WGI), wb))
     a("| lang1, lang2 | CEPII, GeoDist `geo_cepii` (capital row, cap == 1) | `langoff_1`, `langoff_2` | static (2011 release) | language name; empty = none | Etalab Open Licence 2.0 |")
     a("| continent | CEPII, GeoDist `geo_cepii` | `continent` | static | Europe / America / Asia / Africa / Pacific | Etalab Open Licence 2.0 |")
+    a("| government_share | Groningen Growth and Development Centre, Penn World Table 10.01 | `csh_g` (share of government consumption in output-side real GDP at current PPPs, CGDPo) | %s | share of GDP (0..1) | CC BY 4.0 |"
+      % years_text(meta, "y_csh_g", REF_YEAR_PWT))
+    a("| %s | ssesim ASSUMPTION (rule below) from gdp_per_capita_ppp (WDI NY.GDP.PCAP.PP.CD) and government_share (PWT `csh_g`) | -- | as inputs | share of final demand (0..1), %d decimals, sum = 1 per row | ASSUMPTION |"
+      % (", ".join("demand_" + s for s in SECTORS), SHARE_DECIMALS))
+    a("| sse_maturity | ssesim ASSUMPTION (points rule below) from laws and public bodies listed per country | -- | state on %s | index 0..1 | ASSUMPTION |" % legal_facts.CUTOFF)
+    a("| coop_recognition | ssesim ASSUMPTION (points rule below) from co-operative laws listed per country | -- | state on %s | index 0..1 | ASSUMPTION |" % legal_facts.CUTOFF)
+    a("| legal_family | La Porta, Lopez-de-Silanes & Shleifer (2008), legal origins | English origin -> `common`; French, German, Scandinavian -> `civil` | -- | common / civil | -- (facts from a published classification) |")
     a("| year_population, year_gdp, year_informality | -- | year of the figure actually used | -- | year | -- |")
     a("")
     a("Numbers are rounded to 6 significant digits (governance: 4 decimals);")
@@ -621,6 +922,7 @@ def sources_md(data_dir, rows, meta, pair_info):
     if old_years:
         a("Older than the %d reference year: %s." % (REF_YEAR_WB, ", ".join(old_years)))
     a("")
+    sources_md_new_country_columns(a, rows, meta)
     a("## `pairs.csv`")
     a("")
     a("One row per ordered pair (iso_o, iso_d) of the 26 countries, diagonal included:")
@@ -641,6 +943,7 @@ def sources_md(data_dir, rows, meta, pair_info):
     a("| comcol | %s | `comcol` (common coloniser after 1945) | static | 0/1 | %s |" % (cep, et))
     a("| smctry | %s | `smctry` (were or are the same country) | static | 0/1 | %s |" % (cep, et))
     a("| psychic_distance | ssesim (derived; see below) | composite of the columns above, gdp_per_capita_ppp and governance | as inputs | index 0..1 | ASSUMPTION (weights) |")
+    a("| legal_compat | ssesim (derived; see below) | EU membership (Council Regulation (EC) No 1435/2003), coop_recognition and legal_family | state on %s | index 0..1 | ASSUMPTION (rule) |" % legal_facts.CUTOFF)
     a("")
     a("Distances are rounded to 6 significant digits; the flags are copied unchanged.")
     a("Note: in CEPII, `BEL` stands for **Belgium and Luxembourg** together; the")
@@ -677,9 +980,43 @@ def sources_md(data_dir, rows, meta, pair_info):
     a("the two directions, so pd is symmetric.  Weights sum to 1, so pd lies in (0, 1]")
     a("off the diagonal.  No culture-dimension data (e.g. Hofstede) is used.")
     a("")
+    a("### legal_compat (ASSUMPTION)")
+    a("")
+    a("Legal compatibility for co-operatives between origin and destination: how")
+    a("far a co-operative of one country can operate as a co-operative in the other.")
+    a("The rule is an assumption of ssesim; its inputs are facts.")
+    a("")
+    a("```")
+    a("legal_compat(o,o) = 1")
+    a("legal_compat(o,d) = 1   if o and d are both EU member states on %s" % legal_facts.CUTOFF)
+    a("                  = min(cr_o, cr_d) * %.1f   if legal_family_o == legal_family_d"
+      % LEGAL_COMPAT_SAME_FAMILY)
+    a("                  = min(cr_o, cr_d) * %.1f   otherwise" % LEGAL_COMPAT_OTHER_FAMILY)
+    a("```")
+    a("")
+    a("cr = coop_recognition, as written in `countries.csv`.  EU members among the 26")
+    a("on %s: %s." % (legal_facts.CUTOFF, " ".join(legal_facts.EU_MEMBERS)))
+    a("Between them a co-operative can take the form of a European")
+    a("Cooperative Society (SCE) under Council Regulation (EC) No 1435/2003 of 22 July")
+    a("2003 on the Statute for a European Cooperative Society (with Council Directive")
+    a("2003/72/EC on employee involvement), which applies in every member state;")
+    a("GBR left the EU on 31 January 2020 and is treated as a non-member.  Outside")
+    a("the EU, a co-operative is assumed to be only as portable as the weaker of the")
+    a("two countries' recognition allows (the minimum), and a difference in legal")
+    a("family (common vs civil law) is assumed to cut compatibility by %.0f%% (factor %.1f, a" % (
+        100 * (1 - LEGAL_COMPAT_OTHER_FAMILY), LEGAL_COMPAT_OTHER_FAMILY))
+    a("round number chosen by hand, not an estimate: vary it).  The rule is symmetric.")
+    a("It ignores bilateral treaties, how little the SCE form is used in practice, and")
+    a("the cost of converting a foreign unit into a local co-op.")
+    a("")
     a("## Assumptions and gaps (not data)")
     a("")
     a("- psychic_distance: the weights above are an ssesim assumption.")
+    a("- demand_*: sector shares of final demand come from a rule with hand-chosen")
+    a("  coefficients (see \"Sector demand shares\"); no sector data is shipped.")
+    a("- sse_maturity, coop_recognition: points rules over legal facts, no data set;")
+    a("  they measure recognition in law and public bodies, not the size or strength")
+    a("  of the SSE.  legal_compat: a rule over them, EU membership and legal family.")
     a("- informality is EMPTY for %s: the ILO file has no informal-employment"
       % ", ".join(ILO_ABSENT))
     a("  rate for them.  Empty means \"assumption required\": a scenario must set it")
@@ -688,12 +1025,13 @@ def sources_md(data_dir, rows, meta, pair_info):
     a("  population ratio from the PWT year (2019) to the WB reference year (2022).")
     a("- BEL in the CEPII columns is Belgium + Luxembourg (see above).")
     a("- No data set gives the size of the cooperative or social economy by country")
-    a("  (see DOMAIN.md section 5); nothing about it is in these tables.")
+    a("  (see DOMAIN.md section 5); no such size is in these tables.")
     a("")
     a("## Licences and attribution")
     a("")
     a("The tables are adaptations (selection of years and countries, ratios, means,")
-    a("rounding, and the composite psychic_distance).  None of the publishers below")
+    a("rounding, the composite psychic_distance and the rule-based demand shares).")
+    a("None of the publishers below")
     a("endorses ssesim or these derived figures.")
     a("")
     a("- **World Bank** (CC BY 4.0, https://creativecommons.org/licenses/by/4.0/):")
@@ -712,7 +1050,7 @@ def sources_md(data_dir, rows, meta, pair_info):
     a("  'The Next Generation of the Penn World Table', American Economic Review,")
     a("  105(10), 3150-3182, available for download at www.ggdc.net/pwt\"")
     a("  (DOI 10.34894/QT5BCC).  Changes: year selected, emp converted to persons,")
-    a("  combined with World Bank data.")
+    a("  combined with World Bank data; csh_g also drives the education demand share.")
     a("- **CEPII GeoDist** (Etalab Open Licence 2.0,")
     a("  https://www.etalab.gouv.fr/licence-ouverte-open-licence): \"Source: CEPII,")
     a("  GeoDist database (Mayer, T. & Zignago, S. (2011), Notes on CEPII's distances")
@@ -721,6 +1059,11 @@ def sources_md(data_dir, rows, meta, pair_info):
     a("  rounded, distw -> dist fallback, composite psychic distance.")
     a("- **Country names**: datasets/country-codes (ISO 3166 / UN M49 compilation),")
     a("  ODC-PDDL-1.0 (public domain).")
+    a("- **Legal texts** cited for sse_maturity, coop_recognition and legal_compat are")
+    a("  statutes and official acts, cited for the facts they state; legal_family")
+    a("  follows the classification of La Porta, R., Lopez-de-Silanes, F. & Shleifer,")
+    a("  A. (2008), 'The Economic Consequences of Legal Origins', Journal of Economic")
+    a("  Literature 46(2), 285-332.")
     a("")
     return "\n".join(L)
 
