@@ -89,13 +89,15 @@ Model::Model(scenario::Scenario scenario, int threads)
     const std::size_t markets = w.size() * sector_count;
     market_budget_.assign(markets, 0);
     market_index_.assign(markets, 0.0);
+    market_fringe_.assign(markets, 0.0);
     births_.assign(w.size() * org_kind_count, 0);
     exits_.assign(w.size() * org_kind_count, 0);
     investments_.assign(w.size() * org_kind_count, 0);
     open_population();
     rebuild_indices();
+    calibrate_fringe();
     // Prospects at step 1 see the opening markets' price indices, not empty markets.
-    for (std::size_t m = 0; m < markets; ++m) market_index_[m] = price_index(m);
+    for (std::size_t m = 0; m < markets; ++m) market_index_[m] = price_index(m) + fringe_weight_[m];
     build_schedule();
 }
 
@@ -149,28 +151,62 @@ void Model::open_population() {
     const auto& e = scenario_.economy;
     for (std::uint32_t g = 0; g < scenario_.populations.size(); ++g)
         for (std::int64_t j = 0; j < scenario_.populations[g].count; ++j) found(g, true);
-    // Partial equilibrium: the simulated organisations are a small part of each
-    // economy, so households' spending on their markets is exogenous (Melitz
-    // 2003). It starts equal to the opening output sold in each home market, so
-    // the opening is in balance, and grows at demand_growth. Household accounts
-    // stand for the rest of their economy: they may go negative, and trade
-    // imbalances do not drain them into a spiral.
-    std::vector<double> output(market_budget_.size(), 0.0);
-    for (std::size_t i = 0; i < orgs_.size(); ++i) {
-        const Country& c = scenario_.world.countries[orgs_.home[i]];
-        output[orgs_.home[i] * sector_count + static_cast<std::size_t>(orgs_.sector[i])] +=
-            orgs_.markup[i] * c.wage_usd * orgs_.employees[i];
+    // Partial equilibrium (Melitz 2003): households' spending on each market,
+    // country c's sector s, is exogenous: E_cs = kappa * demand share_cs * GDP_c
+    // per year, growing at demand_growth. Gravity comes from here: large
+    // economies are large markets whether or not the scenario simulates their
+    // producers. kappa scales the world so that, over the markets with simulated
+    // home producers, those producers' opening output is `simulated_share` of
+    // demand; the rest is bought from producers not simulated (calibrate_fringe).
+    // Household accounts stand for the rest of their economy: they may go
+    // negative, and trade imbalances do not drain them into a spiral.
+    const auto& countries = scenario_.world.countries;
+    opening_output_.assign(market_budget_.size(), 0.0);
+    for (std::size_t i = 0; i < orgs_.size(); ++i)
+        opening_output_[orgs_.home[i] * sector_count + static_cast<std::size_t>(orgs_.sector[i])] +=
+            orgs_.markup[i] * countries[orgs_.home[i]].wage_usd * orgs_.employees[i];
+    double output = 0, potential = 0;
+    for (std::size_t m = 0; m < opening_output_.size(); ++m) {
+        if (opening_output_[m] <= 0) continue;
+        output += opening_output_[m];
+        potential += countries[m / sector_count].demand[m % sector_count] * countries[m / sector_count].gdp_usd;
     }
-    base_budget_.resize(output.size());
+    const double kappa = output / (e.simulated_share * potential);
+    base_budget_.resize(opening_output_.size());
     std::vector<double> spending(scenario_.world.size(), 0.0);
-    for (std::size_t m = 0; m < output.size(); ++m) {
-        base_budget_[m] = e.demand_scale * output[m] * per_step_.years * cents_per_usd;
+    for (std::size_t m = 0; m < base_budget_.size(); ++m) {
+        const Country& c = countries[m / sector_count];
+        base_budget_[m] = kappa * c.demand[m % sector_count] * c.gdp_usd * per_step_.years * cents_per_usd;
         spending[m / sector_count] += base_budget_[m];
     }
     // Opening household money: one step of their spending.
     for (std::size_t c = 0; c < spending.size(); ++c)
         ledger_.endow(Party::sector(c), floor_money(spending[c]));
     ledger_.commit();
+}
+
+void Model::calibrate_fringe() {
+    // Producers the scenario does not simulate are one CES competitor per market
+    // with weight W0 (growing with demand). Where simulated home producers
+    // exist, W0 is set so that at step 0 they sell exactly their output:
+    // W / (W + W0) = output / E. A market where they would need more than all
+    // its demand gets W0 = 0 and shrinks them. A market with none gets the
+    // competition per unit of demand of the others, (W + W0) / E averaged.
+    const std::size_t markets = base_budget_.size();
+    fringe_weight_.assign(markets, 0.0);
+    double density = 0;
+    std::size_t calibrated = 0;
+    for (std::size_t m = 0; m < markets; ++m) {
+        if (opening_output_[m] <= 0) continue;
+        const double demand = base_budget_[m] / per_step_.years / cents_per_usd;
+        const double weight = price_index(m);
+        fringe_weight_[m] = weight * std::max(0.0, demand / opening_output_[m] - 1.0);
+        density += (weight + fringe_weight_[m]) / demand;
+        ++calibrated;
+    }
+    if (calibrated > 0) density /= static_cast<double>(calibrated);
+    for (std::size_t m = 0; m < markets; ++m)
+        if (opening_output_[m] <= 0) fringe_weight_[m] = density * base_budget_[m] / per_step_.years / cents_per_usd;
 }
 
 void Model::build_schedule() {
@@ -243,7 +279,10 @@ void Model::transfer(Party payer, Party payee, Money amount, Flow flow) {
 void Model::sense(std::size_t begin, std::size_t end) {
     // Households' budget for each market this step.
     const double growth = std::pow(per_step_.growth, static_cast<double>(step_ - 1));
-    for (std::size_t m = begin; m < end; ++m) market_budget_[m] = floor_money(base_budget_[m] * growth);
+    for (std::size_t m = begin; m < end; ++m) {
+        market_budget_[m] = floor_money(base_budget_[m] * growth);
+        market_fringe_[m] = fringe_weight_[m] * growth;
+    }
 }
 
 void Model::decide(std::size_t begin, std::size_t end) {
@@ -331,7 +370,7 @@ void Model::emit_flows(std::size_t begin, std::size_t end) {
     for (std::size_t m = begin; m < end; ++m) {
         const std::size_t c = m / sector_count;
         // Each weight costs a pow and an exp: compute it once, into this market's own slots.
-        double index = 0;
+        double index = market_fringe_[m];   // producers not simulated
         for (std::uint32_t k = market_begin_[m]; k < market_begin_[m + 1]; ++k) {
             offer_weight_[k] = offer_weight(m, k);
             index += offer_weight_[k];

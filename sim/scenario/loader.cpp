@@ -209,7 +209,11 @@ model::World load_world(Reader& r, const std::string& countries_path, const std:
     const std::size_t c_iso = ct.column("iso3"), c_name = ct.column("name"),
                       c_pop = ct.column("population"), c_gdp = ct.column("gdp_usd"),
                       c_wage = ct.column("wage_per_worker_usd"), c_inf = ct.column("informality"),
-                      c_gov = ct.column("governance");
+                      c_gov = ct.column("governance"), c_gshare = ct.column("government_share"),
+                      c_sse = ct.column("sse_maturity"), c_coop = ct.column("coop_recognition");
+    std::array<std::size_t, model::sector_count> c_demand{};
+    for (std::size_t k = 0; k < model::sector_count; ++k)
+        c_demand[k] = ct.column("demand_" + std::string(model::sector_names[k]));
     std::map<std::string, std::size_t> row_of;
     for (std::size_t row = 0; row < ct.rows(); ++row) {
         const std::string& iso = ct.text(row, c_iso);
@@ -233,15 +237,25 @@ model::World load_world(Reader& r, const std::string& countries_path, const std:
         c.wage_usd = ct.number(row, c_wage, 1, 1e7);
         c.informality = ct.number_or(row, c_inf, 0, 1, -1);
         c.governance = ct.number(row, c_gov, -5, 5);
+        c.government_share = ct.number(row, c_gshare, 0, 1);
+        c.sse_maturity = ct.number(row, c_sse, 0, 1);
+        c.coop_recognition = ct.number(row, c_coop, 0, 1);
+        double total = 0;
+        for (std::size_t k = 0; k < model::sector_count; ++k) total += c.demand[k] = ct.number(row, c_demand[k], 0, 1);
+        if (std::abs(total - 1.0) > 1e-6)
+            throw ScenarioError(ct.where(row) + ": columns 'demand_*': expected sector shares summing to 1, got " +
+                                format_number(total));
         w.countries.push_back(std::move(c));
     }
     const std::size_t n = w.size();
     w.distance_km = Eigen::MatrixXd::Constant(static_cast<Eigen::Index>(n), static_cast<Eigen::Index>(n), -1);
     w.psychic_distance = w.distance_km;
     w.common_language = w.distance_km;
+    w.legal_compat = w.distance_km;
     const CsvTable pt = CsvTable::read(pairs_path);
     const std::size_t p_o = pt.column("iso_o"), p_d = pt.column("iso_d"), p_dist = pt.column("distw_km"),
-                      p_psy = pt.column("psychic_distance"), p_lang = pt.column("comlang_off");
+                      p_psy = pt.column("psychic_distance"), p_lang = pt.column("comlang_off"),
+                      p_legal = pt.column("legal_compat");
     for (std::size_t row = 0; row < pt.rows(); ++row) {
         const int o = w.index_of(pt.text(row, p_o)), d = w.index_of(pt.text(row, p_d));
         if (o < 0 || d < 0) continue;  // a pair of countries not simulated
@@ -250,6 +264,7 @@ model::World load_world(Reader& r, const std::string& countries_path, const std:
         w.distance_km(o, d) = pt.number(row, p_dist, 0, 1e5);
         w.psychic_distance(o, d) = pt.number(row, p_psy, 0, 1);
         w.common_language(o, d) = pt.number(row, p_lang, 0, 1);
+        w.legal_compat(o, d) = pt.number(row, p_legal, 0, 1);
     }
     for (std::size_t o = 0; o < n; ++o)
         for (std::size_t d = 0; d < n; ++d)
@@ -392,7 +407,7 @@ Scenario load_scenario_text(std::string_view text, const std::string& path) {
     Economy& e = s.economy;
     auto real = [&](std::string_view key, double& field) { field = r.real(eco, key, key, esrc); };
     real("economy.elasticity", e.elasticity);
-    real("economy.demand_scale", e.demand_scale);
+    real("economy.simulated_share", e.simulated_share);
     real("economy.demand_growth", e.demand_growth);
     real("economy.trade_cost_per_1000km", e.trade_cost_per_1000km);
     real("economy.trade_cost_distance_elasticity", e.trade_cost_distance_elasticity);

@@ -41,8 +41,8 @@ constexpr std::array registry{
     // ---- economy ----
     ParamSpec{"economy.elasticity", T::real, "4.0", "1", 1, 20, true, false, "",
               "CES elasticity of substitution between varieties (sigma); markup sigma/(sigma-1)"},
-    ParamSpec{"economy.demand_scale", T::real, "1.0", "1", 0, 100, true, false, "",
-              "Household spending on each home market relative to the opening output sold there"},
+    ParamSpec{"economy.simulated_share", T::real, "0.5", "1", 0, 1, true, false, "",
+              "Share of their markets' demand that the simulated home producers hold at step 0, on average (the rest is bought from producers the scenario does not simulate)"},
     ParamSpec{"economy.demand_growth", T::real, "0.0", "1/year", -0.5, 1, false, false, "",
               "Growth rate of household spending per year"},
     ParamSpec{"economy.trade_cost_per_1000km", T::real, "0.15", "1", 0, 10, false, false, "",

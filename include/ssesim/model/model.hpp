@@ -65,6 +65,7 @@ private:
     void open_population();
     void restructure();   // between steps: exits, market entries and exits, births, indices
     void rebuild_indices();
+    void calibrate_fringe();
     /// Founds one organisation of population group `group`; at opening its cash
     /// is endowed, later it is paid by home households.
     void found(std::uint32_t group, bool opening);
@@ -125,7 +126,10 @@ private:
     std::vector<double> offer_weight_;           // CES weight of each offer this step
     std::vector<Money> market_budget_;           // households' budget this step
     std::vector<double> market_index_;           // sum of weight (p tau)^(1-sigma) last step
-    std::vector<double> base_budget_;            // households' spending by market at step 1, cents
+    std::vector<double> base_budget_;            // households' spending by market at step 1, cents per step
+    std::vector<double> opening_output_;         // simulated home producers' output at step 0, US$ per year
+    std::vector<double> fringe_weight_;          // CES weight of producers not simulated, at step 1
+    std::vector<double> market_fringe_;          // the same this step
     // organisations by home country, in slot order (CSR)
     std::vector<std::uint32_t> home_begin_;
     std::vector<std::uint32_t> home_orgs_;

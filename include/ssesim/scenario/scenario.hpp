@@ -31,7 +31,7 @@ struct Population {
 
 struct Economy {
     double elasticity = 0;               ///< CES elasticity of substitution sigma
-    double demand_scale = 0;             ///< household spending relative to the opening output
+    double simulated_share = 0;          ///< share of demand the simulated producers hold at step 0, on average
     double demand_growth = 0;            ///< growth rate of household spending per year
     double trade_cost_per_1000km = 0;    ///< iceberg trade cost t0 in tau = 1 + t0 (d/1000 km)^delta
     double trade_cost_distance_elasticity = 0;  ///< delta
