@@ -61,6 +61,14 @@ void replace_attribute(hid_t obj, const std::string& name, hid_t type, Write&& w
 
 void set_attribute(hid_t obj, const std::string& name, const std::string& value) {
     Handle type = utf8_string_type();
+    if (check(H5Aexists(obj, name.c_str()), "H5Aexists " + name) > 0) {
+        // Rewrite in place (a variable-length string: the attribute keeps its size),
+        // so updating `status` never restructures the object's attribute storage.
+        Handle a(check(H5Aopen(obj, name.c_str(), H5P_DEFAULT), "H5Aopen " + name));
+        const char* p = value.c_str();
+        check(H5Awrite(a, type, &p), "cannot write attribute '" + name + "'");
+        return;
+    }
     replace_attribute(obj, name, type, [&](hid_t a) {
         const char* p = value.c_str();
         check(H5Awrite(a, type, &p), "cannot write attribute '" + name + "'");

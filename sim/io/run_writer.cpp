@@ -9,6 +9,7 @@
 #include <chrono>
 #include <ctime>
 #include <filesystem>
+#include <limits>
 #include <map>
 
 #include <unistd.h>
@@ -20,26 +21,44 @@ namespace fs = std::filesystem;
 using h5::check;
 using h5::Handle;
 
-constexpr hsize_t step_chunk = 16;
+// Crash safety: a run killed at any point must leave a file that opens and
+// holds every completed step exactly. HDF5 (without SWMR, whose files cannot be
+// opened after a crash without h5clear) gives no such guarantee by itself: a
+// chunk index that splits or a chunk that moves while the process dies can lose
+// rows written long before. So nothing written for a completed step is ever
+// moved or rewritten with other bytes:
+//  - a [step, ...] series has its full length (steps planned) from the start,
+//    uncompressed, every chunk allocated when the dataset is created: its chunk
+//    index never changes, and a step's write is raw data in place (steps not
+//    completed read as the fill value, -1 or NaN);
+//  - record tables (snapshots, flow records) grow by appending uncompressed
+//    chunks (a rewrite puts the same bytes back) under a chunk index wide enough
+//    (istore_k) that it never splits below a million chunks;
+//  - metadata reaches the disk only in write_step's flushes, and freed space is
+//    never reused (RunWriter's constructor).
 constexpr hsize_t record_chunk = 4096;
 
-/// An extendible dataset whose leading axis grows (steps, or snapshot records).
+/// A dataset filled row by row along its leading axis (steps, or records).
 class Extendible {
 public:
     Extendible() = default;
+    /// `rows` > 0: a fixed length of that many rows (a step series); 0: unlimited (a record table).
     Extendible(hid_t parent, const std::string& name, hid_t file_type, hid_t mem_type,
-               std::vector<hsize_t> fixed, hsize_t chunk_rows)
-        : mem_type_(mem_type), dims_{0} {
+               std::vector<hsize_t> fixed, hsize_t rows)
+        : mem_type_(mem_type), dims_{rows}, fixed_length_(rows > 0) {
         dims_.insert(dims_.end(), fixed.begin(), fixed.end());
         std::vector<hsize_t> max = dims_, chunk = dims_;
-        max[0] = H5S_UNLIMITED;
-        chunk[0] = chunk_rows;
+        if (!fixed_length_) max[0] = H5S_UNLIMITED;
+        chunk[0] = fixed_length_ ? 1 : record_chunk;
         for (auto& c : chunk) c = std::max<hsize_t>(c, 1);
         Handle space(check(H5Screate_simple(static_cast<int>(dims_.size()), dims_.data(), max.data()), "H5Screate_simple"));
         Handle dcpl(check(H5Pcreate(H5P_DATASET_CREATE), "H5Pcreate"));
         check(H5Pset_chunk(dcpl, static_cast<int>(chunk.size()), chunk.data()), "H5Pset_chunk " + name);
-        check(H5Pset_shuffle(dcpl), "H5Pset_shuffle");
-        check(H5Pset_deflate(dcpl, 4), "H5Pset_deflate");
+        if (fixed_length_) check(H5Pset_alloc_time(dcpl, H5D_ALLOC_TIME_EARLY), "H5Pset_alloc_time");
+        const double nan = std::numeric_limits<double>::quiet_NaN();
+        const std::int64_t minus_one = -1;
+        check(H5Pset_fill_value(dcpl, mem_type, mem_type == H5T_NATIVE_DOUBLE ? static_cast<const void*>(&nan) : &minus_one),
+              "H5Pset_fill_value");
         ds_ = Handle(check(H5Dcreate2(parent, name.c_str(), file_type, space, H5P_DEFAULT, dcpl, H5P_DEFAULT),
                            "cannot create dataset '" + name + "'"));
         name_ = name;
@@ -47,10 +66,15 @@ public:
 
     void append(const void* data, hsize_t rows) {
         std::vector<hsize_t> start(dims_.size(), 0), count = dims_;
-        start[0] = dims_[0];
+        start[0] = written_;
         count[0] = rows;
-        dims_[0] += rows;
-        check(H5Dset_extent(ds_, dims_.data()), "cannot extend '" + name_ + "'");
+        written_ += rows;
+        if (fixed_length_) {
+            if (written_ > dims_[0]) throw OutputError("internal error: '" + name_ + "' written past its length");
+        } else {
+            dims_[0] = written_;
+            check(H5Dset_extent(ds_, dims_.data()), "cannot extend '" + name_ + "'");
+        }
         if (rows == 0) return;
         Handle file_space(check(H5Dget_space(ds_), "H5Dget_space"));
         check(H5Sselect_hyperslab(file_space, H5S_SELECT_SET, start.data(), nullptr, count.data(), nullptr), "H5Sselect_hyperslab");
@@ -64,6 +88,8 @@ private:
     Handle ds_;
     hid_t mem_type_ = H5I_INVALID_HID;
     std::vector<hsize_t> dims_;
+    bool fixed_length_ = false;
+    hsize_t written_ = 0;
     std::string name_;
 };
 
@@ -180,7 +206,25 @@ RunWriter::RunWriter(const std::string& path, bool overwrite, const model::Model
     Handle fapl(check(H5Pcreate(H5P_FILE_ACCESS), "H5Pcreate"));
     // 1.8 format and later: dense attribute storage for long scenario texts.
     check(H5Pset_libver_bounds(fapl, H5F_LIBVER_V18, H5F_LIBVER_V110), "H5Pset_libver_bounds");
-    const hid_t f = H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl);
+    // Crash safety (see Extendible): metadata reaches the disk only when
+    // write_step flushes, never by eviction in between; freed file space is never
+    // reused; chunk indexes are wide (a v1 B-tree node of 2 x 512 chunks).
+    H5AC_cache_config_t mdc;
+    mdc.version = H5AC__CURR_CACHE_CONFIG_VERSION;
+    check(H5Pget_mdc_config(fapl, &mdc), "H5Pget_mdc_config");
+    mdc.evictions_enabled = false;
+    mdc.incr_mode = H5C_incr__off;
+    mdc.flash_incr_mode = H5C_flash_incr__off;
+    mdc.decr_mode = H5C_decr__off;
+    check(H5Pset_mdc_config(fapl, &mdc), "H5Pset_mdc_config");
+    Handle fcpl(check(H5Pcreate(H5P_FILE_CREATE), "H5Pcreate"));
+    check(H5Pset_file_space_strategy(fcpl, H5F_FSPACE_STRATEGY_NONE, 0, 1), "H5Pset_file_space_strategy");
+    check(H5Pset_istore_k(fcpl, 512), "H5Pset_istore_k");
+    // Built under a temporary name and renamed once its structure is on disk: a
+    // file under the final name always opens, and an existing file given with
+    // --overwrite is replaced only then.
+    const std::string creating = path + ".creating";
+    const hid_t f = H5Fcreate(creating.c_str(), H5F_ACC_TRUNC, fcpl, fapl);
     if (f < 0) {
         try {
             check(f, path + ": cannot create output file");
@@ -191,6 +235,7 @@ RunWriter::RunWriter(const std::string& path, bool overwrite, const model::Model
     w.file = Handle(f);
 
     const scenario::Scenario& s = model.scenario();
+    const auto steps = static_cast<hsize_t>(s.steps);
     const model::World& world = s.world;
     // ---- provenance ----
     h5::set_attribute(w.file, "Conventions", std::string("CF-1.8"));
@@ -227,7 +272,7 @@ RunWriter::RunWriter(const std::string& path, bool overwrite, const model::Model
     for (auto e : model::end_names) ends.emplace_back(e);
     const hsize_t nc = iso.size(), nk = kinds.size(), nf = flows.size();
 
-    w.step_scale = Extendible(w.file, "step", H5T_STD_I64LE, H5T_NATIVE_INT64, {}, step_chunk);
+    w.step_scale = Extendible(w.file, "step", H5T_STD_I64LE, H5T_NATIVE_INT64, {}, steps);
     describe(w.step_scale.id(), "steps", "step",
              "Step number; a step is 1/steps_per_year of a year (root attribute), step 1 is the first simulated step");
     make_scale(w.step_scale.id(), "step");
@@ -270,20 +315,20 @@ RunWriter::RunWriter(const std::string& path, bool overwrite, const model::Model
     // ---- time series ----
     for (const Series& v : series_table) {
         Extendible e(w.file, v.name, v.money ? H5T_IEEE_F64LE : H5T_STD_I64LE,
-                     v.money ? H5T_NATIVE_DOUBLE : H5T_NATIVE_INT64, {nc, nk}, step_chunk);
+                     v.money ? H5T_NATIVE_DOUBLE : H5T_NATIVE_INT64, {nc, nk}, steps);
         describe(e.id(), v.units, v.long_name, v.description);
         attach(e.id(), {w.step_scale.id(), country, kind});
         w.series.push_back(std::move(e));
     }
-    w.household_money = Extendible(w.file, "household_money", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, {nc}, step_chunk);
+    w.household_money = Extendible(w.file, "household_money", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, {nc}, steps);
     describe(w.household_money.id(), "USD", "household money", "Money held by the household sector of each country at the end of the step");
     attach(w.household_money.id(), {w.step_scale.id(), country});
-    w.flow_value = Extendible(w.file, "flow_value", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, {nf, nc, nc}, step_chunk);
+    w.flow_value = Extendible(w.file, "flow_value", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, {nf, nc, nc}, steps);
     describe(w.flow_value.id(), "USD", "flows by origin and destination",
              "Value of each kind of flow from the origin to the destination country in the step (US$; intangibles "
              "in knowledge units). Outward for the origin, inward for the destination; the diagonal is domestic.");
     attach(w.flow_value.id(), {w.step_scale.id(), flow, origin, destination});
-    w.flow_count = Extendible(w.file, "flow_count", H5T_STD_I64LE, H5T_NATIVE_INT64, {nf, nc, nc}, step_chunk);
+    w.flow_count = Extendible(w.file, "flow_count", H5T_STD_I64LE, H5T_NATIVE_INT64, {nf, nc, nc}, steps);
     describe(w.flow_count.id(), "1", "flow events by origin and destination",
              "Number of payments or transfers behind flow_value");
     attach(w.flow_count.id(), {w.step_scale.id(), flow, origin, destination});
@@ -291,18 +336,20 @@ RunWriter::RunWriter(const std::string& path, bool overwrite, const model::Model
     w.flow_records = Handle(check(H5Gcreate2(w.file, "flow_records", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), "cannot create group 'flow_records'"));
     h5::set_attribute(w.flow_records, "description",
                       "Every flow of every step by kind, origin and destination country, and kind of party at each end "
-                      "(one row per non-empty combination; indices point into /flow, /country and /end_kind)");
-    w.flow_row_scale = Extendible(w.flow_records, "row", H5T_STD_I64LE, H5T_NATIVE_INT64, {}, record_chunk);
+                      "(one row per non-empty combination; indices point into /flow, /country and /end_kind). "
+                      "Only the first rows_completed rows belong to completed steps.");
+    h5::set_attribute(w.flow_records, "rows_completed", std::int64_t{0});
+    w.flow_row_scale = Extendible(w.flow_records, "row", H5T_STD_I64LE, H5T_NATIVE_INT64, {}, 0);
     describe(w.flow_row_scale.id(), "1", "row", "Row number");
     make_scale(w.flow_row_scale.id(), "flow_row");
     for (const FlowColumn& c : flow_columns) {
         Extendible e(w.flow_records, c.name, c.real ? H5T_IEEE_F64LE : H5T_STD_I64LE,
-                     c.real ? H5T_NATIVE_DOUBLE : H5T_NATIVE_INT64, {}, record_chunk);
+                     c.real ? H5T_NATIVE_DOUBLE : H5T_NATIVE_INT64, {}, 0);
         describe(e.id(), c.units, c.name, c.description);
         attach(e.id(), {w.flow_row_scale.id()});
         w.flow_cols.push_back(std::move(e));
     }
-    w.ledger_flows = Extendible(w.file, "ledger_flows", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, {nf}, step_chunk);
+    w.ledger_flows = Extendible(w.file, "ledger_flows", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, {nf}, steps);
     describe(w.ledger_flows.id(), "USD", "ledger flows", "Total of every double-entry posting in the step, by flow kind");
     attach(w.ledger_flows.id(), {w.step_scale.id(), flow});
 
@@ -312,7 +359,8 @@ RunWriter::RunWriter(const std::string& path, bool overwrite, const model::Model
         w.snapshots = Handle(check(H5Gcreate2(w.file, "snapshots", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), "cannot create group 'snapshots'"));
         h5::set_attribute(w.snapshots, "description", "Every organisation's state every snapshot_interval steps, one record per organisation and snapshot");
         h5::set_attribute(w.snapshots, "snapshot_interval", w.snapshot_interval);
-        w.record_scale = Extendible(w.snapshots, "record", H5T_STD_I64LE, H5T_NATIVE_INT64, {}, record_chunk);
+        h5::set_attribute(w.snapshots, "rows_completed", std::int64_t{0});
+        w.record_scale = Extendible(w.snapshots, "record", H5T_STD_I64LE, H5T_NATIVE_INT64, {}, 0);
         describe(w.record_scale.id(), "1", "record", "Record number");
         make_scale(w.record_scale.id(), "record");
         struct Col { const char* name; bool real; const char* units; const char* desc; };
@@ -331,13 +379,15 @@ RunWriter::RunWriter(const std::string& path, bool overwrite, const model::Model
         };
         for (const Col& c : cols) {
             Extendible e(w.snapshots, c.name, c.real ? H5T_IEEE_F64LE : H5T_STD_I64LE,
-                         c.real ? H5T_NATIVE_DOUBLE : H5T_NATIVE_INT64, {}, record_chunk);
+                         c.real ? H5T_NATIVE_DOUBLE : H5T_NATIVE_INT64, {}, 0);
             describe(e.id(), c.units, c.name, c.desc);
             attach(e.id(), {w.record_scale.id()});
             w.snap.emplace(c.name, std::move(e));
         }
     }
     check(H5Fflush(w.file, H5F_SCOPE_GLOBAL), path + ": cannot flush");
+    fs::rename(creating, path, ec);
+    if (ec) throw OutputError(path + ": cannot rename '" + creating + "' to it: " + ec.message());
 }
 
 RunWriter::~RunWriter() = default;
@@ -389,6 +439,11 @@ void RunWriter::write_step(const model::Model& model) {
         w.records += static_cast<std::int64_t>(n);
     }
     w.steps = step;
+    // First the step's data, then the marks that say it is complete.
+    check(H5Fflush(w.file, H5F_SCOPE_GLOBAL), w.path + ": cannot flush step " + std::to_string(step));
+    // Rows beyond these counts may exist in a killed run's file (extended, not yet written).
+    h5::set_attribute(w.flow_records, "rows_completed", w.flow_rows);
+    if (w.snapshot_interval > 0) h5::set_attribute(w.snapshots, "rows_completed", w.records);
     h5::set_attribute(w.file, "steps_completed", w.steps);
     check(H5Fflush(w.file, H5F_SCOPE_GLOBAL), w.path + ": cannot flush after step " + std::to_string(step));
 }

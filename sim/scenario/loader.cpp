@@ -58,6 +58,44 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
     return prev[b.size()];
 }
 
+/// `message` with every control character escaped (\n, \r, \t, \xNN), so that an
+/// error stays one line whatever text of the input it quotes: toml++'s descriptions
+/// quote the offending character raw, and keys, strings and CSV cells may hold any.
+std::string one_line(std::string_view message) {
+    std::string out;
+    out.reserve(message.size());
+    for (const char ch : message) {
+        const auto c = static_cast<unsigned char>(ch);
+        if (c >= 0x20 && c != 0x7F) {
+            out += ch;
+        } else if (ch == '\n') {
+            out += "\\n";
+        } else if (ch == '\r') {
+            out += "\\r";
+        } else if (ch == '\t') {
+            out += "\\t";
+        } else {
+            static constexpr char hex[] = "0123456789abcdef";
+            out += "\\x";
+            out += hex[c >> 4];
+            out += hex[c & 0xF];
+        }
+    }
+    return out;
+}
+
+/// Runs a loading step; a ScenarioError leaves it with its message made one line.
+template <class F>
+auto one_line_errors(F&& f) {
+    try {
+        return f();
+    } catch (const ScenarioError& e) {
+        std::string message = one_line(e.what());
+        if (message == e.what()) throw;
+        throw ScenarioError(message);
+    }
+}
+
 /// The keys a table may hold, for "unknown key" messages.
 std::vector<std::string> keys_of_table(std::string_view table) {
     std::vector<std::string> out;
@@ -168,7 +206,12 @@ public:
         const ParamSpec& spec = *find_parameter(key);
         const toml::node* n = node_for(t, key, shown, tsrc);
         if (!n->is_number()) fail(n->source(), shown, "expected " + spec.expected() + ", got " + describe_node(*n));
-        const double v = *n->value<double>();
+        // toml++ gives no double for an integer beyond +-2^53 (not exactly representable):
+        // out of every range here, so say so rather than read an empty optional.
+        const std::optional<double> value = n->value<double>();
+        if (!value)
+            fail(n->source(), shown, "expected " + spec.expected() + ", got " + std::to_string(*n->value<std::int64_t>()));
+        const double v = *value;
         if (!spec.in_range(v))
             fail(n->source(), shown, "expected " + spec.expected() + ", got " + format_number(v));
         return v;
@@ -276,7 +319,11 @@ model::World load_world(Reader& r, const std::string& countries_path, const std:
 
 }  // namespace
 
-Scenario load_scenario(const std::string& path) {
+namespace {
+
+Scenario load_text(std::string_view text, const std::string& path);
+
+std::string read_scenario_file(const std::string& path) {
     std::error_code ec;
     if (fs::is_directory(path, ec))
         throw ScenarioError(path + ": is a directory, expected a scenario file (.toml)");
@@ -290,10 +337,22 @@ Scenario load_scenario(const std::string& path) {
             throw ScenarioError(path + ": file larger than " + std::to_string(max_scenario_bytes / (1024 * 1024)) +
                                 " MiB; a scenario is a short text file");
     }
-    return load_scenario_text(text, path);
+    return text;
+}
+
+}  // namespace
+
+Scenario load_scenario(const std::string& path) {
+    return one_line_errors([&] { return load_text(read_scenario_file(path), path); });
 }
 
 Scenario load_scenario_text(std::string_view text, const std::string& path) {
+    return one_line_errors([&] { return load_text(text, path); });
+}
+
+namespace {
+
+Scenario load_text(std::string_view text, const std::string& path) {
     auto position = [&](std::size_t offset) {
         const std::size_t line = 1 + static_cast<std::size_t>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(offset), '\n'));
         const std::size_t line_start = text.rfind('\n', offset == 0 ? 0 : offset - 1);
@@ -508,6 +567,8 @@ Scenario load_scenario_text(std::string_view text, const std::string& path) {
     s.resolved_toml = text_out.str();
     return s;
 }
+
+}  // namespace
 
 }  // namespace ssesim::scenario
 

@@ -9,7 +9,6 @@
 namespace ssesim::scenario {
 namespace {
 
-constexpr double inf = std::numeric_limits<double>::infinity();
 using T = ParamType;
 
 // clang-format off
