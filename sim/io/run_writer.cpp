@@ -123,30 +123,47 @@ std::vector<double> to_usd(const std::vector<Money>& v) {
 
 /// A [step, country, org_kind] series: its metadata and the StepRecord field it
 /// is written from. Counts are stored as int64; money (cents) as float64 US$.
+/// A [step, country, org_kind] series: its metadata and the StepRecord field it
+/// is written from. Counts are stored as int64; money (cents) as float64 US$;
+/// real-valued sums as float64.
+enum class Kind { count, money, real };
 struct Series {
     const char* name;
-    bool money;
+    Kind kind;
     const char* units;
     const char* long_name;
     const char* description;
-    std::vector<std::int64_t> model::StepRecord::*field;
+    std::vector<std::int64_t> model::StepRecord::*integers;
+    std::vector<double> model::StepRecord::*reals;
 };
 
+using R = model::StepRecord;
 const Series series_table[] = {
-    {"organisations", false, "1", "organisations", "Organisations operating in the step, by home country and kind", &model::StepRecord::organisations},
-    {"employees", false, "persons", "employees at home", "Employees in the home country at the end of the step", &model::StepRecord::employees},
-    {"exporters", false, "1", "exporting organisations", "Organisations serving at least one foreign market", &model::StepRecord::exporters},
-    {"destinations", false, "1", "foreign markets served", "Sum over organisations of the foreign markets served", &model::StepRecord::destinations},
-    {"births", false, "1", "organisations founded", "Organisations founded at the start of the step", &model::StepRecord::births},
-    {"exits", false, "1", "organisations exited", "Organisations liquidated at the start of the step (insolvent in the previous one)", &model::StepRecord::exits},
-    {"subsidiaries", false, "1", "subsidiaries abroad", "Affiliates owned abroad (FDI), by the parent's home country and kind", &model::StepRecord::subsidiaries},
-    {"employees_abroad", false, "persons", "employees abroad", "Employees of the affiliates owned abroad, by the parent's home country and kind", &model::StepRecord::employees_abroad},
-    {"investments", false, "1", "subsidiaries founded", "Affiliates founded abroad at the start of the step (outward FDI), by the parent's home country and kind", &model::StepRecord::investments},
-    {"revenue", true, "USD", "revenue", "Sales at home and abroad in the step (current US$ of the 2022 wage data)", &model::StepRecord::revenue},
-    {"export_revenue", true, "USD", "export revenue", "Sales to households of foreign countries in the step", &model::StepRecord::export_revenue},
-    {"wage_bill", true, "USD", "wages paid", "Wages paid in the step (less than due only by an organisation that became insolvent)", &model::StepRecord::wage_bill},
-    {"profit", true, "USD", "profit", "Revenue less wages and the fixed costs of foreign markets", &model::StepRecord::profit},
-    {"cash", true, "USD", "cash", "Cash held at the end of the step", &model::StepRecord::cash},
+    {"organisations", Kind::count, "1", "organisations", "Organisations operating in the step, by home country and kind", &R::organisations, nullptr},
+    {"employees", Kind::count, "persons", "employees at home", "Employees in the home country at the end of the step", &R::employees, nullptr},
+    {"exporters", Kind::count, "1", "exporting organisations", "Organisations serving at least one foreign market by export", &R::exporters, nullptr},
+    {"destinations", Kind::count, "1", "export markets", "Sum over organisations of the foreign markets served by export", &R::destinations, nullptr},
+    {"births", Kind::count, "1", "organisations founded at home", "Organisations of the population groups founded at the start of the step", &R::births, nullptr},
+    {"exits", Kind::count, "1", "organisations exited", "Organisations liquidated at the start of the step (insolvent in the previous one)", &R::exits, nullptr},
+    {"subsidiaries", Kind::count, "1", "subsidiaries abroad", "Affiliates owned abroad (FDI), by the parent's home country and kind", &R::subsidiaries, nullptr},
+    {"licensees", Kind::count, "1", "licensees abroad", "Organisations licensed abroad (social licensing, franchise), by the licensor's home country and kind", &R::licensees, nullptr},
+    {"nodes", Kind::count, "1", "federation nodes abroad", "Member co-operatives a federation founded abroad, by the federation's home country and kind", &R::nodes, nullptr},
+    {"transfer_countries", Kind::count, "1", "open-transfer countries", "Countries where the organisations give their technology openly (no licence fee)", &R::transfer_countries, nullptr},
+    {"contacts", Kind::count, "1", "contacts abroad", "Foreign countries where the organisations have ties but no commitment (after unplanned opportunities)", &R::contacts, nullptr},
+    {"employees_abroad", Kind::count, "persons", "employees abroad", "Employees of the organisations founded abroad (subsidiaries, licensees, nodes), by the founder's home country and kind", &R::employees_abroad, nullptr},
+    {"investments", Kind::count, "1", "subsidiaries founded", "Affiliates founded abroad at the start of the step (outward FDI), by the parent's home country and kind", &R::investments, nullptr},
+    {"founded_abroad", Kind::count, "1", "organisations founded abroad", "Subsidiaries, licensees and federation nodes founded abroad at the start of the step (new SSEOs abroad when of an SSE kind), by the founder's home country and kind", &R::founded_abroad, nullptr},
+    {"revenue", Kind::money, "USD", "revenue", "Sales at home and abroad in the step (current US$ of the 2022 wage data)", &R::revenue, nullptr},
+    {"export_revenue", Kind::money, "USD", "export revenue", "Sales to households of foreign countries in the step", &R::export_revenue, nullptr},
+    {"wage_bill", Kind::money, "USD", "wages paid", "Wages paid in the step (less than due only by an organisation that became insolvent)", &R::wage_bill, nullptr},
+    {"profit", Kind::money, "USD", "profit", "Revenue less wages, fixed costs of foreign markets, support of partners abroad and plant overheads", &R::profit, nullptr},
+    {"cash", Kind::money, "USD", "cash", "Cash held at the end of the step", &R::cash, nullptr},
+    {"technology", Kind::real, "1", "technology stock, summed", "Sum of the organisations' technology stocks (0..1 each); divide by organisations for the mean", nullptr, &R::technology},
+    {"management", Kind::real, "1", "management-model stock, summed", "Sum of the organisations' management-model stocks (0..1 each)", nullptr, &R::management},
+    {"brand", Kind::real, "1", "brand stock, summed", "Sum of the organisations' brand and certification stocks (0..1 each)", nullptr, &R::brand},
+    {"participation", Kind::real, "1", "governance participation, summed", "Sum of the organisations' governance participation (0..1 each); divide by organisations for the mean", nullptr, &R::participation},
+    {"impact_home", Kind::real, "persons", "social impact at home", "Mission-weighted jobs at home: sum of mission weight x employees (a proxy of SILK Tool 3's jobs indicators)", nullptr, &R::impact_home},
+    {"impact_abroad", Kind::real, "persons", "social impact abroad", "Mission-weighted jobs in the organisations founded abroad, by the founder's home country and kind", nullptr, &R::impact_abroad},
 };
 
 /// Columns of /flow_records, in the order write_step fills them.
@@ -314,8 +331,9 @@ RunWriter::RunWriter(const std::string& path, bool overwrite, const model::Model
 
     // ---- time series ----
     for (const Series& v : series_table) {
-        Extendible e(w.file, v.name, v.money ? H5T_IEEE_F64LE : H5T_STD_I64LE,
-                     v.money ? H5T_NATIVE_DOUBLE : H5T_NATIVE_INT64, {nc, nk}, steps);
+        const bool real = v.kind != Kind::count;
+        Extendible e(w.file, v.name, real ? H5T_IEEE_F64LE : H5T_STD_I64LE, real ? H5T_NATIVE_DOUBLE : H5T_NATIVE_INT64,
+                     {nc, nk}, steps);
         describe(e.id(), v.units, v.long_name, v.description);
         attach(e.id(), {w.step_scale.id(), country, kind});
         w.series.push_back(std::move(e));
@@ -400,11 +418,12 @@ void RunWriter::write_step(const model::Model& model) {
     const std::int64_t step = model.steps_done();
     w.step_scale.append(&step, 1);
     for (std::size_t v = 0; v < std::size(series_table); ++v) {
-        const std::vector<std::int64_t>& data = r.*series_table[v].field;
-        if (series_table[v].money)
-            w.series[v].append(to_usd(data).data(), 1);
-        else
-            w.series[v].append(data.data(), 1);
+        const Series& series = series_table[v];
+        switch (series.kind) {
+            case Kind::count: w.series[v].append((r.*series.integers).data(), 1); break;
+            case Kind::money: w.series[v].append(to_usd(r.*series.integers).data(), 1); break;
+            case Kind::real: w.series[v].append((r.*series.reals).data(), 1); break;
+        }
     }
     w.household_money.append(to_usd(r.household_money).data(), 1);
     write_flows(model);

@@ -1,16 +1,23 @@
-// Decisions of organisations: employment, foreign markets, modes (ODD §7.4-7.6).
+// Decisions of organisations (ODD §7.4-7.6): employment; and the SILK flow
+// chart for going abroad: introspection (why look abroad now), prospection
+// (where), operationalisation (how: which mode), with Uppsala dynamics and the
+// Helpman-Melitz-Yeaple sorting of export against FDI.
 #include "model_internal.hpp"
-
-#include "ssesim/kernel/rng.hpp"
 
 #include <algorithm>
 #include <cmath>
 
 namespace ssesim::model {
+namespace {
+constexpr std::uint32_t bit(Mode m) { return 1u << static_cast<unsigned>(m); }
+bool committed(Mode m) { return m != Mode::contact; }
+}  // namespace
 
 void Model::decide(std::size_t begin, std::size_t end) {
     const auto& e = scenario_.economy;
-    const std::size_t n_countries = scenario_.world.size();
+    const auto& countries = scenario_.world.countries;
+    const std::size_t n_countries = countries.size();
+    std::vector<double> weight(n_countries);
     for (std::size_t i = begin; i < end; ++i) {
         // Employment follows expected demand, with hiring and firing frictions;
         // a social mission slows lay-offs (SSEOs weigh home jobs, DOMAIN.md §1).
@@ -23,27 +30,34 @@ void Model::decide(std::size_t begin, std::size_t end) {
             l -= static_cast<std::int32_t>(std::ceil(rate * (l - target)));
         }
         orgs_.entering[i] = -1;
+        orgs_.contact[i] = -1;
 
+        // The draws of an organisation come in a fixed order, each drawn whether
+        // or not it is used, so one decision never shifts another's numbers.
         Stream rng(scenario_.seed, scenario_.replicate, orgs_.id[i], step_, purpose_trade);
         const std::size_t home = orgs_.home[i];
         const double margin = 1.0 - 1.0 / orgs_.markup[i];
-        // Leave export markets that lost money, once past the patience period.
         const bool independent = parent_slot_[i] < 0;
         const scenario::Population& strategy = scenario_.populations[orgs_.group[i]];
         const double fdi_chance = step_probability(strategy.fdi_propensity, per_step_.years);
-        double best_gain = 0;
+
+        // Uppsala: markets that lose money are left after the patience period;
+        // experience in a market raises commitment to a subsidiary where the
+        // proximity-concentration trade-off favours it (HMY 2004).
+        double best_gain = 0, ties = 0;
         std::uint32_t best_link = no_link;
         for (std::uint32_t r = orgs_.link_begin[i]; r < orgs_.link_begin[i + 1]; ++r) {
             links_.invest[r] = 0;
-            // drawn for every link, so later draws do not shift
+            links_.leave[r] = 0;
             const double u_exit = rng.uniform();
             const double u_fdi = rng.uniform();
+            ties += links_.ties[r];
             if (links_.mode[r] != Mode::exports) continue;
             const double variable_profit = margin * static_cast<double>(links_.revenue[r]);
             const bool losing = variable_profit < static_cast<double>(links_.fixed_cost[r]);
             links_.leave[r] = losing && links_.experience[r] >= e.learning_time && u_exit < per_step_.exit;
-            if (!independent || links_.leave[r] || links_.experience[r] < strategy.fdi_min_experience ||
-                u_fdi >= fdi_chance)
+            if (!independent || !(strategy.modes & bit(Mode::subsidiary)) || links_.leave[r] ||
+                links_.experience[r] < strategy.fdi_min_experience || u_fdi >= fdi_chance)
                 continue;
             const Subsidiary plan = plan_subsidiary(i, r);
             if (plan.gain > best_gain && static_cast<double>(ledger_.agent_balance(i)) >= plan.capital) {
@@ -52,22 +66,152 @@ void Model::decide(std::size_t begin, std::size_t end) {
             }
         }
         if (best_link != no_link) links_.invest[best_link] = 1;
-        // Prospect one foreign market a step (Melitz sorting: enter where the
-        // expected variable profit covers the fixed cost; search friction).
+
+        // Unplanned opportunities (invitations, events, missions) arrive at random
+        // and leave ties in their country, whatever the organisation was planning.
+        const double u_opportunity = rng.uniform();
+        const double u_opportunity_country = rng.uniform();
+        // Introspection: the drive to look abroad, raised by idle capacity at home
+        // (a saturated home market) and by the ties the organisation already has.
+        const double u_search = rng.uniform();
         const double u_country = rng.uniform();
-        const double u_enter = rng.uniform();
+        const double u_partner = rng.uniform();
         if (n_countries < 2 || !independent) continue;
-        std::size_t d = static_cast<std::size_t>(u_country * static_cast<double>(n_countries - 1));
-        if (d >= home) ++d;
-        bool served = false;
-        for (std::uint32_t r = orgs_.link_begin[i]; r < orgs_.link_begin[i + 1]; ++r) served |= links_.dest[r] == d;
-        if (served) continue;
-        const std::size_t m = d * sector_count + static_cast<std::size_t>(orgs_.sector[i]);
-        const double x = e.initial_visibility * std::pow(orgs_.price[i] * trade_cost(home, d), 1.0 - e.elasticity);
-        const double expected_revenue = money_to_usd(market_budget_[m]) * x / (market_index_[m] + x);
-        if (margin * expected_revenue > export_fixed_cost_usd(home, d) * per_step_.years && u_enter < per_step_.entry)
+        if (u_opportunity < per_step_.opportunity) {
+            std::size_t d = static_cast<std::size_t>(u_opportunity_country * static_cast<double>(n_countries - 1));
+            orgs_.contact[i] = static_cast<std::int32_t>(d >= home ? d + 1 : d);
+        }
+        const double idle = std::max(0.0, 1.0 - orgs_.expected_labour[i] / static_cast<double>(l));
+        const double drive = strategy.outward_drive * (1.0 + idle + ties);
+        if (u_search >= 1.0 - std::exp(-drive * per_step_.years)) continue;
+
+        // Prospection: where. Countries not yet committed to, weighted by market
+        // size, psychic distance (Johanson & Vahlne 1977), ties (network
+        // insidership, 2009) and, for a mission, the host's SSE maturity (SILK:
+        // countries sharing values).
+        const std::size_t s = static_cast<std::size_t>(orgs_.sector[i]);
+        std::fill(weight.begin(), weight.end(), 0.0);
+        double total = 0;
+        for (std::size_t d = 0; d < n_countries; ++d) {
+            if (d == home) continue;
+            double w = std::pow(money_to_usd(market_budget_[d * sector_count + s]) + 1.0, e.prospect_market_weight) *
+                       std::exp(-e.prospect_psychic_aversion * scenario_.world.psychic_distance(
+                                                                    static_cast<Eigen::Index>(home), static_cast<Eigen::Index>(d))) *
+                       (1.0 + strategy.value_alignment * orgs_.mission[i] * countries[d].sse_maturity);
+            for (std::uint32_t r = orgs_.link_begin[i]; r < orgs_.link_begin[i + 1]; ++r) {
+                if (links_.dest[r] != d) continue;
+                w = committed(links_.mode[r]) ? 0.0 : w * (1.0 + links_.ties[r]);
+            }
+            weight[d] = w;
+            total += w;
+        }
+        if (total <= 0) continue;
+        std::size_t d = 0;
+        for (double acc = weight[0], target_w = u_country * total; acc <= target_w && d + 1 < n_countries;)
+            acc += weight[++d];
+        if (weight[d] <= 0) continue;
+
+        // Operationalisation: how. The best of the strategy's modes by the
+        // organisation's objective, if positive and affordable; the partners a
+        // move needs are found with partner_probability.
+        Move best;
+        Mode best_mode = Mode::exports;
+        for (Mode m : {Mode::exports, Mode::licence, Mode::node, Mode::open_transfer}) {
+            if (!(strategy.modes & bit(m))) continue;
+            const Move move = evaluate_move(i, d, m);
+            if (move.utility > best.utility && static_cast<double>(ledger_.agent_balance(i)) >= move.cash_needed) {
+                best = move;
+                best_mode = m;
+            }
+        }
+        if (best.utility > 0 && u_partner < e.partner_probability) {
             orgs_.entering[i] = static_cast<std::int32_t>(d);
+            orgs_.entering_mode[i] = best_mode;
+        }
     }
+}
+
+Model::Move Model::evaluate_move(std::size_t i, std::size_t d, Mode mode) const {
+    // Everything in cents per step. Profit counts for (1 - 0) of every
+    // organisation; a mission adds the value of the jobs a move keeps at home or
+    // creates abroad (SSEOs weigh jobs and impact, DOMAIN.md §1).
+    const auto& e = scenario_.economy;
+    const auto& countries = scenario_.world.countries;
+    const std::size_t home = orgs_.home[i];
+    const scenario::Population& strategy = scenario_.populations[orgs_.group[i]];
+    const double mission = orgs_.mission[i];
+    const double support = e.support_cost * countries[home].wage_usd * per_step_.years * cents_per_usd;
+    double ties = 0;
+    for (std::uint32_t r = orgs_.link_begin[i]; r < orgs_.link_begin[i + 1]; ++r)
+        if (links_.dest[r] == d) ties = links_.ties[r];
+    Move move;
+    switch (mode) {
+        case Mode::exports: {
+            // Melitz (2003): enter where the expected variable profit covers the fixed cost.
+            const std::size_t m = d * sector_count + static_cast<std::size_t>(orgs_.sector[i]);
+            const double x = e.initial_visibility * (1.0 + e.brand_effect * orgs_.brand[i]) *
+                             std::pow(orgs_.price[i] * trade_cost(home, d), 1.0 - e.elasticity);
+            const double revenue = static_cast<double>(market_budget_[m]) * x / (market_index_[m] + x);
+            const double fixed = export_fixed_cost_cents(i, d, ties);
+            move.utility = (1.0 - 1.0 / orgs_.markup[i]) * revenue - fixed +
+                           mission * e.mission_job_value * revenue / orgs_.markup[i];
+            move.cash_needed = fixed / per_step_.years;   // a year of the market's fixed cost
+            break;
+        }
+        case Mode::licence:
+        case Mode::node: {
+            const Subsidiary partner = plan_partner(i, d, mode);
+            const double fee = mode == Mode::licence ? strategy.licence_fee : strategy.federation_fee;
+            const OrgKind kind = mode == Mode::licence ? strategy.licensee_kind : strategy.node_kind;
+            // A co-operative abroad needs a co-operative law that fits (SILK: legal differences).
+            const bool coop = kind == OrgKind::worker_coop || kind == OrgKind::producer_coop;
+            const double legal = coop ? scenario_.world.legal_compat(static_cast<Eigen::Index>(home), static_cast<Eigen::Index>(d)) : 1.0;
+            const double jobs_value = e.mission_impact_value * countries[d].wage_usd * per_step_.years * cents_per_usd * partner.employees;
+            move.utility = legal * (fee * partner.revenue + mission * jobs_value) - support;
+            move.cash_needed = support / per_step_.years;
+            break;
+        }
+        case Mode::open_transfer: {
+            // The expected productivity gains of the host's SSE organisations
+            // adopting the technology, in job-equivalents (ODD §7.6).
+            const double adopted = per_step_.adoption * sse_employees_[d] * e.technology_effect * orgs_.technology[i];
+            move.utility = mission * e.mission_impact_value * countries[d].wage_usd * per_step_.years * cents_per_usd * adopted - support;
+            move.cash_needed = support / per_step_.years;
+            break;
+        }
+        case Mode::subsidiary:
+        case Mode::contact:
+            break;
+    }
+    return move;
+}
+
+Model::Subsidiary Model::plan_partner(std::size_t i, std::size_t d, Mode mode) const {
+    // A local organisation carrying the parent's model: base productivity
+    // z (A_home / A_host)^kappa as a subsidiary's; it starts with what its launch
+    // transfers (absorptive_base of the parent's stocks: the management model and
+    // brand under a licence, the technology and brand for a federation node) and
+    // keeps absorbing them; no trade cost, a local seller from the start, it
+    // sells a CES share of its market.
+    const auto& e = scenario_.economy;
+    const auto& countries = scenario_.world.countries;
+    const std::size_t h = orgs_.home[i];
+    const scenario::Population& strategy = scenario_.populations[orgs_.group[i]];
+    const OrgKind kind = mode == Mode::licence ? strategy.licensee_kind : strategy.node_kind;
+    Subsidiary s;
+    s.productivity = orgs_.productivity[i] * std::pow(countries[h].wage_usd / countries[d].wage_usd, e.technology_portability);
+    s.technology = mode == Mode::node ? e.absorptive_base * orgs_.technology[i] : 0.0;
+    s.management = mode == Mode::licence ? e.absorptive_base * orgs_.management[i] : 0.0;
+    s.brand = e.absorptive_base * orgs_.brand[i];
+    const double mission = kind == OrgKind::for_profit ? 0.0 : orgs_.mission[i];
+    s.markup = 1.0 + (sigma_markup_ - 1.0) * (1.0 - mission * e.mission_price_discount);
+    const std::size_t m = d * sector_count + static_cast<std::size_t>(orgs_.sector[i]);
+    const double z = s.productivity * (1.0 + e.technology_effect * s.technology);
+    const double x = (1.0 + e.brand_effect * s.brand) * std::pow(s.markup * reference_wage_ / z, 1.0 - e.elasticity);
+    s.revenue = static_cast<double>(market_budget_[m]) * x / (market_index_[m] + x);
+    s.employees = s.revenue / per_step_.years / cents_per_usd / (s.markup * countries[d].wage_usd);
+    s.capital = strategy.initial_cash_years * countries[d].wage_usd * std::max(1.0, s.employees) * cents_per_usd;
+    return s;
 }
 
 Model::Subsidiary Model::plan_subsidiary(std::size_t i, std::uint32_t r) const {
@@ -75,23 +219,28 @@ Model::Subsidiary Model::plan_subsidiary(std::size_t i, std::uint32_t r) const {
     // 2004): producing in the destination saves the trade cost and uses the
     // parent's technology at the host's wages, for a larger fixed cost. Wages
     // mirror country productivity A_c = w_c / w_ref; the affiliate carries a share
-    // kappa of the home level: z_aff = z (A_home / A_host)^kappa.
+    // kappa of the home level: z_aff = z (A_home / A_host)^kappa, and the
+    // parent's knowledge stocks.
     const auto& e = scenario_.economy;
     const auto& countries = scenario_.world.countries;
     const std::size_t h = orgs_.home[i], d = links_.dest[r];
     const scenario::Population& strategy = scenario_.populations[orgs_.group[i]];
     Subsidiary s;
-    s.productivity = orgs_.productivity[i] *
-                     std::pow(countries[h].wage_usd / countries[d].wage_usd, e.technology_portability);
+    const double carried = std::pow(countries[h].wage_usd / countries[d].wage_usd, e.technology_portability);
+    s.productivity = orgs_.productivity[i] * carried;
+    s.technology = orgs_.technology[i];
+    s.management = orgs_.management[i];
+    s.brand = orgs_.brand[i];
     const double mission = strategy.subsidiary_kind == OrgKind::for_profit ? 0.0 : orgs_.mission[i];
     s.markup = 1.0 + (sigma_markup_ - 1.0) * (1.0 - mission * e.mission_price_discount);
     const double export_revenue = static_cast<double>(links_.revenue[r]);
-    // Same visibility, price without the trade cost: R_I = R_X ((p_I / (p_X tau)))^(1 - sigma).
-    const double price_ratio = (s.markup / s.productivity) / (orgs_.markup[i] / orgs_.productivity[i] * trade_cost(h, d));
+    // Same visibility and brand, price without the trade cost: R_I = R_X (p_I / (p_X tau))^(1 - sigma).
+    const double price_ratio = (s.markup / carried) / (orgs_.markup[i] * trade_cost(h, d));
     s.revenue = export_revenue * std::pow(price_ratio, 1.0 - e.elasticity);
     s.employees = s.revenue / per_step_.years / cents_per_usd / (s.markup * countries[d].wage_usd);
     s.capital = strategy.initial_cash_years * countries[d].wage_usd * s.employees * cents_per_usd;
-    s.overhead = fdi_fixed_cost_(static_cast<Eigen::Index>(h), static_cast<Eigen::Index>(d)) * per_step_.years * cents_per_usd;
+    s.overhead = fdi_fixed_cost_(static_cast<Eigen::Index>(h), static_cast<Eigen::Index>(d)) * per_step_.years *
+                 cents_per_usd * (1.0 - e.management_effect * orgs_.management[i]);
     const double export_profit = (1.0 - 1.0 / orgs_.markup[i]) * export_revenue - static_cast<double>(links_.fixed_cost[r]);
     const double affiliate_profit = (1.0 - 1.0 / s.markup) * s.revenue - s.overhead;
     // Home jobs the exports employed are lost; a social mission counts them

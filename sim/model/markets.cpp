@@ -22,7 +22,9 @@ double Model::offer_weight(std::size_t market, std::uint32_t k) const {
     // Uppsala learning: a newcomer abroad is seen less than an established seller.
     const double visibility =
         r == no_link ? 1.0 : 1.0 - (1.0 - e.initial_visibility) * std::exp(-links_.experience[r] / e.learning_time);
-    return visibility * std::pow(orgs_.price[i] * trade_cost(orgs_.home[i], c), 1.0 - e.elasticity);
+    // A brand (certification, shared identity) raises demand in every market served.
+    return visibility * (1.0 + e.brand_effect * orgs_.brand[i]) *
+           std::pow(orgs_.price[i] * trade_cost(orgs_.home[i], c), 1.0 - e.elasticity);
 }
 
 double Model::price_index(std::size_t market) const {

@@ -1,5 +1,5 @@
-#include "model_internal.hpp"
 // The model: construction, the step, flows and the record (ODD §3, §7).
+#include "model_internal.hpp"
 
 #include "ssesim/core/error.hpp"
 #include "ssesim/kernel/agent_ids.hpp"
@@ -20,14 +20,19 @@ Model::Model(scenario::Scenario scenario, int threads)
     const auto n = static_cast<Eigen::Index>(w.size());
     sigma_markup_ = e.elasticity / (e.elasticity - 1.0);
     const double years = 1.0 / static_cast<double>(scenario_.steps_per_year);
-    per_step_ = {years,
-                 step_probability(e.export_entry_probability, years),
-                 step_probability(e.export_exit_probability, years),
-                 step_probability(e.hiring_rate, years),
-                 step_probability(e.firing_rate, years),
-                 step_probability(e.expectation_weight, years),
-                 step_probability(e.excess_cash_release, years),
-                 std::pow(1.0 + e.demand_growth, years)};
+    per_step_.years = years;
+    per_step_.exit = step_probability(e.export_exit_probability, years);
+    per_step_.opportunity = 1.0 - std::exp(-e.opportunity_rate * years);   // at least one in the step (Poisson)
+    per_step_.adoption = step_probability(e.adoption_rate, years);
+    per_step_.transfer = step_probability(e.transfer_rate, years);
+    per_step_.ties_decay = step_probability(e.ties_decay, years);
+    per_step_.ties_growth = 1.0 - std::exp(-years / e.learning_time);
+    per_step_.participation = step_probability(e.participation_recovery, years);
+    per_step_.hiring = step_probability(e.hiring_rate, years);
+    per_step_.firing = step_probability(e.firing_rate, years);
+    per_step_.expectation = step_probability(e.expectation_weight, years);
+    per_step_.cash_release = step_probability(e.excess_cash_release, years);
+    per_step_.growth = std::pow(1.0 + e.demand_growth, years);
     double wage_sum = 0;
     for (const Country& c : w.countries) wage_sum += c.wage_usd;
     reference_wage_ = wage_sum / static_cast<double>(w.size());
@@ -58,7 +63,9 @@ Model::Model(scenario::Scenario scenario, int threads)
     births_.assign(w.size() * org_kind_count, 0);
     exits_.assign(w.size() * org_kind_count, 0);
     investments_.assign(w.size() * org_kind_count, 0);
+    founded_abroad_.assign(w.size() * org_kind_count, 0);
     open_population();
+    join_federations();
     rebuild_indices();
     calibrate_fringe();
     // Prospects at step 1 see the opening markets' price indices, not empty markets.
@@ -68,6 +75,34 @@ Model::Model(scenario::Scenario scenario, int threads)
 
 double Model::export_fixed_cost_usd(std::size_t origin, std::size_t dest) const {
     return fixed_cost_(static_cast<Eigen::Index>(origin), static_cast<Eigen::Index>(dest));
+}
+
+double Model::export_fixed_cost_cents(std::size_t i, std::size_t dest, double ties) const {
+    // A management model and partners on the spot (ties) lower what serving a market costs.
+    const auto& e = scenario_.economy;
+    return export_fixed_cost_usd(orgs_.home[i], dest) * per_step_.years * cents_per_usd *
+           (1.0 - e.management_effect * orgs_.management[i]) * (1.0 - e.ties_cost_reduction * ties);
+}
+
+double Model::effective_productivity(std::size_t i) const noexcept {
+    return orgs_.productivity[i] * (1.0 + scenario_.economy.technology_effect * orgs_.technology[i]);
+}
+
+void Model::join_federations() {
+    // Members at step 0: each organisation of a group with join_federation joins
+    // the first federation (lowest id) of its home country and sector.
+    std::vector<std::int64_t> federation(scenario_.world.size() * sector_count, -1);
+    for (std::size_t f = orgs_.size(); f-- > 0;)
+        if (orgs_.kind[f] == OrgKind::federation)
+            federation[orgs_.home[f] * sector_count + static_cast<std::size_t>(orgs_.sector[f])] = static_cast<std::int64_t>(f);
+    for (std::size_t i = 0; i < orgs_.size(); ++i) {
+        const std::int64_t f = federation[orgs_.home[i] * sector_count + static_cast<std::size_t>(orgs_.sector[i])];
+        if (!scenario_.populations[orgs_.group[i]].join_federation || f < 0 || static_cast<std::size_t>(f) == i) continue;
+        const auto fed = static_cast<std::size_t>(f);
+        orgs_.parent[i] = orgs_.id[fed];
+        orgs_.relation[i] = Relation::member;
+        orgs_.fee_rate[i] = scenario_.populations[orgs_.group[fed]].federation_fee;
+    }
 }
 
 void Model::open_population() {
@@ -146,6 +181,8 @@ void Model::build_schedule() {
                    [this](std::size_t b, std::size_t e) { settle(b, e); }});
     schedule_.add({"transfer", "agents", agent_grain, agents,
                    [this](std::size_t b, std::size_t e) { transfer_between_organisations(b, e); }});
+    schedule_.add({"absorb", "agents", agent_grain, agents,
+                   [this](std::size_t b, std::size_t e) { absorb(b, e); }});
     schedule_.add({"learn", "agents", agent_grain, agents,
                    [this](std::size_t b, std::size_t e) { learn(b, e); }});
     schedule_.add({"record", "countries", 1, [countries] { return countries; },
@@ -160,6 +197,7 @@ void Model::step() {
         std::fill(births_.begin(), births_.end(), 0);
         std::fill(exits_.begin(), exits_.end(), 0);
         std::fill(investments_.begin(), investments_.end(), 0);
+        std::fill(founded_abroad_.begin(), founded_abroad_.end(), 0);
     }
     schedule_.run(executor_, ledger_);
     if (injection_.amount != 0) {
@@ -202,26 +240,37 @@ void Model::record_countries(std::size_t begin, std::size_t end) {
     for (std::size_t c = begin; c < end; ++c) {
         for (std::size_t k = 0; k < org_kind_count; ++k) {
             const std::size_t a = rec.at(c, k);
-            rec.organisations[a] = rec.employees[a] = rec.exporters[a] = rec.destinations[a] = 0;
-            rec.subsidiaries[a] = rec.employees_abroad[a] = 0;
-            rec.revenue[a] = rec.export_revenue[a] = rec.wage_bill[a] = rec.profit[a] = rec.cash[a] = 0;
+            for (auto* v : {&rec.organisations, &rec.employees, &rec.exporters, &rec.destinations, &rec.subsidiaries,
+                            &rec.employees_abroad, &rec.licensees, &rec.nodes, &rec.transfer_countries, &rec.contacts,
+                            &rec.revenue, &rec.export_revenue, &rec.wage_bill, &rec.profit, &rec.cash})
+                (*v)[a] = 0;
+            for (auto* v : {&rec.technology, &rec.management, &rec.brand, &rec.participation, &rec.impact_home,
+                            &rec.impact_abroad})
+                (*v)[a] = 0.0;
             rec.births[a] = births_[a];
             rec.exits[a] = exits_[a];
             rec.investments[a] = investments_[a];
+            rec.founded_abroad[a] = founded_abroad_[a];
         }
         for (std::uint32_t h = home_begin_[c]; h < home_begin_[c + 1]; ++h) {
             const std::uint32_t i = home_orgs_[h];
-            const std::size_t k = static_cast<std::size_t>(orgs_.kind[i]);
-            const std::size_t a = rec.at(c, k);
+            const std::size_t a = rec.at(c, static_cast<std::size_t>(orgs_.kind[i]));
             std::int64_t markets = 0;
             for (std::uint32_t r = orgs_.link_begin[i]; r < orgs_.link_begin[i + 1]; ++r) {
-                if (links_.mode[r] == Mode::exports) {
-                    ++markets;
-                } else {
-                    ++rec.subsidiaries[a];
-                    const std::int64_t affiliate = kernel::slot_of(orgs_.id, links_.affiliate[r]);
-                    rec.employees_abroad[a] += orgs_.employees[static_cast<std::size_t>(affiliate)];
+                switch (links_.mode[r]) {
+                    case Mode::exports: ++markets; break;
+                    case Mode::subsidiary: ++rec.subsidiaries[a]; break;
+                    case Mode::licence: ++rec.licensees[a]; break;
+                    case Mode::node: ++rec.nodes[a]; break;
+                    case Mode::open_transfer: ++rec.transfer_countries[a]; break;
+                    case Mode::contact: ++rec.contacts[a]; break;
                 }
+                if (links_.affiliate[r] == no_parent) continue;
+                // Jobs in the organisations it founded abroad; social impact
+                // abroad counts them weighted by their mission (ODD §4 Observation).
+                const auto affiliate = static_cast<std::size_t>(kernel::slot_of(orgs_.id, links_.affiliate[r]));
+                rec.employees_abroad[a] += orgs_.employees[affiliate];
+                rec.impact_abroad[a] += orgs_.mission[affiliate] * orgs_.employees[affiliate];
             }
             ++rec.organisations[a];
             rec.employees[a] += orgs_.employees[i];
@@ -232,6 +281,11 @@ void Model::record_countries(std::size_t begin, std::size_t end) {
             rec.wage_bill[a] += orgs_.wage_bill[i];
             rec.profit[a] += orgs_.profit[i];
             rec.cash[a] += ledger_.agent_balance(i);
+            rec.technology[a] += orgs_.technology[i];
+            rec.management[a] += orgs_.management[i];
+            rec.brand[a] += orgs_.brand[i];
+            rec.participation[a] += orgs_.participation[i];
+            rec.impact_home[a] += orgs_.mission[i] * orgs_.employees[i];
         }
         rec.household_money[c] = ledger_.sector_balance(c);
     }
@@ -278,13 +332,28 @@ void Model::rebuild_indices() {
     parent_slot_.resize(n_orgs);
     for (std::size_t i = 0; i < n_orgs; ++i)
         parent_slot_[i] = orgs_.parent[i] == no_parent ? -1 : kernel::slot_of(orgs_.id, orgs_.parent[i]);
+    // open-technology givers by country (slot order), SSE employment by country
+    giver_begin_.assign(n_countries + 1, 0);
+    for (std::size_t r = 0; r < links_.size(); ++r)
+        if (links_.mode[r] == Mode::open_transfer) ++giver_begin_[links_.dest[r] + 1];
+    std::partial_sum(giver_begin_.begin(), giver_begin_.end(), giver_begin_.begin());
+    givers_.resize(giver_begin_.back());
+    std::vector<std::uint32_t> gfill(giver_begin_.begin(), giver_begin_.end() - 1);
+    for (std::size_t r = 0; r < links_.size(); ++r)
+        if (links_.mode[r] == Mode::open_transfer) givers_[gfill[links_.dest[r]]++] = links_.org[r];
+    sse_employees_.assign(n_countries, 0.0);
+    for (std::size_t i = 0; i < n_orgs; ++i)
+        if (orgs_.kind[i] != OrgKind::for_profit) sse_employees_[orgs_.home[i]] += orgs_.employees[i];
     // record arrays
     StepRecord& rec = record_;
     rec.countries = n_countries;
     const std::size_t ck = n_countries * org_kind_count;
     for (auto* v : {&rec.organisations, &rec.employees, &rec.exporters, &rec.destinations, &rec.births, &rec.exits,
-                    &rec.subsidiaries, &rec.employees_abroad, &rec.investments})
+                    &rec.subsidiaries, &rec.employees_abroad, &rec.investments, &rec.licensees, &rec.nodes,
+                    &rec.transfer_countries, &rec.contacts, &rec.founded_abroad})
         v->assign(ck, 0);
+    for (auto* v : {&rec.technology, &rec.management, &rec.brand, &rec.participation, &rec.impact_home, &rec.impact_abroad})
+        v->assign(ck, 0.0);
     for (auto* v : {&rec.revenue, &rec.export_revenue, &rec.wage_bill, &rec.profit, &rec.cash}) v->assign(ck, 0);
     rec.household_money.assign(n_countries, 0);
 }

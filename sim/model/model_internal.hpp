@@ -18,6 +18,7 @@ enum Purpose : std::uint32_t {
     purpose_founding = 1,   ///< productivity draw of a new organisation (id, step 0)
     purpose_trade = 2,      ///< market exit and prospecting decisions (id, step)
     purpose_births = 3,     ///< number of births of a population group (group, step)
+    purpose_adoption = 4,   ///< adoption of openly given technology (id, step)
 };
 /// Population groups draw births from their own id space, apart from organisations.
 constexpr std::uint64_t group_id_space = std::uint64_t{1} << 63;

@@ -2,6 +2,7 @@
 #include "model_internal.hpp"
 
 #include "ssesim/core/error.hpp"
+#include "ssesim/kernel/agent_ids.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -21,32 +22,61 @@ void Model::settle(std::size_t begin, std::size_t end) {
             short_of_cash |= paid < due;
             transfer(Party::agent(i), Party::sector(account), paid, flow);
             cash -= paid;
+            fixed += due;
             return paid;
         };
         const Money wages = usd_to_money(countries[home].wage_usd * orgs_.employees[i] * per_step_.years);
-        const Money wages_paid = pay(home, wages, flow_wages);
+        const Money wages_paid = std::min(wages, cash);
+        short_of_cash |= wages_paid < wages;
+        transfer(Party::agent(i), Party::sector(home), wages_paid, flow_wages);
+        cash -= wages_paid;
+        // Fixed costs: each export market's, bought there; supporting each
+        // licensee, node or open-transfer country, from home staff; an
+        // affiliate's plant overhead, bought locally.
+        const Money support = usd_to_money(e.support_cost * countries[home].wage_usd * per_step_.years);
         for (std::uint32_t r = orgs_.link_begin[i]; r < orgs_.link_begin[i + 1]; ++r) {
-            if (links_.mode[r] != Mode::exports) continue;
-            exports += links_.revenue[r];
-            const Money due = usd_to_money(export_fixed_cost_usd(home, links_.dest[r]) * per_step_.years);
-            links_.fixed_cost[r] = pay(links_.dest[r], due, flow_market_services);
-            fixed += due;
+            switch (links_.mode[r]) {
+                case Mode::exports:
+                    exports += links_.revenue[r];
+                    links_.fixed_cost[r] = pay(links_.dest[r], floor_money(export_fixed_cost_cents(i, links_.dest[r], links_.ties[r])),
+                                               flow_market_services);
+                    break;
+                case Mode::licence:
+                case Mode::node:
+                case Mode::open_transfer:
+                    links_.fixed_cost[r] = pay(home, support, flow_support_services);
+                    break;
+                case Mode::subsidiary:
+                case Mode::contact:
+                    break;
+            }
         }
-        // An affiliate's plant overhead is bought locally.
         pay(home, orgs_.overhead[i], flow_market_services);
-        fixed += orgs_.overhead[i];
         const Money revenue = orgs_.revenue[i] + exports;
         const Money profit = revenue - wages - fixed;
         const Money buffer = floor_money(e.cash_buffer_years / per_step_.years * static_cast<double>(wages));
+        // What it owes its parent is set aside now and paid in `transfer`.
         Money owed = 0;
-        if (parent_slot_[i] >= 0) {
+        const bool has_parent = parent_slot_[i] >= 0;
+        const Relation relation = has_parent ? orgs_.relation[i] : Relation::none;
+        if (relation == Relation::licensee || relation == Relation::member)
+            owed = std::min(cash, floor_money(orgs_.fee_rate[i] * static_cast<double>(revenue)));
+        cash -= owed;
+        if (relation == Relation::owned) {
             // A wholly owned affiliate repatriates its profit and any cash above its buffer.
             if (profit > 0) owed += std::min(profit, cash);
             if (cash - owed > buffer) owed += floor_money(per_step_.cash_release * static_cast<double>(cash - owed - buffer));
-            cash -= owed;
         } else {
-            if (profit > 0) pay(home, floor_money(orgs_.payout_rate[i] * static_cast<double>(profit)), flow_profit_payout);
-            if (cash > buffer) pay(home, floor_money(per_step_.cash_release * static_cast<double>(cash - buffer)), flow_cash_release);
+            if (profit > 0) {
+                const Money payout = std::min(cash, floor_money(orgs_.payout_rate[i] * static_cast<double>(profit)));
+                transfer(Party::agent(i), Party::sector(home), payout, flow_profit_payout);
+                cash -= payout;
+            }
+            if (cash > buffer) {
+                const Money release = floor_money(per_step_.cash_release * static_cast<double>(cash - buffer));
+                transfer(Party::agent(i), Party::sector(home), release, flow_cash_release);
+                cash -= release;
+            }
         }
         orgs_.owed_to_parent[i] = owed;
         orgs_.revenue[i] = revenue;
@@ -61,13 +91,72 @@ void Model::transfer_between_organisations(std::size_t begin, std::size_t end) {
     // Payments between organisations have a phase of their own: each payer set
     // its dues aside in `settle`, and nobody reads a balance here, so what any
     // organisation decided never depends on when another one was paid.
-    for (std::size_t i = begin; i < end; ++i)
-        if (orgs_.owed_to_parent[i] > 0)
-            transfer(Party::agent(i), Party::agent(static_cast<std::size_t>(parent_slot_[i])), orgs_.owed_to_parent[i],
-                     flow_dividends);
+    for (std::size_t i = begin; i < end; ++i) {
+        if (orgs_.owed_to_parent[i] <= 0) continue;
+        const Flow flow = orgs_.relation[i] == Relation::owned      ? flow_dividends
+                          : orgs_.relation[i] == Relation::licensee ? flow_licence_fee
+                                                                    : flow_federation_fee;
+        transfer(Party::agent(i), Party::agent(static_cast<std::size_t>(parent_slot_[i])), orgs_.owed_to_parent[i], flow);
+    }
+}
+
+double Model::knowledge_gain(std::size_t giver, std::size_t receiver, double giver_stock, double receiver_stock) const {
+    // Non-rival transfer (Arrow 1962; Romer 1990): the giver keeps its stock; the
+    // receiver closes a share of the gap that grows with its absorptive capacity
+    // (Cohen & Levinthal 1990: prior related knowledge, here its management
+    // stock) and falls with psychic distance.
+    const auto& e = scenario_.economy;
+    if (giver_stock <= receiver_stock) return 0.0;
+    const double absorptive = e.absorptive_base + (1.0 - e.absorptive_base) * orgs_.management[receiver];
+    const double closeness = 1.0 - scenario_.world.psychic_distance(static_cast<Eigen::Index>(orgs_.home[giver]),
+                                                                     static_cast<Eigen::Index>(orgs_.home[receiver]));
+    return per_step_.transfer * absorptive * closeness * (giver_stock - receiver_stock);
+}
+
+void Model::record_intangible(std::size_t giver, std::size_t receiver, Flow flow, double amount) {
+    const auto units = static_cast<std::int64_t>(std::llround(amount / knowledge_unit));
+    if (units <= 0) return;
+    const FlowKey key{static_cast<std::uint16_t>(flow), orgs_.home[giver], orgs_.home[receiver],
+                      static_cast<std::uint8_t>(orgs_.kind[giver]), static_cast<std::uint8_t>(orgs_.kind[receiver])};
+    flow_tally_.add(key.pack(), units);
+}
+
+void Model::absorb(std::size_t begin, std::size_t end) {
+    // Each receiver computes its own gains from this step's stocks (read only
+    // here), so the result does not depend on the order of receivers; `learn`
+    // adds them. Licensees receive the management model and brand, members the
+    // federation's technology and brand, subsidiaries all three; SSE
+    // organisations adopt openly given technology present in their country.
+    for (std::size_t i = begin; i < end; ++i) {
+        orgs_.gain_technology[i] = orgs_.gain_management[i] = orgs_.gain_brand[i] = 0.0;
+        if (parent_slot_[i] >= 0) {
+            const auto p = static_cast<std::size_t>(parent_slot_[i]);
+            const Relation rel = orgs_.relation[i];
+            if (rel == Relation::owned || rel == Relation::member)
+                orgs_.gain_technology[i] = knowledge_gain(p, i, orgs_.technology[p], orgs_.technology[i]);
+            if (rel == Relation::owned || rel == Relation::licensee)
+                orgs_.gain_management[i] = knowledge_gain(p, i, orgs_.management[p], orgs_.management[i]);
+            orgs_.gain_brand[i] = knowledge_gain(p, i, orgs_.brand[p], orgs_.brand[i]);
+            record_intangible(p, i, flow_technology, orgs_.gain_technology[i]);
+            record_intangible(p, i, flow_management, orgs_.gain_management[i]);
+            record_intangible(p, i, flow_brand, orgs_.gain_brand[i]);
+        }
+        const std::size_t c = orgs_.home[i];
+        const std::uint32_t n_givers = giver_begin_[c + 1] - giver_begin_[c];
+        if (orgs_.kind[i] == OrgKind::for_profit || n_givers == 0) continue;
+        Stream rng(scenario_.seed, scenario_.replicate, orgs_.id[i], step_, purpose_adoption);
+        if (rng.uniform() >= per_step_.adoption) continue;
+        const std::size_t g = givers_[giver_begin_[c] + std::min<std::uint32_t>(
+                                                           n_givers - 1, static_cast<std::uint32_t>(rng.uniform() * n_givers))];
+        if (g == i) continue;
+        const double gain = knowledge_gain(g, i, orgs_.technology[g], orgs_.technology[i] + orgs_.gain_technology[i]);
+        orgs_.gain_technology[i] += gain;
+        record_intangible(g, i, flow_technology, gain);
+    }
 }
 
 void Model::learn(std::size_t begin, std::size_t end) {
+    const auto& e = scenario_.economy;
     const auto& countries = scenario_.world.countries;
     for (std::size_t i = begin; i < end; ++i) {
         // Labour the realised demand needed: revenue / (markup * wage), both per year.
@@ -78,7 +167,32 @@ void Model::learn(std::size_t begin, std::size_t end) {
         if (!std::isfinite(expected))
             throw InvariantError("step " + std::to_string(step_) + ": organisation " + std::to_string(orgs_.id[i]) +
                                  ": expected_labour is not finite");
-        for (std::uint32_t r = orgs_.link_begin[i]; r < orgs_.link_begin[i + 1]; ++r) links_.experience[r] += per_step_.years;
+        // Knowledge absorbed this step; technology lowers the price.
+        orgs_.technology[i] = std::min(1.0, orgs_.technology[i] + orgs_.gain_technology[i]);
+        orgs_.management[i] = std::min(1.0, orgs_.management[i] + orgs_.gain_management[i]);
+        orgs_.brand[i] = std::min(1.0, orgs_.brand[i] + orgs_.gain_brand[i]);
+        orgs_.price[i] = orgs_.markup[i] * reference_wage_ / effective_productivity(i);
+        // Uppsala: experience and ties grow where it is committed; ties without
+        // commitment fade. Members scattered abroad weigh on participation
+        // unless governance is decentralised (SILK: proximity builds trust).
+        double members_abroad = 0;
+        for (std::uint32_t r = orgs_.link_begin[i]; r < orgs_.link_begin[i + 1]; ++r) {
+            if (links_.mode[r] == Mode::contact) {
+                links_.ties[r] *= 1.0 - per_step_.ties_decay;
+                continue;
+            }
+            links_.experience[r] += per_step_.years;
+            links_.ties[r] += (1.0 - links_.ties[r]) * per_step_.ties_growth;
+            if (links_.affiliate[r] == no_parent) continue;
+            const auto a = static_cast<std::size_t>(kernel::slot_of(orgs_.id, links_.affiliate[r]));
+            const bool coop = orgs_.kind[a] == OrgKind::worker_coop || orgs_.kind[a] == OrgKind::producer_coop;
+            if (coop && orgs_.relation[a] != Relation::licensee) members_abroad += orgs_.employees[a];
+        }
+        const scenario::Population& strategy = scenario_.populations[orgs_.group[i]];
+        const double share_abroad = members_abroad / (members_abroad + orgs_.employees[i]);
+        const double target = strategy.participation *
+                              std::max(0.0, 1.0 - e.dispersion_pressure * share_abroad * (1.0 - strategy.decentralisation));
+        orgs_.participation[i] += per_step_.participation * (target - orgs_.participation[i]);
         ++orgs_.age[i];
     }
 }

@@ -40,11 +40,17 @@ void Model::found(std::uint32_t group, bool opening) {
     orgs_.payout_rate[slot] = p.payout_rate;
     orgs_.employees[slot] = employees;
     orgs_.markup[slot] = markup;
+    orgs_.technology[slot] = p.technology;
+    orgs_.management[slot] = p.management;
+    orgs_.brand[slot] = p.brand;
+    orgs_.participation[slot] = p.participation;
     // Unit labour cost in reference wages: wages across countries mirror
-    // productivity (Ricardo), so competitiveness comes from the firm's own draw.
-    orgs_.price[slot] = markup * reference_wage_ / z;
+    // productivity (Ricardo), so competitiveness comes from the firm's own draw
+    // and its technology.
+    orgs_.price[slot] = markup * reference_wage_ / effective_productivity(slot);
     orgs_.expected_labour[slot] = employees;
     orgs_.entering[slot] = -1;
+    orgs_.contact[slot] = -1;
     ledger_.append_agents(1);
     if (opening)
         ledger_.endow(Party::agent(slot), capital);
@@ -53,31 +59,53 @@ void Model::found(std::uint32_t group, bool opening) {
 }
 
 bool Model::found_affiliate(std::uint32_t parent, std::uint32_t r) {
-    const Subsidiary plan = plan_subsidiary(parent, r);
+    const Mode mode = links_.mode[r];
+    const std::size_t dest = links_.dest[r];
+    const Subsidiary plan = mode == Mode::subsidiary ? plan_subsidiary(parent, r) : plan_partner(parent, dest, mode);
     const Money capital = floor_money(plan.capital);
-    if (capital > ledger_.agent_balance(parent)) return false;
+    // A subsidiary is paid for by its parent (outward FDI); a licensee or a
+    // federation node by local founders.
+    if (mode == Mode::subsidiary && capital > ledger_.agent_balance(parent)) return false;
     const scenario::Population& strategy = scenario_.populations[orgs_.group[parent]];
+    const OrgKind kind = mode == Mode::subsidiary ? strategy.subsidiary_kind
+                         : mode == Mode::licence  ? strategy.licensee_kind
+                                                  : strategy.node_kind;
     const std::uint64_t id = next_id_++;
     orgs_.for_each_column([](auto& col) { col.emplace_back(); });
     const std::size_t slot = orgs_.size() - 1;
     orgs_.id[slot] = id;
     orgs_.group[slot] = orgs_.group[parent];
     orgs_.parent[slot] = orgs_.id[parent];
-    orgs_.home[slot] = links_.dest[r];
-    orgs_.kind[slot] = strategy.subsidiary_kind;
+    orgs_.relation[slot] = mode == Mode::subsidiary ? Relation::owned
+                           : mode == Mode::licence  ? Relation::licensee
+                                                    : Relation::member;
+    orgs_.fee_rate[slot] = mode == Mode::licence ? strategy.licence_fee : mode == Mode::node ? strategy.federation_fee : 0.0;
+    orgs_.home[slot] = static_cast<std::uint16_t>(dest);
+    orgs_.kind[slot] = kind;
     orgs_.sector[slot] = orgs_.sector[parent];
     orgs_.productivity[slot] = plan.productivity;
-    orgs_.mission[slot] = strategy.subsidiary_kind == OrgKind::for_profit ? 0.0 : orgs_.mission[parent];
-    orgs_.payout_rate[slot] = 1.0;   // a wholly owned affiliate repatriates its profit
+    orgs_.mission[slot] = kind == OrgKind::for_profit ? 0.0 : orgs_.mission[parent];
+    orgs_.payout_rate[slot] = mode == Mode::subsidiary ? 1.0 : orgs_.payout_rate[parent];
     orgs_.employees[slot] = static_cast<std::int32_t>(std::max(1.0, std::min(std::round(plan.employees), 1e9)));
     orgs_.markup[slot] = plan.markup;
-    orgs_.price[slot] = plan.markup * reference_wage_ / plan.productivity;
+    orgs_.technology[slot] = plan.technology;
+    orgs_.management[slot] = plan.management;
+    orgs_.brand[slot] = plan.brand;
+    orgs_.participation[slot] = kind == OrgKind::for_profit ? 0.0 : strategy.participation;
+    orgs_.price[slot] = plan.markup * reference_wage_ / effective_productivity(slot);
     orgs_.expected_labour[slot] = plan.employees;
     orgs_.overhead[slot] = floor_money(plan.overhead);
     orgs_.entering[slot] = -1;
+    orgs_.contact[slot] = -1;
     ledger_.append_agents(1);
-    transfer(Party::agent(parent), Party::agent(slot), capital, flow_fdi);
-    links_.mode[r] = Mode::subsidiary;
+    if (mode == Mode::subsidiary)
+        transfer(Party::agent(parent), Party::agent(slot), capital, flow_fdi);
+    else
+        transfer(Party::sector(dest), Party::agent(slot), capital, flow_founding_capital);
+    // What it started with came from its parent: record it as transferred.
+    record_intangible(parent, slot, flow_technology, plan.technology);
+    record_intangible(parent, slot, flow_management, plan.management);
+    record_intangible(parent, slot, flow_brand, plan.brand);
     links_.affiliate[r] = id;
     links_.revenue[r] = 0;
     links_.fixed_cost[r] = 0;
@@ -87,6 +115,7 @@ bool Model::found_affiliate(std::uint32_t parent, std::uint32_t r) {
 void Model::restructure() {
     std::fill(births_.begin(), births_.end(), 0);
     std::fill(exits_.begin(), exits_.end(), 0);
+    const auto& e = scenario_.economy;
 
     // 1. Exits in id order: an organisation that could not pay what it owed is
     //    liquidated; what cash it has left goes to its home households.
@@ -103,59 +132,92 @@ void Model::restructure() {
         }
     }
     ledger_.commit();
-    // 2. Foreign presences: drop the markets left, those of exited organisations
-    //    and subsidiaries whose affiliate exited; add the markets entered; rows
-    //    stay sorted by (organisation, destination).
+
+    // 2. Foreign presences, kept sorted by (organisation, destination): export
+    //    markets left are dropped, and presences whose affiliate exited; ties
+    //    without commitment that have faded are dropped; the move decided this
+    //    step is added (or turns a contact into a commitment); an unplanned
+    //    opportunity adds ties in its country.
+    struct Row {
+        std::uint16_t dest;
+        Mode mode;
+        double experience, ties;
+        std::uint64_t affiliate;
+        Money revenue, fixed_cost;
+        std::uint8_t invest;
+    };
     Links next;
-    auto copy_row = [&](std::uint32_t r, std::uint32_t org) {
-        next.org.push_back(org);
-        next.dest.push_back(links_.dest[r]);
-        next.mode.push_back(links_.mode[r]);
-        next.experience.push_back(links_.experience[r]);
-        next.affiliate.push_back(links_.affiliate[r]);
-        next.revenue.push_back(links_.revenue[r]);
-        next.fixed_cost.push_back(links_.fixed_cost[r]);
-        next.leave.push_back(0);
-        next.invest.push_back(links_.invest[r]);
-    };
-    auto new_row = [&](std::uint32_t org, std::uint16_t dest) {
-        next.for_each_column([](auto& col) { col.emplace_back(); });
-        next.org.back() = org;
-        next.dest.back() = dest;
-        next.mode.back() = Mode::exports;
-        next.affiliate.back() = no_parent;
-    };
-    auto affiliate_alive = [&](std::uint32_t r) {
-        const std::int64_t a = kernel::slot_of(orgs_.id, links_.affiliate[r]);
+    std::vector<Row> rows;
+    auto alive = [&](std::uint64_t id) {
+        const std::int64_t a = kernel::slot_of(orgs_.id, id);
         return a >= 0 && new_slot[static_cast<std::size_t>(a)] != no_link;
     };
     for (std::uint32_t i : kept) {
-        const std::int32_t entering = orgs_.entering[i];
-        bool inserted = entering < 0;
+        rows.clear();
         for (std::uint32_t r = orgs_.link_begin[i]; r < orgs_.link_begin[i + 1]; ++r) {
-            if (!inserted && links_.dest[r] > entering) {
-                new_row(new_slot[i], static_cast<std::uint16_t>(entering));
-                inserted = true;
-            }
-            const bool keep = links_.mode[r] == Mode::exports ? !links_.leave[r] : affiliate_alive(r);
-            if (keep) copy_row(r, new_slot[i]);
+            const Mode m = links_.mode[r];
+            const bool keep = m == Mode::exports   ? !links_.leave[r]
+                              : m == Mode::contact ? links_.ties[r] >= 0.01
+                              : links_.affiliate[r] != no_parent ? alive(links_.affiliate[r])
+                                                                 : true;
+            if (keep)
+                rows.push_back({links_.dest[r], m, links_.experience[r], links_.ties[r], links_.affiliate[r],
+                                links_.revenue[r], links_.fixed_cost[r], links_.invest[r]});
         }
-        if (!inserted) new_row(new_slot[i], static_cast<std::uint16_t>(entering));
+        auto row_for = [&](std::int32_t dest) -> Row& {
+            for (Row& row : rows)
+                if (row.dest == dest) return row;
+            rows.push_back({static_cast<std::uint16_t>(dest), Mode::contact, 0.0, 0.0, no_parent, 0, 0, 0});
+            return rows.back();
+        };
+        if (orgs_.entering[i] >= 0) {
+            Row& row = row_for(orgs_.entering[i]);
+            if (row.mode == Mode::contact) {
+                row.mode = orgs_.entering_mode[i];
+                row.experience = 0.0;
+            }
+        }
+        if (orgs_.contact[i] >= 0) {
+            Row& row = row_for(orgs_.contact[i]);
+            row.ties = std::min(1.0, row.ties + e.opportunity_ties);
+        }
+        std::sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) { return a.dest < b.dest; });
+        for (const Row& row : rows) {
+            next.org.push_back(new_slot[i]);
+            next.dest.push_back(row.dest);
+            next.mode.push_back(row.mode);
+            next.experience.push_back(row.experience);
+            next.ties.push_back(row.ties);
+            next.affiliate.push_back(row.affiliate);
+            next.revenue.push_back(row.revenue);
+            next.fixed_cost.push_back(row.fixed_cost);
+            next.leave.push_back(0);
+            next.invest.push_back(row.invest);
+        }
     }
     links_ = std::move(next);
     ledger_.compact_agents(kept, orgs_.id);
     orgs_.for_each_column([&](auto& col) { kernel::compact_column(col, kept); });
 
-    // 3. Subsidiaries decided this step, in (parent, destination) order: the
-    //    parent pays the affiliate's founding capital (outward FDI) and stops
-    //    exporting there.
+    // 3. Organisations founded abroad, in (parent, destination) order: the
+    //    subsidiaries decided this step (the parent pays, and stops exporting
+    //    there), the licensees and federation nodes of the moves just made.
     std::fill(investments_.begin(), investments_.end(), 0);
+    std::fill(founded_abroad_.begin(), founded_abroad_.end(), 0);
     for (std::uint32_t r = 0; r < links_.size(); ++r) {
-        if (!links_.invest[r]) continue;
+        const bool invest = links_.invest[r] != 0;
         links_.invest[r] = 0;
+        const bool partner = (links_.mode[r] == Mode::licence || links_.mode[r] == Mode::node) && links_.affiliate[r] == no_parent;
+        if (!invest && !partner) continue;
         const std::uint32_t parent = links_.org[r];
-        if (found_affiliate(parent, r))
-            ++investments_[orgs_.home[parent] * org_kind_count + static_cast<std::size_t>(orgs_.kind[parent])];
+        if (invest) links_.mode[r] = Mode::subsidiary;
+        if (!found_affiliate(parent, r)) {
+            links_.mode[r] = Mode::exports;   // could not pay: goes on exporting
+            continue;
+        }
+        const std::size_t a = orgs_.home[parent] * org_kind_count + static_cast<std::size_t>(orgs_.kind[parent]);
+        ++founded_abroad_[a];
+        if (invest) ++investments_[a];
     }
 
     // 4. Births: each population group founds Poisson(birth_rate * count) new

@@ -226,6 +226,36 @@ public:
         return {std::string(*n->value<std::string_view>()), n->source()};
     }
 
+    bool boolean(const toml::table& t, std::string_view key, std::string_view shown, const toml::source_region& tsrc) {
+        const toml::node* n = node_for(t, key, shown, tsrc);
+        if (!n->is_boolean()) fail(n->source(), shown, "expected true or false, got " + describe_node(*n));
+        return *n->value<bool>();
+    }
+
+    /// An array of distinct names among the parameter's choices, as a bit set of
+    /// their indices in `names` (the choices are a prefix of `names`).
+    template <std::size_t N>
+    std::uint32_t enum_set(const toml::table& t, std::string_view key, std::string_view shown,
+                           const toml::source_region& tsrc, const std::array<std::string_view, N>& names) {
+        const ParamSpec& spec = *find_parameter(key);
+        const toml::node* n = node_for(t, key, shown, tsrc);
+        const toml::array* arr = n->as_array();
+        if (!arr) fail(n->source(), shown, "expected " + spec.expected() + ", got " + describe_node(*n));
+        std::uint32_t set = 0;
+        for (std::size_t i = 0; i < arr->size(); ++i) {
+            const toml::node& e = *arr->get(i);
+            const std::string at = std::string(shown) + "[" + std::to_string(i) + "]";
+            if (!e.is_string()) fail(e.source(), at, "expected one of the names in " + spec.expected() + ", got " + describe_node(e));
+            const std::string_view v = *e.value<std::string_view>();
+            std::size_t k = 0, allowed = 1 + static_cast<std::size_t>(std::count(spec.choices.begin(), spec.choices.end(), '|'));
+            while (k < allowed && k < N && names[k] != v) ++k;
+            if (k == allowed || k == N) fail(e.source(), at, "expected one of the names in " + spec.expected() + ", got \"" + std::string(v) + "\"");
+            if (set & (1u << k)) fail(e.source(), at, "\"" + std::string(v) + "\" is listed twice");
+            set |= 1u << k;
+        }
+        return set;
+    }
+
     template <class Enum, std::size_t N>
     Enum enumeration(const toml::table& t, std::string_view key, std::string_view shown,
                      const toml::source_region& tsrc, const std::array<std::string_view, N>& names) {
@@ -472,7 +502,7 @@ Scenario load_text(std::string_view text, const std::string& path) {
     real("economy.trade_cost_distance_elasticity", e.trade_cost_distance_elasticity);
     real("economy.export_fixed_cost", e.export_fixed_cost);
     real("economy.psychic_distance_cost", e.psychic_distance_cost);
-    real("economy.export_entry_probability", e.export_entry_probability);
+    real("economy.partner_probability", e.partner_probability);
     real("economy.export_exit_probability", e.export_exit_probability);
     real("economy.initial_visibility", e.initial_visibility);
     real("economy.learning_time", e.learning_time);
@@ -486,6 +516,22 @@ Scenario load_text(std::string_view text, const std::string& path) {
     real("economy.fdi_fixed_cost", e.fdi_fixed_cost);
     real("economy.technology_portability", e.technology_portability);
     real("economy.mission_job_value", e.mission_job_value);
+    real("economy.technology_effect", e.technology_effect);
+    real("economy.brand_effect", e.brand_effect);
+    real("economy.management_effect", e.management_effect);
+    real("economy.absorptive_base", e.absorptive_base);
+    real("economy.transfer_rate", e.transfer_rate);
+    real("economy.adoption_rate", e.adoption_rate);
+    real("economy.mission_impact_value", e.mission_impact_value);
+    real("economy.support_cost", e.support_cost);
+    real("economy.prospect_psychic_aversion", e.prospect_psychic_aversion);
+    real("economy.prospect_market_weight", e.prospect_market_weight);
+    real("economy.opportunity_rate", e.opportunity_rate);
+    real("economy.opportunity_ties", e.opportunity_ties);
+    real("economy.ties_decay", e.ties_decay);
+    real("economy.ties_cost_reduction", e.ties_cost_reduction);
+    real("economy.participation_recovery", e.participation_recovery);
+    real("economy.dispersion_pressure", e.dispersion_pressure);
 
     // populations
     const toml::node* pn = root.get("population");
@@ -522,6 +568,23 @@ Scenario load_text(std::string_view text, const std::string& path) {
         p.payout_rate = r.real(pt, key("payout_rate"), shown("payout_rate"), psrc);
         p.initial_cash_years = r.real(pt, key("initial_cash_years"), shown("initial_cash_years"), psrc);
         p.birth_rate = r.real(pt, key("birth_rate"), shown("birth_rate"), psrc);
+        p.technology = r.real(pt, key("technology"), shown("technology"), psrc);
+        p.management = r.real(pt, key("management"), shown("management"), psrc);
+        p.brand = r.real(pt, key("brand"), shown("brand"), psrc);
+        p.outward_drive = r.real(pt, key("outward_drive"), shown("outward_drive"), psrc);
+        p.modes = r.enum_set(pt, key("modes"), shown("modes"), psrc, model::mode_names);
+        p.value_alignment = r.real(pt, key("value_alignment"), shown("value_alignment"), psrc);
+        p.licence_fee = r.real(pt, key("licence_fee"), shown("licence_fee"), psrc);
+        p.licensee_kind = r.enumeration<model::OrgKind>(pt, key("licensee_kind"), shown("licensee_kind"), psrc, model::org_kind_names);
+        p.federation_fee = r.real(pt, key("federation_fee"), shown("federation_fee"), psrc);
+        p.node_kind = r.enumeration<model::OrgKind>(pt, key("node_kind"), shown("node_kind"), psrc, model::org_kind_names);
+        p.join_federation = r.boolean(pt, key("join_federation"), shown("join_federation"), psrc);
+        p.participation = r.real(pt, key("participation"), shown("participation"), psrc);
+        p.decentralisation = r.real(pt, key("decentralisation"), shown("decentralisation"), psrc);
+        if (p.modes & (1u << static_cast<unsigned>(model::Mode::node)) && p.kind != model::OrgKind::federation)
+            r.fail(pt.get("modes")->source(), shown("modes"),
+                   "expected \"node\" only for kind \"federation\" (nodes are members of a federation), got kind \"" +
+                       std::string(model::org_kind_names[static_cast<std::size_t>(p.kind)]) + "\"");
         p.fdi_propensity = r.real(pt, key("fdi_propensity"), shown("fdi_propensity"), psrc);
         p.fdi_min_experience = r.real(pt, key("fdi_min_experience"), shown("fdi_min_experience"), psrc);
         p.subsidiary_kind = r.enumeration<model::OrgKind>(pt, key("subsidiary_kind"), shown("subsidiary_kind"), psrc, model::org_kind_names);

@@ -52,8 +52,8 @@ constexpr std::array registry{
               "Fixed cost of serving one foreign market per year, in years of the destination's wages"},
     ParamSpec{"economy.psychic_distance_cost", T::real, "2.0", "1", 0, 100, false, false, "",
               "Extra fixed cost per unit of psychic distance, as a multiple of export_fixed_cost"},
-    ParamSpec{"economy.export_entry_probability", T::real, "0.2", "1/year", 0, 1, false, false, "",
-              "Chance per year that a prospected, profitable foreign market is entered"},
+    ParamSpec{"economy.partner_probability", T::real, "0.5", "1", 0, 1, false, false, "",
+              "Chance that a move prospection found worthwhile finds its partners and is made (SILK Tool 2: time and difficulty to find a partner)"},
     ParamSpec{"economy.export_exit_probability", T::real, "0.5", "1/year", 0, 1, false, false, "",
               "Chance per year that a loss-making foreign market is left"},
     ParamSpec{"economy.initial_visibility", T::real, "0.2", "1", 0, 1, true, false, "",
@@ -78,8 +78,40 @@ constexpr std::array registry{
               "Overhead of running a subsidiary abroad per year, in years of the host's wages, raised by psychic distance like export_fixed_cost (Helpman, Melitz & Yeaple 2004: above the export fixed cost)"},
     ParamSpec{"economy.technology_portability", T::real, "0.5", "1", 0, 1, false, false, "",
               "Share of the home country's productivity level a subsidiary carries abroad (0: it works at the host's level; 1: at home's; knowledge-capital model, Markusen 2002)"},
-    ParamSpec{"economy.mission_job_value", T::real, "1.0", "years of home wage", 0, 100, false, false, "",
+    ParamSpec{"economy.mission_job_value", T::real, "0.25", "years of home wage", 0, 100, false, false, "",
               "Value an organisation of mission weight 1 sets on a home job-year, in years of its home wage, when a decision moves jobs abroad (SILK: SSEOs weigh home jobs)"},
+    ParamSpec{"economy.technology_effect", T::real, "0.5", "1", 0, 10, false, false, "",
+              "Productivity gain at a full technology stock: z (1 + effect x technology) (knowledge as a factor, Romer 1990)"},
+    ParamSpec{"economy.brand_effect", T::real, "0.5", "1", 0, 10, false, false, "",
+              "Demand-weight gain at a full brand stock (brand, certification, shared identity), in every market served"},
+    ParamSpec{"economy.management_effect", T::real, "0.5", "1", 0, 1, false, false, "",
+              "Reduction of the fixed costs of foreign markets at a full management-model stock"},
+    ParamSpec{"economy.absorptive_base", T::real, "0.2", "1", 0, 1, false, false, "",
+              "Absorptive capacity of an organisation with no management knowledge; it rises linearly to 1 at a full stock (Cohen & Levinthal 1990)"},
+    ParamSpec{"economy.transfer_rate", T::real, "0.5", "1/year", 0, 1, false, false, "",
+              "Share of a knowledge gap a fully absorptive receiver at psychic distance 0 closes in a year (non-rival transfer: the giver keeps its stock)"},
+    ParamSpec{"economy.adoption_rate", T::real, "0.1", "1/year", 0, 1, false, false, "",
+              "Chance per year that an SSE organisation adopts an openly transferred technology from a giver present in its country"},
+    ParamSpec{"economy.mission_impact_value", T::real, "0.5", "years of host wage", 0, 100, false, false, "",
+              "Value an organisation of mission weight 1 sets on a job-year its move creates abroad (in an organisation it founds or licenses), in years of the host's wage"},
+    ParamSpec{"economy.support_cost", T::real, "0.25", "worker-years/year", 0, 1000, false, false, "",
+              "Cost per year of supporting one licensee, federation node or open-transfer country, in years of home wages"},
+    ParamSpec{"economy.prospect_psychic_aversion", T::real, "3.0", "1", 0, 100, false, false, "",
+              "beta in the prospection weight market^gamma exp(-beta psychic distance) (1 + ties): early moves go to psychically close countries (Johanson & Vahlne 1977)"},
+    ParamSpec{"economy.prospect_market_weight", T::real, "0.5", "1", 0, 5, false, false, "",
+              "gamma in the prospection weight: how much the size of a foreign market draws an organisation"},
+    ParamSpec{"economy.opportunity_rate", T::real, "0.2", "1/year", 0, 50, false, false, "",
+              "Unplanned opportunities (invitations, events, missions) per organisation per year; each adds ties in a random foreign country (SILK)"},
+    ParamSpec{"economy.opportunity_ties", T::real, "0.3", "1", 0, 1, false, false, "",
+              "Ties (network insidership, 0..1) an unplanned opportunity adds in its country (Johanson & Vahlne 2009)"},
+    ParamSpec{"economy.ties_decay", T::real, "0.2", "1/year", 0, 1, false, false, "",
+              "Share of ties lost per year in a country where the organisation is not committed"},
+    ParamSpec{"economy.ties_cost_reduction", T::real, "0.5", "1", 0, 1, false, false, "",
+              "Reduction of a foreign market's fixed cost at full ties (partners find clients, distributors, legal help)"},
+    ParamSpec{"economy.participation_recovery", T::real, "0.5", "1/year", 0, 1, false, false, "",
+              "Share of the gap to its target participation that governance participation closes in a year"},
+    ParamSpec{"economy.dispersion_pressure", T::real, "1.0", "1", 0, 10, false, false, "",
+              "Fall of target participation per unit share of members located abroad, before decentralisation (democratic governance needs proximity, SILK)"},
     // ---- populations ([[population]], one table per group of organisations) ----
     ParamSpec{"population[].country", T::country, "", "ISO3", 0, 0, false, false, "",
               "Home country of the group, one of world.use"},
@@ -103,6 +135,33 @@ constexpr std::array registry{
               "Opening cash of each organisation, as years of its wage bill"},
     ParamSpec{"population[].birth_rate", T::real, "0.05", "1/year", 0, 10, false, false, "",
               "Expected new organisations per year, as a share of count (Poisson)"},
+    ParamSpec{"population[].technology", T::real, "0.3", "1", 0, 1, false, false, "",
+              "Opening technology stock (share of the frontier)"},
+    ParamSpec{"population[].management", T::real, "0.3", "1", 0, 1, false, false, "",
+              "Opening management-model stock (share of the frontier)"},
+    ParamSpec{"population[].brand", T::real, "0.1", "1", 0, 1, false, false, "",
+              "Opening brand and certification stock (share of the frontier)"},
+    ParamSpec{"population[].outward_drive", T::real, "0.5", "1/year", 0, 50, false, false, "",
+              "Introspection: looks abroad for a new move this many times a year, raised by home-market saturation and ties (SILK flow chart)"},
+    ParamSpec{"population[].modes", T::enum_list, "[\"export\", \"subsidiary\"]", "", 0, 0, false, false,
+              "export|subsidiary|licence|node|open_transfer",
+              "Modes the strategy may use abroad: export, subsidiary (FDI), licence (social licensing or franchise of new organisations), node (federation nodes: new member co-ops), open_transfer (technology given without a licence fee)"},
+    ParamSpec{"population[].value_alignment", T::real, "1.0", "1", 0, 10, false, false, "",
+              "Prospection weight of a country's SSE maturity, times the mission weight (SILK: countries that share values)"},
+    ParamSpec{"population[].licence_fee", T::real, "0.05", "1", 0, 1, false, false, "",
+              "Share of revenue a licensee pays its licensor"},
+    ParamSpec{"population[].licensee_kind", T::enumeration, "\"social_enterprise\"", "", 0, 0, false, false, "worker_coop|producer_coop|federation|association|social_enterprise|for_profit",
+              "Kind of the organisations it licenses abroad"},
+    ParamSpec{"population[].federation_fee", T::real, "0.02", "1", 0, 1, false, false, "",
+              "Share of revenue members pay the federation (CoopCycle: 2% of income, SILK)"},
+    ParamSpec{"population[].node_kind", T::enumeration, "\"worker_coop\"", "", 0, 0, false, false, "worker_coop|producer_coop",
+              "Kind of the member co-operatives a federation founds abroad (CoopCycle: nodes must be co-operatives)"},
+    ParamSpec{"population[].join_federation", T::boolean, "false", "", 0, 0, false, false, "",
+              "Members of the federation of their home country and sector at step 0 (pay its fee, receive its knowledge)"},
+    ParamSpec{"population[].participation", T::real, "0.5", "1", 0, 1, false, false, "",
+              "Governance participation with all members at home (share of members taking part in decisions; 0 for a firm with no member democracy)"},
+    ParamSpec{"population[].decentralisation", T::real, "0.0", "1", 0, 1, false, false, "",
+              "How far federated, decentralised governance offsets the dispersion of members abroad (0: none, 1: fully)"},
     ParamSpec{"population[].fdi_propensity", T::real, "0.25", "1/year", 0, 1, false, false, "",
               "Chance per year that an export market where the organisation qualifies is assessed for a subsidiary; 0: never invests abroad"},
     ParamSpec{"population[].fdi_min_experience", T::real, "2.0", "years", 0, 1000, false, false, "",
@@ -134,6 +193,8 @@ std::string_view type_name(ParamType t) {
         case T::enumeration: return "enumeration";
         case T::country: return "country code";
         case T::country_list: return "list of country codes";
+        case T::boolean: return "boolean";
+        case T::enum_list: return "list";
     }
     return "?";
 }
@@ -162,6 +223,12 @@ std::string ParamSpec::expected() const {
         }
         case T::country: return "an ISO3 country code listed in world.use";
         case T::country_list: return "an array of at least 2 ISO3 country codes";
+        case T::boolean: return "true or false";
+        case T::enum_list: {
+            std::string s = "an array of distinct values among ";
+            for (char c : choices) s += c == '|' ? std::string(", ") : std::string(1, c);
+            return s;
+        }
     }
     return "?";
 }
@@ -193,7 +260,7 @@ std::string describe_markdown() {
     for (const ParamSpec& p : registry) {
         s << "| `" << p.key << "` | " << type_name(p.type) << " | "
           << (p.required() ? std::string("*required*") : "`" + std::string(p.default_value) + "`")
-          << " | " << p.unit << " | " << (p.has_range() || p.type == T::enumeration ? p.expected() : "")
+          << " | " << p.unit << " | " << (p.has_range() || p.type == T::enumeration || p.type == T::enum_list ? p.expected() : "")
           << " | " << p.meaning << " |\n";
     }
     return s.str();
@@ -215,7 +282,7 @@ std::string describe_toml() {
         }
         s << "# " << p.meaning << " (" << type_name(p.type);
         if (!p.unit.empty()) s << ", " << p.unit;
-        if (p.has_range() || p.type == T::enumeration) s << ", " << p.expected();
+        if (p.has_range() || p.type == T::enumeration || p.type == T::enum_list) s << ", " << p.expected();
         s << ")\n";
         if (p.required())
             s << "# " << leaf << " = ...  # required\n";

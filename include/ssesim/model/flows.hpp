@@ -30,6 +30,12 @@ enum Flow : std::uint16_t {
     flow_liquidation,       ///< domestic: exiting organisation -> home households
     flow_fdi,               ///< finance: parent -> new affiliate abroad (its founding capital)
     flow_dividends,         ///< finance: affiliate -> parent (repatriated profit)
+    flow_licence_fee,       ///< finance: licensee -> licensor (share of revenue)
+    flow_federation_fee,    ///< finance: member -> federation (mutualised fee, share of revenue)
+    flow_support_services,  ///< domestic: organisation -> home households (staff and services supporting partners abroad)
+    flow_technology,        ///< intangibles: giver -> receiver (technology, software)
+    flow_management,        ///< intangibles: giver -> receiver (management and business models)
+    flow_brand,             ///< intangibles: giver -> receiver (brand, certification, identity)
     flow_count
 };
 
@@ -52,6 +58,12 @@ inline constexpr std::array<FlowInfo, flow_count> flow_info{{
     {"liquidation", Channel::domestic, true, false, "cash of an exiting organisation returned to home households"},
     {"fdi", Channel::finance, true, false, "founding capital a parent pays to its new affiliate abroad"},
     {"dividends", Channel::finance, true, false, "profit an affiliate repatriates to its parent"},
+    {"licence_fee", Channel::finance, true, false, "share of revenue a licensee pays its licensor"},
+    {"federation_fee", Channel::finance, true, false, "share of revenue a member pays its federation"},
+    {"support_services", Channel::domestic, true, false, "staff and services supporting licensees, nodes and transfers abroad"},
+    {"technology", Channel::intangibles, false, false, "technology and software absorbed by the receiver (non-rival)"},
+    {"management", Channel::intangibles, false, false, "management and business models absorbed by the receiver (non-rival)"},
+    {"brand", Channel::intangibles, false, false, "brand and certification absorbed by the receiver (non-rival)"},
 }};
 
 /// Intangible transfers are tallied as integers of this many knowledge units,

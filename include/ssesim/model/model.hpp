@@ -24,6 +24,9 @@ struct StepRecord {
     // [country][kind], flattened country-major
     std::vector<std::int64_t> organisations, employees, exporters, destinations, births, exits;
     std::vector<std::int64_t> subsidiaries, employees_abroad, investments;
+    std::vector<std::int64_t> licensees, nodes, transfer_countries, contacts, founded_abroad;
+    // real-valued sums [country][kind]
+    std::vector<double> technology, management, brand, participation, impact_home, impact_abroad;
     std::vector<Money> revenue, export_revenue, wage_bill, profit, cash;
     // every flow of the step, by FlowKey, sorted: money in cents; intangibles in micro-units
     std::vector<kernel::TallyCell> flows;
@@ -80,7 +83,8 @@ private:
     void transfer_between_organisations(std::size_t begin, std::size_t end);
     /// What replacing the exports of link `r` by a subsidiary would bring (HMY 2004).
     struct Subsidiary {
-        double productivity = 0;   ///< the affiliate's (parent's, carried abroad)
+        double productivity = 0;   ///< the affiliate's base productivity (parent's, carried abroad)
+        double technology = 0, management = 0, brand = 0;   ///< knowledge it starts with, from its parent
         double markup = 0;
         double revenue = 0;        ///< expected sales per step, cents
         double employees = 0;      ///< persons it needs
@@ -89,9 +93,27 @@ private:
         double gain = 0;           ///< change in the parent's objective per step, cents
     };
     Subsidiary plan_subsidiary(std::size_t org, std::uint32_t link) const;
-    /// Founds the affiliate planned for link `r` of organisation `org`; returns false
-    /// when the parent cannot pay its capital any more.
+    /// A new local organisation founded abroad by `org` in `dest` under a licence or
+    /// as a federation node: it carries the parent's model to the host.
+    Subsidiary plan_partner(std::size_t org, std::size_t dest, Mode mode) const;
+    /// The parent's objective per step of committing to `dest` in `mode` (cents), and
+    /// the cash it must hold to do so.
+    struct Move {
+        double utility = 0;
+        double cash_needed = 0;
+    };
+    Move evaluate_move(std::size_t org, std::size_t dest, Mode mode) const;
+    /// Founds the organisation planned for link `r` of `org` (subsidiary, licence or
+    /// node); false when it cannot be paid for any more.
     bool found_affiliate(std::uint32_t org, std::uint32_t link);
+    void absorb(std::size_t begin, std::size_t end);
+    /// Knowledge gain of `receiver` from `giver` for one stock this step (Cohen & Levinthal).
+    double knowledge_gain(std::size_t giver, std::size_t receiver, double giver_stock, double receiver_stock) const;
+    void record_intangible(std::size_t giver, std::size_t receiver, Flow flow, double amount);
+    double effective_productivity(std::size_t i) const noexcept;
+    /// Fixed cost per step of an export market, cents (management and ties lower it).
+    double export_fixed_cost_cents(std::size_t org, std::size_t dest, double ties) const;
+    void join_federations();
     /// Pays through the ledger and records the flow with its countries and ends.
     void transfer(kernel::Party payer, kernel::Party payee, Money amount, Flow flow);
     /// Country and end kind (FlowKey) of a ledger party.
@@ -110,7 +132,8 @@ private:
     /// Rates and flows of the scenario (given per year) converted to one step.
     struct PerStep {
         double years = 1;          ///< length of a step in years
-        double entry = 0, exit = 0, hiring = 0, firing = 0, expectation = 0, cash_release = 0;
+        double exit = 0, opportunity = 0, adoption = 0, transfer = 0, ties_decay = 0, ties_growth = 0,
+               participation = 0, hiring = 0, firing = 0, expectation = 0, cash_release = 0;
         double growth = 0;         ///< demand growth factor per step
     } per_step_;
     double reference_wage_ = 0;
@@ -135,8 +158,14 @@ private:
     std::vector<std::uint32_t> home_orgs_;
     // slot of each organisation's parent, or -1 (none, or it has exited)
     std::vector<std::int64_t> parent_slot_;
+    // by country: organisations giving technology there openly (CSR, slot order),
+    // and the SSE organisations and their employees based there
+    std::vector<std::uint32_t> giver_begin_, givers_;
+    std::vector<double> sse_employees_;
     // subsidiaries founded in the last structural update, [parent's country][parent's kind]
     std::vector<std::int64_t> investments_;
+    // organisations founded abroad (subsidiaries, licensees, nodes) in the last update, same layout
+    std::vector<std::int64_t> founded_abroad_;
     // births and exits of the last structural update, [country][kind]
     std::vector<std::int64_t> births_, exits_;
 

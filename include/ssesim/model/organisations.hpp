@@ -18,7 +18,9 @@ struct Organisations {
     // identity (fixed at birth)
     std::vector<std::uint64_t> id;
     std::vector<std::uint32_t> group;         ///< population group whose strategy it follows
-    std::vector<std::uint64_t> parent;        ///< id of the owning organisation, or no_parent
+    std::vector<std::uint64_t> parent;        ///< id of the parent organisation (owner, licensor, federation), or no_parent
+    std::vector<Relation> relation;           ///< how it is bound to its parent
+    std::vector<double> fee_rate;             ///< share of revenue owed to the parent (licensee, member)
     std::vector<std::uint16_t> home;          ///< country index
     std::vector<OrgKind> kind;
     std::vector<Sector> sector;
@@ -32,6 +34,10 @@ struct Organisations {
     std::vector<double> expected_labour;      ///< persons the expected demand needs
     std::vector<std::int32_t> age;            ///< steps since founding
     std::vector<Money> overhead;              ///< fixed cost per step of running a foreign plant (affiliates)
+    // knowledge stocks in [0, 1] (share of the frontier) and this step's absorbed gains
+    std::vector<double> technology, management, brand;
+    std::vector<double> gain_technology, gain_management, gain_brand;
+    std::vector<double> participation;        ///< governance participation in [0, 1]
     // this step's flows, in cents (written by the phases, read by record)
     std::vector<Money> revenue;
     std::vector<Money> export_revenue;
@@ -40,7 +46,9 @@ struct Organisations {
     std::vector<Money> owed_to_parent;        ///< profit repatriated to the parent, paid in `transfer`
     // decisions for the structural update between steps
     std::vector<std::uint8_t> insolvent;
-    std::vector<std::int32_t> entering;       ///< foreign market to enter, -1 for none
+    std::vector<std::int32_t> entering;       ///< foreign country of a new commitment, -1 for none
+    std::vector<Mode> entering_mode;          ///< its mode
+    std::vector<std::int32_t> contact;        ///< foreign country of an unplanned opportunity, -1 for none
     /// CSR index into Links: the links of slot i are [link_begin[i], link_begin[i+1]).
     std::vector<std::uint32_t> link_begin;
 
@@ -49,9 +57,13 @@ struct Organisations {
     /// Calls f on every per-organisation column (not link_begin), for resize and compaction.
     template <class F>
     void for_each_column(F&& f) {
-        f(id); f(group); f(parent); f(home); f(kind); f(sector); f(productivity); f(mission); f(payout_rate);
+        f(id); f(group); f(parent); f(relation); f(fee_rate); f(home); f(kind); f(sector); f(productivity);
+        f(mission); f(payout_rate);
         f(employees); f(markup); f(price); f(expected_labour); f(age); f(overhead);
+        f(technology); f(management); f(brand); f(gain_technology); f(gain_management); f(gain_brand);
+        f(participation);
         f(revenue); f(export_revenue); f(wage_bill); f(profit); f(owed_to_parent); f(insolvent); f(entering);
+        f(entering_mode); f(contact);
     }
 };
 
@@ -59,8 +71,9 @@ struct Links {
     std::vector<std::uint32_t> org;           ///< organisation slot
     std::vector<std::uint16_t> dest;          ///< country index
     std::vector<Mode> mode;
-    std::vector<double> experience;           ///< years present (Uppsala experiential knowledge)
-    std::vector<std::uint64_t> affiliate;     ///< id of the affiliate (subsidiary mode), else no_parent
+    std::vector<double> experience;           ///< years committed there (Uppsala experiential knowledge)
+    std::vector<double> ties;                 ///< network insidership in [0, 1] (Johanson & Vahlne 2009)
+    std::vector<std::uint64_t> affiliate;     ///< id of the organisation founded there (subsidiary, licence, node), else no_parent
     std::vector<Money> revenue;               ///< export sales this step
     std::vector<Money> fixed_cost;            ///< paid this step
     std::vector<std::uint8_t> leave;          ///< decided to leave this step
@@ -69,7 +82,7 @@ struct Links {
     std::size_t size() const noexcept { return org.size(); }
     template <class F>
     void for_each_column(F&& f) {
-        f(org); f(dest); f(mode); f(experience); f(affiliate); f(revenue); f(fixed_cost); f(leave); f(invest);
+        f(org); f(dest); f(mode); f(experience); f(ties); f(affiliate); f(revenue); f(fixed_cost); f(leave); f(invest);
     }
 };
 

@@ -34,11 +34,24 @@ inline constexpr std::array<std::string_view, sector_count> sector_names{
 /// How an organisation is committed in a foreign country (Uppsala: commitment
 /// grows with experiential knowledge; HMY 2004: the mode sorts by productivity).
 enum class Mode : std::uint8_t {
-    exports,      ///< sells there from home, paying trade costs and the market's fixed cost
-    subsidiary,   ///< owns an affiliate there (FDI) that produces and sells locally
+    exports,        ///< sells there from home, paying trade costs and the market's fixed cost
+    subsidiary,     ///< owns an affiliate there (FDI) that produces and sells locally
+    licence,        ///< licenses a new local organisation (social licensing, franchise) for a fee
+    node,           ///< a federation's new member co-operative there, paying the federation fee
+    open_transfer,  ///< gives its technology to local SSE organisations, no licence fee
+    contact,        ///< ties only (an invitation, an event): no commitment yet
 };
-inline constexpr std::size_t mode_count = 2;
-inline constexpr std::array<std::string_view, mode_count> mode_names{"export", "subsidiary"};
+inline constexpr std::size_t mode_count = 6;
+inline constexpr std::array<std::string_view, mode_count> mode_names{
+    "export", "subsidiary", "licence", "node", "open_transfer", "contact"};
+
+/// How an organisation is bound to its parent organisation, if it has one.
+enum class Relation : std::uint8_t {
+    none,       ///< independent
+    owned,      ///< a subsidiary: repatriates its profit
+    licensee,   ///< pays a licence fee, receives the management model and brand
+    member,     ///< a federation member: pays the fee, receives technology and brand
+};
 
 template <class Enum, std::size_t N>
 std::optional<Enum> parse_enum(const std::array<std::string_view, N>& names, std::string_view s) {

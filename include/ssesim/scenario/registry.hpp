@@ -16,6 +16,8 @@ enum class ParamType {
     enumeration,   ///< one of `choices`
     country,       ///< an ISO3 code of a country in world.use
     country_list,  ///< array of ISO3 codes of the world file
+    boolean,       ///< true or false
+    enum_list,     ///< array of distinct values of `choices`
 };
 
 std::string_view type_name(ParamType t);

@@ -24,6 +24,17 @@ struct Population {
     double payout_rate = 0;          ///< share of positive profit paid to households
     double initial_cash_years = 0;   ///< opening cash, in years of wage bill
     double birth_rate = 0;           ///< expected births per year, as a share of count
+    double technology = 0, management = 0, brand = 0;  ///< opening knowledge stocks in [0, 1]
+    double outward_drive = 0;        ///< introspection: looks abroad this many times a year
+    std::uint32_t modes = 0;         ///< bit m set: model::Mode m allowed
+    double value_alignment = 0;      ///< prospection weight of SSE maturity, times mission
+    double licence_fee = 0;          ///< share of revenue a licensee pays
+    model::OrgKind licensee_kind = model::OrgKind::social_enterprise;
+    double federation_fee = 0;       ///< share of revenue members pay (federations)
+    model::OrgKind node_kind = model::OrgKind::worker_coop;
+    bool join_federation = false;    ///< members of the home federation of their sector at step 0
+    double participation = 0;        ///< governance participation with all members at home
+    double decentralisation = 0;     ///< offset of members' dispersion by federated governance
     double fdi_propensity = 0;       ///< chance per year an eligible export market is assessed for FDI
     double fdi_min_experience = 0;   ///< years of exporting before a subsidiary is considered
     model::OrgKind subsidiary_kind = model::OrgKind::for_profit;
@@ -37,7 +48,7 @@ struct Economy {
     double trade_cost_distance_elasticity = 0;  ///< delta
     double export_fixed_cost = 0;        ///< worker-years of destination wages per destination per year
     double psychic_distance_cost = 0;    ///< extra fixed cost per unit of psychic distance
-    double export_entry_probability = 0; ///< chance per year a profitable prospect is entered
+    double partner_probability = 0;      ///< chance a worthwhile move finds its partners and is made
     double export_exit_probability = 0;  ///< chance per year a loss-making destination is left
     double initial_visibility = 0;       ///< demand weight abroad on entry, relative to a native
     double learning_time = 0;            ///< years of experience to close 63% of the gap
@@ -50,7 +61,20 @@ struct Economy {
     double excess_cash_release = 0;
     double fdi_fixed_cost = 0;           ///< worker-years of host wages per subsidiary per year
     double technology_portability = 0;   ///< kappa: share of home productivity level carried abroad
-    double mission_job_value = 0;        ///< value of a home job-year at mission 1, in years of home wage      ///< share of cash above the buffer paid out in a year
+    double mission_job_value = 0;        ///< value of a home job-year at mission 1, in years of home wage
+    double technology_effect = 0, brand_effect = 0, management_effect = 0;
+    double absorptive_base = 0;          ///< absorptive capacity with no management knowledge
+    double transfer_rate = 0;            ///< share of a knowledge gap closed per year (full absorption, close)
+    double adoption_rate = 0;            ///< chance per year an SSEO adopts an open technology present at home
+    double mission_impact_value = 0;     ///< value of a job-year created abroad at mission 1, years of host wage
+    double support_cost = 0;             ///< worker-years of home wages per year per licensee/node/transfer country
+    double prospect_psychic_aversion = 0, prospect_market_weight = 0;
+    double opportunity_rate = 0;         ///< unplanned opportunities per organisation per year
+    double opportunity_ties = 0;         ///< ties one opportunity adds
+    double ties_decay = 0;               ///< share of uncommitted ties lost per year
+    double ties_cost_reduction = 0;      ///< fixed-cost reduction at full ties
+    double participation_recovery = 0;   ///< share of the participation gap closed per year
+    double dispersion_pressure = 0;      ///< fall of target participation per unit share of members abroad      ///< share of cash above the buffer paid out in a year
 };
 
 struct Scenario {

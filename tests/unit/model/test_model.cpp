@@ -5,6 +5,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <bit>
 #include <numeric>
 #include <string>
 
@@ -25,21 +26,24 @@ std::vector<std::int64_t> fingerprint(const Model& m) {
     const model::StepRecord& r = m.record();
     std::vector<std::int64_t> out;
     for (const auto* v : {&r.organisations, &r.employees, &r.exporters, &r.destinations, &r.births, &r.exits,
-                          &r.subsidiaries, &r.employees_abroad, &r.investments,
+                          &r.subsidiaries, &r.employees_abroad, &r.investments, &r.licensees, &r.nodes,
+                          &r.transfer_countries, &r.contacts, &r.founded_abroad,
                           &r.revenue, &r.export_revenue, &r.wage_bill, &r.profit, &r.cash,
                           &r.household_money, &r.ledger_flows})
         out.insert(out.end(), v->begin(), v->end());
     for (const auto& c : r.flows) out.insert(out.end(), {static_cast<std::int64_t>(c.key), c.value, c.count});
+    for (const auto* v : {&r.technology, &r.management, &r.brand, &r.participation, &r.impact_home, &r.impact_abroad})
+        for (double x : *v) out.push_back(std::bit_cast<std::int64_t>(x));
     return out;
 }
 
 }  // namespace
 
-TEST_CASE("the schedule runs the seven phases in the documented order", "[model]") {
+TEST_CASE("the schedule runs the eight phases in the documented order", "[model]") {
     Model m(small_scenario(), 1);
     CHECK(m.schedule().describe() ==
           "sense (markets) -> decide (agents) -> emit flows (markets) -> settle (agents) -> transfer (agents) -> "
-          "learn (agents) -> record (countries)");
+          "absorb (agents) -> learn (agents) -> record (countries)");
 }
 
 TEST_CASE("the opening population matches the scenario", "[model]") {
