@@ -110,12 +110,15 @@ void Model::open_population() {
     for (std::uint32_t g = 0; g < scenario_.populations.size(); ++g)
         for (std::int64_t j = 0; j < scenario_.populations[g].count; ++j) found(g, true);
     // Partial equilibrium (Melitz 2003): households' spending on each market,
-    // country c's sector s, is exogenous: E_cs = kappa * demand share_cs * GDP_c
-    // per year, growing at demand_growth. Gravity comes from here: large
-    // economies are large markets whether or not the scenario simulates their
-    // producers. kappa scales the world so that, over the markets with simulated
-    // home producers, those producers' opening output is `simulated_share` of
-    // demand; the rest is bought from producers not simulated (calibrate_fringe).
+    // country c's sector s, is exogenous, growing at demand_growth:
+    //   E_cs = max(kappa * demand share_cs * GDP_c, opening output_cs / phi)
+    // per year. Gravity comes from the first term: large economies are large
+    // markets whether or not the scenario simulates their producers; kappa
+    // scales the world so that, over the markets with simulated home producers,
+    // their opening output is phi = `simulated_share` of kappa-scaled demand.
+    // The second term keeps a market the scenario samples more densely than its
+    // GDP share from starting short of demand: its producers then hold phi of
+    // it. The rest is bought from producers not simulated (calibrate_fringe).
     // Household accounts stand for the rest of their economy: they may go
     // negative, and trade imbalances do not drain them into a spiral.
     const auto& countries = scenario_.world.countries;
@@ -134,7 +137,8 @@ void Model::open_population() {
     std::vector<double> spending(scenario_.world.size(), 0.0);
     for (std::size_t m = 0; m < base_budget_.size(); ++m) {
         const Country& c = countries[m / sector_count];
-        base_budget_[m] = kappa * c.demand[m % sector_count] * c.gdp_usd * per_step_.years * cents_per_usd;
+        const double annual = std::max(kappa * c.demand[m % sector_count] * c.gdp_usd, opening_output_[m] / e.simulated_share);
+        base_budget_[m] = annual * per_step_.years * cents_per_usd;
         spending[m / sector_count] += base_budget_[m];
     }
     // Opening household money: one step of their spending.
