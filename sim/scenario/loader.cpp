@@ -126,7 +126,8 @@ public:
 
     [[noreturn]] void fail(const toml::source_region& src, std::string_view key,
                            const std::string& problem) const {
-        throw ScenarioError(where(file_, src) + ": " + std::string(key) + ": " + problem);
+        // A value may come from another file (an archetype): name the file it is in.
+        throw ScenarioError(where(src.path ? *src.path : file_, src) + ": " + std::string(key) + ": " + problem);
     }
 
     // ---- unknown keys, at every level ----
@@ -353,12 +354,12 @@ namespace {
 
 Scenario load_text(std::string_view text, const std::string& path);
 
-std::string read_scenario_file(const std::string& path) {
+std::string read_scenario_file(const std::string& path, const char* what = "scenario file (.toml)") {
     std::error_code ec;
     if (fs::is_directory(path, ec))
-        throw ScenarioError(path + ": is a directory, expected a scenario file (.toml)");
+        throw ScenarioError(path + ": is a directory, expected a " + std::string(what));
     std::ifstream in(path, std::ios::binary);
-    if (!in) throw ScenarioError(path + ": cannot open scenario file: " + std::strerror(errno));
+    if (!in) throw ScenarioError(path + ": cannot open " + std::string(what) + ": " + std::strerror(errno));
     std::string text;
     char buf[65536];
     while (in.read(buf, sizeof buf) || in.gcount() > 0) {
@@ -454,6 +455,30 @@ Scenario load_text(std::string_view text, const std::string& path) {
     s.seed = static_cast<std::uint64_t>(r.integer(run, "run.seed", "run.seed", table_src("run")));
     s.replicate = static_cast<std::uint64_t>(r.integer(run, "run.replicate", "run.replicate", table_src("run")));
 
+    // Archetypes: named sets of [[population]] keys (scenarios/archetypes.toml).
+    std::map<std::string, toml::table> archetypes;
+    std::string archetypes_path;
+    if (const auto [given, src] = r.string(run, "run.archetypes", "run.archetypes", table_src("run")); !given.empty()) {
+        archetypes_path = (fs::path(path).parent_path() / given).lexically_normal().string();
+        const std::string atext = read_scenario_file(archetypes_path, "archetype file (.toml)");
+        toml::table atable;
+        try {
+            atable = toml::parse(atext, std::string_view(archetypes_path));
+        } catch (const toml::parse_error& e) {
+            throw ScenarioError(where(archetypes_path, e.source()) + ": TOML syntax error: " + std::string(e.description()));
+        }
+        for (auto&& [archetype_name, node] : atable) {
+            const std::string shown = "archetype " + std::string(archetype_name.str());
+            if (!node.is_table()) r.fail(node.source(), shown, "expected a table of [[population]] keys, got " + describe_node(node));
+            const toml::table& t = *node.as_table();
+            r.check_keys(t, "population[]");
+            for (const char* fixed : {"country", "count", "archetype"})
+                if (const toml::node* n = t.get(fixed))
+                    r.fail(n->source(), shown + "." + fixed, "expected in the [[population]] table, not in an archetype");
+            archetypes.emplace(std::string(archetype_name.str()), t);
+        }
+    }
+
     const toml::table& out = subtable(root, "output", empty);
     s.output_file = r.string(out, "output.file", "output.file", table_src("output")).first;
     if (s.output_file.empty()) s.output_file = "results/" + s.name + ".h5";
@@ -540,9 +565,30 @@ Scenario load_text(std::string_view text, const std::string& path) {
     if (pops.empty()) r.fail(pn->source(), "population", "expected at least one [[population]] table, got none");
     std::int64_t total_orgs = 0;
     double total_employees = 0;
+    std::vector<toml::table> merged(pops.size());
     for (std::size_t i = 0; i < pops.size(); ++i) {
-        const toml::table& pt = *pops.get(i)->as_table();
-        const auto psrc = pt.source();
+        const toml::table& given = *pops.get(i)->as_table();
+        const auto psrc = given.source();
+        // An archetype's keys first, the group's own keys over them.
+        merged[i] = given;
+        if (const toml::node* a = given.get("archetype")) {
+            if (!a->is_string()) r.fail(a->source(), "population[" + std::to_string(i) + "].archetype", "expected a string, got " + describe_node(*a));
+            const std::string wanted(*a->value<std::string_view>());
+            if (!wanted.empty()) {
+                auto it = archetypes.find(wanted);
+                if (it == archetypes.end()) {
+                    std::string known;
+                    for (const auto& [k, v] : archetypes) known += (known.empty() ? "" : ", ") + k;
+                    r.fail(a->source(), "population[" + std::to_string(i) + "].archetype",
+                           "expected an archetype of run.archetypes" +
+                               (archetypes_path.empty() ? std::string(" (none is set)") : " (" + archetypes_path + ": " + known + ")") +
+                               ", got \"" + wanted + "\"");
+                }
+                merged[i] = it->second;
+                for (auto&& [k, v] : given) merged[i].insert_or_assign(k, v);
+            }
+        }
+        const toml::table& pt = merged[i];
         const std::string tag = "population[" + std::to_string(i) + "].";
         auto key = [&](std::string_view leaf) { return "population[]." + std::string(leaf); };
         auto shown = [&](std::string_view leaf) { return tag + std::string(leaf); };
@@ -598,8 +644,12 @@ Scenario load_text(std::string_view text, const std::string& path) {
     if (total_employees > 1e10)
         r.fail(pn->source(), "population", "expected at most 1e10 employees in all, got " + format_number(total_employees));
 
-    // The resolved scenario: the parsed tree with every default filled in.
+    // The resolved scenario: the parsed tree with archetypes applied and every default filled in.
     toml::table resolved = root;
+    {
+        toml::array& rp = *resolved["population"].as_array();
+        for (std::size_t i = 0; i < rp.size(); ++i) *rp.get(i)->as_table() = merged[i];
+    }
     auto set_default = [&](toml::table& t, std::string_view leaf, std::string_view literal) {
         if (!t.contains(leaf)) {
             t.insert(leaf, *parse_default(literal).get("v"));

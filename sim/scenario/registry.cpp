@@ -23,6 +23,8 @@ constexpr std::array registry{
               "Steps in a year (4: quarterly); rates and flows given per year are converted to per step"},
     ParamSpec{"run.seed", T::integer, "", "", 0, 9223372036854775807.0, false, false, "",
               "Master seed of every random stream (overridden by --seed)"},
+    ParamSpec{"run.archetypes", T::path, "\"\"", "", 0, 0, false, false, "",
+              "File of named strategy archetypes (TOML tables of [[population]] keys), relative to the scenario file; empty: none"},
     ParamSpec{"run.replicate", T::integer, "0", "", 0, 4294967295.0, false, false, "",
               "Replicate number; the second half of the random-stream key"},
     // ---- output ----
@@ -113,6 +115,8 @@ constexpr std::array registry{
     ParamSpec{"economy.dispersion_pressure", T::real, "1.0", "1", 0, 10, false, false, "",
               "Fall of target participation per unit share of members located abroad, before decentralisation (democratic governance needs proximity, SILK)"},
     // ---- populations ([[population]], one table per group of organisations) ----
+    ParamSpec{"population[].archetype", T::string, "\"\"", "", 0, 0, false, false, "",
+              "Name of an archetype of run.archetypes whose keys are this group's defaults (its own keys win); empty: none"},
     ParamSpec{"population[].country", T::country, "", "ISO3", 0, 0, false, false, "",
               "Home country of the group, one of world.use"},
     ParamSpec{"population[].kind", T::enumeration, "", "", 0, 0, false, false,
