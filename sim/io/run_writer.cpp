@@ -149,6 +149,8 @@ const Series series_table[] = {
     {"licensees", Kind::count, "1", "licensees abroad", "Organisations licensed abroad (social licensing, franchise), by the licensor's home country and kind", &R::licensees, nullptr},
     {"nodes", Kind::count, "1", "federation nodes abroad", "Member co-operatives a federation founded abroad, by the federation's home country and kind", &R::nodes, nullptr},
     {"transfer_countries", Kind::count, "1", "open-transfer countries", "Countries where the organisations give their technology openly (no licence fee)", &R::transfer_countries, nullptr},
+    {"suppliers", Kind::count, "1", "supplier countries", "Foreign countries where the organisations buy their inputs from an independent supplier (imports; fair trade)", &R::suppliers, nullptr},
+    {"offshore", Kind::count, "1", "offshore affiliates", "Affiliates owned abroad that make the organisations' inputs (vertical FDI)", &R::offshore, nullptr},
     {"contacts", Kind::count, "1", "contacts abroad", "Foreign countries where the organisations have ties but no commitment (after unplanned opportunities)", &R::contacts, nullptr},
     {"employees_abroad", Kind::count, "persons", "employees abroad", "Employees of the organisations founded abroad (subsidiaries, licensees, nodes), by the founder's home country and kind", &R::employees_abroad, nullptr},
     {"investments", Kind::count, "1", "subsidiaries founded", "Affiliates founded abroad at the start of the step (outward FDI), by the parent's home country and kind", &R::investments, nullptr},

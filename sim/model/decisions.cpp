@@ -31,6 +31,15 @@ void Model::decide(std::size_t begin, std::size_t end) {
         }
         orgs_.entering[i] = -1;
         orgs_.contact[i] = -1;
+        // The delivered price of its inputs, from its suppliers' prices of the last step.
+        double input_price = 0;
+        int suppliers = 0;
+        for (std::uint32_t r = orgs_.link_begin[i]; r < orgs_.link_begin[i + 1]; ++r) {
+            if (!supplies_inputs(links_.mode[r]) || partner_slot_[r] < 0) continue;
+            input_price += delivered_input_price(i, links_.dest[r], static_cast<std::size_t>(partner_slot_[r]), links_.mode[r]);
+            ++suppliers;
+        }
+        orgs_.input_price[i] = suppliers > 0 ? input_price / suppliers : 0.0;
 
         // The draws of an organisation come in a fixed order, each drawn whether
         // or not it is used, so one decision never shifts another's numbers.
@@ -116,7 +125,7 @@ void Model::decide(std::size_t begin, std::size_t end) {
         // move needs are found with partner_probability.
         Move best;
         Mode best_mode = Mode::exports;
-        for (Mode m : {Mode::exports, Mode::licence, Mode::node, Mode::open_transfer}) {
+        for (Mode m : {Mode::exports, Mode::licence, Mode::node, Mode::open_transfer, Mode::sourcing, Mode::offshore}) {
             if (!(strategy.modes & bit(m))) continue;
             const Move move = evaluate_move(i, d, m);
             if (move.utility > best.utility && static_cast<double>(ledger_.agent_balance(i)) >= move.cash_needed) {
@@ -127,6 +136,8 @@ void Model::decide(std::size_t begin, std::size_t end) {
         if (best.utility > 0 && u_partner < e.partner_probability) {
             orgs_.entering[i] = static_cast<std::int32_t>(d);
             orgs_.entering_mode[i] = best_mode;
+            orgs_.entering_partner[i] =
+                best_mode == Mode::sourcing ? orgs_.id[static_cast<std::size_t>(best_supplier(i, d))] : no_parent;
         }
     }
 }
@@ -179,11 +190,96 @@ Model::Move Model::evaluate_move(std::size_t i, std::size_t d, Mode mode) const 
             move.cash_needed = support / per_step_.years;
             break;
         }
+        case Mode::sourcing:
+        case Mode::offshore: {
+            // Buying a share of its inputs abroad lowers its unit cost c (and its
+            // price, so it sells more) where the delivered inputs are cheaper than
+            // making them; the jobs that made them at home go (a mission counts
+            // them), the jobs that make them abroad come (an impact it counts at
+            // an SSE supplier or its own affiliate).
+            if (strategy.input_share <= 0 || orgs_.input_price[i] > 0) break;   // one supplier country a move
+            double input_price = 0, overhead = 0, capital = 0, supplier_mission = 0;
+            if (mode == Mode::sourcing) {
+                const std::int64_t supplier = best_supplier(i, d);
+                if (supplier < 0) break;
+                input_price = delivered_input_price(i, d, static_cast<std::size_t>(supplier), mode);
+                supplier_mission = orgs_.mission[static_cast<std::size_t>(supplier)];
+                overhead = support;
+            } else {
+                const Subsidiary plan = plan_offshore(i, d);
+                input_price = plan.input_price;
+                overhead = plan.overhead;
+                capital = plan.capital;
+                supplier_mission = strategy.subsidiary_kind == OrgKind::for_profit ? 0.0 : mission;
+            }
+            const double c = unit_cost(i, 0.0), c_new = unit_cost(i, input_price);
+            const double revenue = static_cast<double>(orgs_.revenue[i]);
+            const double revenue_new = revenue * std::pow(c_new / c, 1.0 - e.elasticity);
+            // What it would buy per step: the input share of its costs at the new price;
+            // about the wage bill that made them at home and now pays for them abroad.
+            const double bought = strategy.input_share * input_price / c_new * revenue_new / orgs_.markup[i];
+            const double margin = 1.0 - 1.0 / orgs_.markup[i];
+            move.utility = margin * (revenue_new - revenue) - overhead - mission * e.mission_job_value * bought +
+                           mission * e.mission_impact_value * supplier_mission * bought;
+            move.cash_needed = std::max(capital, overhead / per_step_.years);
+            break;
+        }
         case Mode::subsidiary:
         case Mode::contact:
             break;
     }
     return move;
+}
+
+double Model::unit_cost(std::size_t i, double input_price) const {
+    // Reference wages per unit: labour at home, or a share of it replaced by inputs.
+    const double in_house = reference_wage_ / effective_productivity(i);
+    if (input_price <= 0) return in_house;
+    const double a = scenario_.populations[orgs_.group[i]].input_share;
+    return (1.0 - a) * in_house + a * input_price;
+}
+
+double Model::delivered_input_price(std::size_t i, std::size_t d, std::size_t partner, Mode mode) const {
+    // The supplier's price, carried home (iceberg cost), with the fair-trade
+    // premium an independent supplier is paid.
+    const double premium = mode == Mode::sourcing ? scenario_.populations[orgs_.group[i]].fair_price_premium : 0.0;
+    return orgs_.price[partner] * trade_cost(d, orgs_.home[i]) * (1.0 + premium);
+}
+
+std::int64_t Model::best_supplier(std::size_t i, std::size_t d) const {
+    const scenario::Population& strategy = scenario_.populations[orgs_.group[i]];
+    std::int64_t best = -1;
+    for (std::uint32_t h = home_begin_[d]; h < home_begin_[d + 1]; ++h) {
+        const std::uint32_t j = home_orgs_[h];
+        if (orgs_.kind[j] != strategy.supplier_kind || orgs_.sector[j] != orgs_.sector[i] || j == i) continue;
+        if (best < 0 || orgs_.price[j] < orgs_.price[static_cast<std::size_t>(best)]) best = j;
+    }
+    return best;
+}
+
+Model::Subsidiary Model::plan_offshore(std::size_t i, std::size_t d) const {
+    // A wholly owned affiliate making the parent's inputs with the parent's
+    // technology carried abroad (as plan_subsidiary), at the host's wages.
+    const auto& e = scenario_.economy;
+    const auto& countries = scenario_.world.countries;
+    const std::size_t h = orgs_.home[i];
+    const scenario::Population& strategy = scenario_.populations[orgs_.group[i]];
+    Subsidiary s;
+    s.productivity = orgs_.productivity[i] * std::pow(countries[h].wage_usd / countries[d].wage_usd, e.technology_portability);
+    s.technology = orgs_.technology[i];
+    s.management = orgs_.management[i];
+    s.brand = orgs_.brand[i];
+    const double mission = strategy.subsidiary_kind == OrgKind::for_profit ? 0.0 : orgs_.mission[i];
+    s.markup = 1.0 + (sigma_markup_ - 1.0) * (1.0 - mission * e.mission_price_discount);
+    s.input_price = s.markup * reference_wage_ / (s.productivity * (1.0 + e.technology_effect * s.technology)) * trade_cost(d, h);
+    const double c = unit_cost(i, 0.0), c_new = unit_cost(i, s.input_price);
+    const double revenue_new = static_cast<double>(orgs_.revenue[i]) * std::pow(c_new / c, 1.0 - e.elasticity);
+    s.revenue = strategy.input_share * s.input_price / c_new * revenue_new / orgs_.markup[i];   // its sales to the parent
+    s.employees = s.revenue / per_step_.years / cents_per_usd / (s.markup * countries[d].wage_usd);
+    s.capital = strategy.initial_cash_years * countries[d].wage_usd * std::max(1.0, s.employees) * cents_per_usd;
+    s.overhead = fdi_fixed_cost_(static_cast<Eigen::Index>(h), static_cast<Eigen::Index>(d)) * per_step_.years *
+                 cents_per_usd * (1.0 - e.management_effect * orgs_.management[i]);
+    return s;
 }
 
 Model::Subsidiary Model::plan_partner(std::size_t i, std::size_t d, Mode mode) const {

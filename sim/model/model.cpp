@@ -246,6 +246,7 @@ void Model::record_countries(std::size_t begin, std::size_t end) {
             const std::size_t a = rec.at(c, k);
             for (auto* v : {&rec.organisations, &rec.employees, &rec.exporters, &rec.destinations, &rec.subsidiaries,
                             &rec.employees_abroad, &rec.licensees, &rec.nodes, &rec.transfer_countries, &rec.contacts,
+                            &rec.suppliers, &rec.offshore,
                             &rec.revenue, &rec.export_revenue, &rec.wage_bill, &rec.profit, &rec.cash})
                 (*v)[a] = 0;
             for (auto* v : {&rec.technology, &rec.management, &rec.brand, &rec.participation, &rec.impact_home,
@@ -267,9 +268,11 @@ void Model::record_countries(std::size_t begin, std::size_t end) {
                     case Mode::licence: ++rec.licensees[a]; break;
                     case Mode::node: ++rec.nodes[a]; break;
                     case Mode::open_transfer: ++rec.transfer_countries[a]; break;
+                    case Mode::sourcing: ++rec.suppliers[a]; break;
+                    case Mode::offshore: ++rec.offshore[a]; break;
                     case Mode::contact: ++rec.contacts[a]; break;
                 }
-                if (links_.affiliate[r] == no_parent) continue;
+                if (!founds_partner(links_.mode[r])) continue;
                 // Jobs in the organisations it founded abroad; social impact
                 // abroad counts them weighted by their mission (ODD §4 Observation).
                 const auto affiliate = static_cast<std::size_t>(kernel::slot_of(orgs_.id, links_.affiliate[r]));
@@ -336,6 +339,18 @@ void Model::rebuild_indices() {
     parent_slot_.resize(n_orgs);
     for (std::size_t i = 0; i < n_orgs; ++i)
         parent_slot_[i] = orgs_.parent[i] == no_parent ? -1 : kernel::slot_of(orgs_.id, orgs_.parent[i]);
+    // partners of links; the input links each organisation supplies
+    partner_slot_.resize(links_.size());
+    supplied_begin_.assign(n_orgs + 1, 0);
+    for (std::size_t r = 0; r < links_.size(); ++r) {
+        partner_slot_[r] = links_.affiliate[r] == no_parent ? -1 : kernel::slot_of(orgs_.id, links_.affiliate[r]);
+        if (supplies_inputs(links_.mode[r]) && partner_slot_[r] >= 0) ++supplied_begin_[static_cast<std::size_t>(partner_slot_[r]) + 1];
+    }
+    std::partial_sum(supplied_begin_.begin(), supplied_begin_.end(), supplied_begin_.begin());
+    supplied_links_.resize(supplied_begin_.back());
+    std::vector<std::uint32_t> sfill(supplied_begin_.begin(), supplied_begin_.end() - 1);
+    for (std::uint32_t r = 0; r < links_.size(); ++r)
+        if (supplies_inputs(links_.mode[r]) && partner_slot_[r] >= 0) supplied_links_[sfill[static_cast<std::size_t>(partner_slot_[r])]++] = r;
     // open-technology givers by country (slot order), SSE employment by country
     giver_begin_.assign(n_countries + 1, 0);
     for (std::size_t r = 0; r < links_.size(); ++r)
@@ -354,7 +369,7 @@ void Model::rebuild_indices() {
     const std::size_t ck = n_countries * org_kind_count;
     for (auto* v : {&rec.organisations, &rec.employees, &rec.exporters, &rec.destinations, &rec.births, &rec.exits,
                     &rec.subsidiaries, &rec.employees_abroad, &rec.investments, &rec.licensees, &rec.nodes,
-                    &rec.transfer_countries, &rec.contacts, &rec.founded_abroad})
+                    &rec.transfer_countries, &rec.contacts, &rec.founded_abroad, &rec.suppliers, &rec.offshore})
         v->assign(ck, 0);
     for (auto* v : {&rec.technology, &rec.management, &rec.brand, &rec.participation, &rec.impact_home, &rec.impact_abroad})
         v->assign(ck, 0.0);

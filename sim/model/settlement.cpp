@@ -44,16 +44,50 @@ void Model::settle(std::size_t begin, std::size_t end) {
                 case Mode::licence:
                 case Mode::node:
                 case Mode::open_transfer:
+                case Mode::sourcing:
                     links_.fixed_cost[r] = pay(home, support, flow_support_services);
                     break;
                 case Mode::subsidiary:
+                case Mode::offshore:
                 case Mode::contact:
                     break;
             }
         }
         pay(home, orgs_.overhead[i], flow_market_services);
         const Money revenue = orgs_.revenue[i] + exports;
-        const Money profit = revenue - wages - fixed;
+        // Inputs bought from suppliers abroad: the input share of its costs at the
+        // delivered price, split evenly over its supplier links; and pre-harvest
+        // credit advanced on next step's purchases. Set aside now, paid in `transfer`.
+        const scenario::Population& strategy = scenario_.populations[orgs_.group[i]];
+        Money purchases = 0;
+        for (std::uint32_t r = orgs_.link_begin[i]; r < orgs_.link_begin[i + 1]; ++r) links_.purchase[r] = links_.advance[r] = 0;
+        if (orgs_.input_price[i] > 0) {
+            const double share = strategy.input_share * orgs_.input_price[i] / unit_cost(i, orgs_.input_price[i]);
+            const Money due = floor_money(share * static_cast<double>(revenue) / orgs_.markup[i]);
+            std::uint32_t n = 0;
+            for (std::uint32_t r = orgs_.link_begin[i]; r < orgs_.link_begin[i + 1]; ++r)
+                n += supplies_inputs(links_.mode[r]) && partner_slot_[r] >= 0;
+            for (std::uint32_t r = orgs_.link_begin[i], k = 0; r < orgs_.link_begin[i + 1]; ++r) {
+                if (!supplies_inputs(links_.mode[r]) || partner_slot_[r] < 0) continue;
+                const Money part = due / n + (++k == n ? due % n : 0);
+                links_.purchase[r] = std::min(part, cash);
+                short_of_cash |= links_.purchase[r] < part;
+                cash -= links_.purchase[r];
+                purchases += part;
+                if (links_.mode[r] == Mode::sourcing) {
+                    links_.advance[r] = std::min(cash, floor_money(strategy.prefinance * static_cast<double>(part)));
+                    cash -= links_.advance[r];
+                }
+            }
+        }
+        // As a supplier: repay the pre-harvest credit its buyers advanced, as far as it can.
+        for (std::uint32_t k = supplied_begin_[i]; k < supplied_begin_[i + 1]; ++k) {
+            const std::uint32_t r = supplied_links_[k];
+            links_.repay[r] = std::min(cash, links_.credit[r]);
+            cash -= links_.repay[r];
+        }
+        orgs_.purchases[i] = purchases;
+        const Money profit = revenue - wages - fixed - purchases;
         const Money buffer = floor_money(e.cash_buffer_years / per_step_.years * static_cast<double>(wages));
         // What it owes its parent is set aside now and paid in `transfer`.
         Money owed = 0;
@@ -92,6 +126,15 @@ void Model::transfer_between_organisations(std::size_t begin, std::size_t end) {
     // its dues aside in `settle`, and nobody reads a balance here, so what any
     // organisation decided never depends on when another one was paid.
     for (std::size_t i = begin; i < end; ++i) {
+        // its inputs, the credit it advances and the credit repaid to it, link by link
+        for (std::uint32_t r = orgs_.link_begin[i]; r < orgs_.link_begin[i + 1]; ++r) {
+            if (!supplies_inputs(links_.mode[r]) || partner_slot_[r] < 0) continue;
+            const auto supplier = static_cast<std::size_t>(partner_slot_[r]);
+            transfer(Party::agent(i), Party::agent(supplier), links_.purchase[r], flow_inputs);
+            transfer(Party::agent(i), Party::agent(supplier), links_.advance[r], flow_credit);
+            transfer(Party::agent(supplier), Party::agent(i), links_.repay[r], flow_credit_repayment);
+            links_.credit[r] += links_.advance[r] - links_.repay[r];
+        }
         if (orgs_.owed_to_parent[i] <= 0) continue;
         const Flow flow = orgs_.relation[i] == Relation::owned      ? flow_dividends
                           : orgs_.relation[i] == Relation::licensee ? flow_licence_fee
@@ -159,9 +202,17 @@ void Model::learn(std::size_t begin, std::size_t end) {
     const auto& e = scenario_.economy;
     const auto& countries = scenario_.world.countries;
     for (std::size_t i = begin; i < end; ++i) {
-        // Labour the realised demand needed: revenue / (markup * wage), both per year.
+        // Inputs sold to its buyers this step count as sales.
+        Money input_sales = 0;
+        for (std::uint32_t k = supplied_begin_[i]; k < supplied_begin_[i + 1]; ++k) input_sales += links_.purchase[supplied_links_[k]];
+        orgs_.input_sales[i] = input_sales;
+        orgs_.revenue[i] += input_sales;
+        orgs_.profit[i] += input_sales;
+        // Labour the realised demand needed: the costs it did not buy as inputs,
+        // revenue / markup - purchases, in wages; per year.
+        const double wage_bill = static_cast<double>(orgs_.revenue[i]) / orgs_.markup[i] - static_cast<double>(orgs_.purchases[i]);
         const double realised =
-            money_to_usd(orgs_.revenue[i]) / per_step_.years / (orgs_.markup[i] * countries[orgs_.home[i]].wage_usd);
+            std::max(0.0, money_to_usd(static_cast<Money>(wage_bill))) / per_step_.years / countries[orgs_.home[i]].wage_usd;
         double& expected = orgs_.expected_labour[i];
         expected = per_step_.expectation * realised + (1.0 - per_step_.expectation) * expected;
         if (!std::isfinite(expected))
@@ -171,7 +222,7 @@ void Model::learn(std::size_t begin, std::size_t end) {
         orgs_.technology[i] = std::min(1.0, orgs_.technology[i] + orgs_.gain_technology[i]);
         orgs_.management[i] = std::min(1.0, orgs_.management[i] + orgs_.gain_management[i]);
         orgs_.brand[i] = std::min(1.0, orgs_.brand[i] + orgs_.gain_brand[i]);
-        orgs_.price[i] = orgs_.markup[i] * reference_wage_ / effective_productivity(i);
+        orgs_.price[i] = orgs_.markup[i] * unit_cost(i, orgs_.input_price[i]);
         // Uppsala: experience and ties grow where it is committed; ties without
         // commitment fade. Members scattered abroad weigh on participation
         // unless governance is decentralised (SILK: proximity builds trust).

@@ -61,31 +61,32 @@ void Model::found(std::uint32_t group, bool opening) {
 bool Model::found_affiliate(std::uint32_t parent, std::uint32_t r) {
     const Mode mode = links_.mode[r];
     const std::size_t dest = links_.dest[r];
-    const Subsidiary plan = mode == Mode::subsidiary ? plan_subsidiary(parent, r) : plan_partner(parent, dest, mode);
+    const bool owned = mode == Mode::subsidiary || mode == Mode::offshore;
+    const Subsidiary plan = mode == Mode::subsidiary ? plan_subsidiary(parent, r)
+                            : mode == Mode::offshore ? plan_offshore(parent, dest)
+                                                     : plan_partner(parent, dest, mode);
     const Money capital = floor_money(plan.capital);
-    // A subsidiary is paid for by its parent (outward FDI); a licensee or a
-    // federation node by local founders.
-    if (mode == Mode::subsidiary && capital > ledger_.agent_balance(parent)) return false;
+    // A subsidiary or an offshore affiliate is paid for by its parent (outward
+    // FDI); a licensee or a federation node by local founders.
+    if (owned && capital > ledger_.agent_balance(parent)) return false;
     const scenario::Population& strategy = scenario_.populations[orgs_.group[parent]];
-    const OrgKind kind = mode == Mode::subsidiary ? strategy.subsidiary_kind
-                         : mode == Mode::licence  ? strategy.licensee_kind
-                                                  : strategy.node_kind;
+    const OrgKind kind = owned                   ? strategy.subsidiary_kind
+                         : mode == Mode::licence ? strategy.licensee_kind
+                                                 : strategy.node_kind;
     const std::uint64_t id = next_id_++;
     orgs_.for_each_column([](auto& col) { col.emplace_back(); });
     const std::size_t slot = orgs_.size() - 1;
     orgs_.id[slot] = id;
     orgs_.group[slot] = orgs_.group[parent];
     orgs_.parent[slot] = orgs_.id[parent];
-    orgs_.relation[slot] = mode == Mode::subsidiary ? Relation::owned
-                           : mode == Mode::licence  ? Relation::licensee
-                                                    : Relation::member;
+    orgs_.relation[slot] = owned ? Relation::owned : mode == Mode::licence ? Relation::licensee : Relation::member;
     orgs_.fee_rate[slot] = mode == Mode::licence ? strategy.licence_fee : mode == Mode::node ? strategy.federation_fee : 0.0;
     orgs_.home[slot] = static_cast<std::uint16_t>(dest);
     orgs_.kind[slot] = kind;
     orgs_.sector[slot] = orgs_.sector[parent];
     orgs_.productivity[slot] = plan.productivity;
     orgs_.mission[slot] = kind == OrgKind::for_profit ? 0.0 : orgs_.mission[parent];
-    orgs_.payout_rate[slot] = mode == Mode::subsidiary ? 1.0 : orgs_.payout_rate[parent];
+    orgs_.payout_rate[slot] = owned ? 1.0 : orgs_.payout_rate[parent];
     orgs_.employees[slot] = static_cast<std::int32_t>(std::max(1.0, std::min(std::round(plan.employees), 1e9)));
     orgs_.markup[slot] = plan.markup;
     orgs_.technology[slot] = plan.technology;
@@ -97,8 +98,9 @@ bool Model::found_affiliate(std::uint32_t parent, std::uint32_t r) {
     orgs_.overhead[slot] = floor_money(plan.overhead);
     orgs_.entering[slot] = -1;
     orgs_.contact[slot] = -1;
+    orgs_.entering_partner[slot] = no_parent;
     ledger_.append_agents(1);
-    if (mode == Mode::subsidiary)
+    if (owned)
         transfer(Party::agent(parent), Party::agent(slot), capital, flow_fdi);
     else
         transfer(Party::sector(dest), Party::agent(slot), capital, flow_founding_capital);
@@ -143,7 +145,7 @@ void Model::restructure() {
         Mode mode;
         double experience, ties;
         std::uint64_t affiliate;
-        Money revenue, fixed_cost;
+        Money revenue, fixed_cost, credit;
         std::uint8_t invest;
     };
     Links next;
@@ -156,18 +158,19 @@ void Model::restructure() {
         rows.clear();
         for (std::uint32_t r = orgs_.link_begin[i]; r < orgs_.link_begin[i + 1]; ++r) {
             const Mode m = links_.mode[r];
+            // (credit outstanding with a supplier that exited is lost with it)
             const bool keep = m == Mode::exports   ? !links_.leave[r]
                               : m == Mode::contact ? links_.ties[r] >= 0.01
                               : links_.affiliate[r] != no_parent ? alive(links_.affiliate[r])
                                                                  : true;
             if (keep)
                 rows.push_back({links_.dest[r], m, links_.experience[r], links_.ties[r], links_.affiliate[r],
-                                links_.revenue[r], links_.fixed_cost[r], links_.invest[r]});
+                                links_.revenue[r], links_.fixed_cost[r], links_.credit[r], links_.invest[r]});
         }
         auto row_for = [&](std::int32_t dest) -> Row& {
             for (Row& row : rows)
                 if (row.dest == dest) return row;
-            rows.push_back({static_cast<std::uint16_t>(dest), Mode::contact, 0.0, 0.0, no_parent, 0, 0, 0});
+            rows.push_back({static_cast<std::uint16_t>(dest), Mode::contact, 0.0, 0.0, no_parent, 0, 0, 0, 0});
             return rows.back();
         };
         if (orgs_.entering[i] >= 0) {
@@ -175,6 +178,7 @@ void Model::restructure() {
             if (row.mode == Mode::contact) {
                 row.mode = orgs_.entering_mode[i];
                 row.experience = 0.0;
+                if (row.mode == Mode::sourcing) row.affiliate = orgs_.entering_partner[i];
             }
         }
         if (orgs_.contact[i] >= 0) {
@@ -189,6 +193,10 @@ void Model::restructure() {
             next.experience.push_back(row.experience);
             next.ties.push_back(row.ties);
             next.affiliate.push_back(row.affiliate);
+            next.purchase.push_back(0);
+            next.advance.push_back(0);
+            next.repay.push_back(0);
+            next.credit.push_back(row.credit);
             next.revenue.push_back(row.revenue);
             next.fixed_cost.push_back(row.fixed_cost);
             next.leave.push_back(0);
@@ -201,23 +209,26 @@ void Model::restructure() {
 
     // 3. Organisations founded abroad, in (parent, destination) order: the
     //    subsidiaries decided this step (the parent pays, and stops exporting
-    //    there), the licensees and federation nodes of the moves just made.
+    //    there), the licensees, federation nodes and offshore affiliates of the
+    //    moves just made.
     std::fill(investments_.begin(), investments_.end(), 0);
     std::fill(founded_abroad_.begin(), founded_abroad_.end(), 0);
     for (std::uint32_t r = 0; r < links_.size(); ++r) {
         const bool invest = links_.invest[r] != 0;
         links_.invest[r] = 0;
-        const bool partner = (links_.mode[r] == Mode::licence || links_.mode[r] == Mode::node) && links_.affiliate[r] == no_parent;
+        const bool partner = founds_partner(links_.mode[r]) && links_.mode[r] != Mode::subsidiary && links_.affiliate[r] == no_parent;
         if (!invest && !partner) continue;
         const std::uint32_t parent = links_.org[r];
         if (invest) links_.mode[r] = Mode::subsidiary;
+        const Mode planned = links_.mode[r];
         if (!found_affiliate(parent, r)) {
-            links_.mode[r] = Mode::exports;   // could not pay: goes on exporting
+            // could not pay: an investor goes on exporting; an offshoring plan is dropped
+            links_.mode[r] = invest ? Mode::exports : Mode::contact;
             continue;
         }
         const std::size_t a = orgs_.home[parent] * org_kind_count + static_cast<std::size_t>(orgs_.kind[parent]);
         ++founded_abroad_[a];
-        if (invest) ++investments_[a];
+        if (planned == Mode::subsidiary || planned == Mode::offshore) ++investments_[a];
     }
 
     // 4. Births: each population group founds Poisson(birth_rate * count) new

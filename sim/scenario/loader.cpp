@@ -185,6 +185,8 @@ public:
         if (!spec) throw Error("internal error: parameter '" + std::string(key) + "' is not registered");
         const std::string leaf(key.substr(key.rfind('.') + 1));
         if (const toml::node* n = table.get(leaf)) return n;
+        if (fallback_)
+            if (const toml::node* n = fallback_->get(leaf)) return n;
         if (spec->required())
             fail(table_src, shown, "missing required key (expected " + spec->expected() + ")");
         defaults_.push_back(parse_default(spec->default_value));
@@ -266,8 +268,20 @@ public:
         return *e;
     }
 
+    /// Where the value of `leaf` in `table` (or its archetype) is written; the table's start if nowhere.
+    toml::source_region source_of(const toml::table& table, std::string_view leaf) const {
+        if (const toml::node* n = table.get(leaf)) return n->source();
+        if (fallback_)
+            if (const toml::node* n = fallback_->get(leaf)) return n->source();
+        return table.source();
+    }
+
+    /// While reading a [[population]] group: its archetype, whose keys are its defaults.
+    void set_fallback(const toml::table* archetype) noexcept { fallback_ = archetype; }
+
 private:
     std::string file_;
+    const toml::table* fallback_ = nullptr;
     std::deque<toml::table> defaults_;  // a deque: earlier nodes stay valid as it grows
 };
 
@@ -354,10 +368,10 @@ namespace {
 
 Scenario load_text(std::string_view text, const std::string& path);
 
-std::string read_scenario_file(const std::string& path, const char* what = "scenario file (.toml)") {
+std::string read_scenario_file(const std::string& path, const char* what = "scenario file") {
     std::error_code ec;
     if (fs::is_directory(path, ec))
-        throw ScenarioError(path + ": is a directory, expected a " + std::string(what));
+        throw ScenarioError(path + ": is a directory, expected a " + std::string(what) + " (.toml)");
     std::ifstream in(path, std::ios::binary);
     if (!in) throw ScenarioError(path + ": cannot open " + std::string(what) + ": " + std::strerror(errno));
     std::string text;
@@ -456,12 +470,12 @@ Scenario load_text(std::string_view text, const std::string& path) {
     s.replicate = static_cast<std::uint64_t>(r.integer(run, "run.replicate", "run.replicate", table_src("run")));
 
     // Archetypes: named sets of [[population]] keys (scenarios/archetypes.toml).
-    std::map<std::string, toml::table> archetypes;
+    std::map<std::string, const toml::table*> archetypes;
     std::string archetypes_path;
+    toml::table atable;
     if (const auto [given, src] = r.string(run, "run.archetypes", "run.archetypes", table_src("run")); !given.empty()) {
         archetypes_path = (fs::path(path).parent_path() / given).lexically_normal().string();
-        const std::string atext = read_scenario_file(archetypes_path, "archetype file (.toml)");
-        toml::table atable;
+        const std::string atext = read_scenario_file(archetypes_path, "archetype file");
         try {
             atable = toml::parse(atext, std::string_view(archetypes_path));
         } catch (const toml::parse_error& e) {
@@ -475,7 +489,7 @@ Scenario load_text(std::string_view text, const std::string& path) {
             for (const char* fixed : {"country", "count", "archetype"})
                 if (const toml::node* n = t.get(fixed))
                     r.fail(n->source(), shown + "." + fixed, "expected in the [[population]] table, not in an archetype");
-            archetypes.emplace(std::string(archetype_name.str()), t);
+            archetypes.emplace(std::string(archetype_name.str()), &t);
         }
     }
 
@@ -565,13 +579,13 @@ Scenario load_text(std::string_view text, const std::string& path) {
     if (pops.empty()) r.fail(pn->source(), "population", "expected at least one [[population]] table, got none");
     std::int64_t total_orgs = 0;
     double total_employees = 0;
-    std::vector<toml::table> merged(pops.size());
+    std::vector<const toml::table*> group_archetype(pops.size(), nullptr);
     for (std::size_t i = 0; i < pops.size(); ++i) {
-        const toml::table& given = *pops.get(i)->as_table();
-        const auto psrc = given.source();
-        // An archetype's keys first, the group's own keys over them.
-        merged[i] = given;
-        if (const toml::node* a = given.get("archetype")) {
+        const toml::table& pt = *pops.get(i)->as_table();
+        const auto psrc = pt.source();
+        // An archetype's keys are the group's defaults; its own keys win.
+        r.set_fallback(nullptr);
+        if (const toml::node* a = pt.get("archetype")) {
             if (!a->is_string()) r.fail(a->source(), "population[" + std::to_string(i) + "].archetype", "expected a string, got " + describe_node(*a));
             const std::string wanted(*a->value<std::string_view>());
             if (!wanted.empty()) {
@@ -584,11 +598,10 @@ Scenario load_text(std::string_view text, const std::string& path) {
                                (archetypes_path.empty() ? std::string(" (none is set)") : " (" + archetypes_path + ": " + known + ")") +
                                ", got \"" + wanted + "\"");
                 }
-                merged[i] = it->second;
-                for (auto&& [k, v] : given) merged[i].insert_or_assign(k, v);
+                group_archetype[i] = it->second;
+                r.set_fallback(it->second);
             }
         }
-        const toml::table& pt = merged[i];
         const std::string tag = "population[" + std::to_string(i) + "].";
         auto key = [&](std::string_view leaf) { return "population[]." + std::string(leaf); };
         auto shown = [&](std::string_view leaf) { return tag + std::string(leaf); };
@@ -602,14 +615,13 @@ Scenario load_text(std::string_view text, const std::string& path) {
         p.employees = r.real(pt, key("employees"), shown("employees"), psrc);
         p.productivity_shape = r.real(pt, key("productivity_shape"), shown("productivity_shape"), psrc);
         if (p.productivity_shape <= e.elasticity - 1.0) {
-            const toml::node* n = pt.get("productivity_shape");
-            r.fail(n ? n->source() : psrc, shown("productivity_shape"),
+            r.fail(r.source_of(pt, "productivity_shape"), shown("productivity_shape"),
                    "expected a number greater than economy.elasticity - 1 = " + format_number(e.elasticity - 1.0) +
                        " (for a finite mean firm size), got " + format_number(p.productivity_shape));
         }
         p.mission = r.real(pt, key("mission"), shown("mission"), psrc);
         if (p.kind == model::OrgKind::for_profit && p.mission != 0)
-            r.fail(pt.get("mission")->source(), shown("mission"),
+            r.fail(r.source_of(pt, "mission"), shown("mission"),
                    "expected 0 for kind \"for_profit\" (a for-profit firm has no social mission), got " + format_number(p.mission));
         p.payout_rate = r.real(pt, key("payout_rate"), shown("payout_rate"), psrc);
         p.initial_cash_years = r.real(pt, key("initial_cash_years"), shown("initial_cash_years"), psrc);
@@ -628,9 +640,13 @@ Scenario load_text(std::string_view text, const std::string& path) {
         p.participation = r.real(pt, key("participation"), shown("participation"), psrc);
         p.decentralisation = r.real(pt, key("decentralisation"), shown("decentralisation"), psrc);
         if (p.modes & (1u << static_cast<unsigned>(model::Mode::node)) && p.kind != model::OrgKind::federation)
-            r.fail(pt.get("modes")->source(), shown("modes"),
+            r.fail(r.source_of(pt, "modes"), shown("modes"),
                    "expected \"node\" only for kind \"federation\" (nodes are members of a federation), got kind \"" +
                        std::string(model::org_kind_names[static_cast<std::size_t>(p.kind)]) + "\"");
+        p.input_share = r.real(pt, key("input_share"), shown("input_share"), psrc);
+        p.supplier_kind = r.enumeration<model::OrgKind>(pt, key("supplier_kind"), shown("supplier_kind"), psrc, model::org_kind_names);
+        p.fair_price_premium = r.real(pt, key("fair_price_premium"), shown("fair_price_premium"), psrc);
+        p.prefinance = r.real(pt, key("prefinance"), shown("prefinance"), psrc);
         p.fdi_propensity = r.real(pt, key("fdi_propensity"), shown("fdi_propensity"), psrc);
         p.fdi_min_experience = r.real(pt, key("fdi_min_experience"), shown("fdi_min_experience"), psrc);
         p.subsidiary_kind = r.enumeration<model::OrgKind>(pt, key("subsidiary_kind"), shown("subsidiary_kind"), psrc, model::org_kind_names);
@@ -646,9 +662,13 @@ Scenario load_text(std::string_view text, const std::string& path) {
 
     // The resolved scenario: the parsed tree with archetypes applied and every default filled in.
     toml::table resolved = root;
+    r.set_fallback(nullptr);
     {
         toml::array& rp = *resolved["population"].as_array();
-        for (std::size_t i = 0; i < rp.size(); ++i) *rp.get(i)->as_table() = merged[i];
+        for (std::size_t i = 0; i < rp.size(); ++i)
+            if (group_archetype[i])
+                for (auto&& [k, v] : *group_archetype[i])
+                    if (!rp.get(i)->as_table()->contains(k.str())) rp.get(i)->as_table()->insert(k, v);
     }
     auto set_default = [&](toml::table& t, std::string_view leaf, std::string_view literal) {
         if (!t.contains(leaf)) {

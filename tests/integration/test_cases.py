@@ -117,13 +117,30 @@ def test_for_profit_exporter_exports_and_never_invests(outputs):
     assert r.flows_where("sales", origin="ESP", destination="!ESP") > 0
 
 
-def test_for_profit_offshorer_serves_markets_through_subsidiaries(outputs):
-    # Horizontal FDI (HMY 2004): affiliates replace exports to the markets where the
-    # proximity-concentration trade-off pays. Relocating production for the home
-    # market to low-wage hosts (vertical FDI) comes with the sourcing mechanism.
+def test_for_profit_offshorer_moves_input_making_to_low_wage_hosts(outputs):
+    # Horizontal FDI where the proximity-concentration trade-off pays (HMY 2004), and
+    # vertical FDI: affiliates making its inputs where host wages make them cheaper.
     r = Run(outputs["for_profit_offshorer"])
-    assert r.series("subsidiaries", "DEU", "for_profit")[-1] > 0
+    assert r.series("offshore", "DEU", "for_profit")[-1] > 0
     assert r.series("employees_abroad", "DEU", "for_profit")[-1] > 0
-    assert r.flows_where("dividends", origin="!DEU", destination="DEU") > 0
+    wages = dict(zip(r.countries, r.f["country_wage"][:]))
+    inputs = r.rec["flow"] == r.flows.index("inputs")
+    origins = {r.countries[o] for o in np.unique(r.rec["origin"][inputs])}
+    assert origins and all(wages[o] < wages["DEU"] for o in origins), origins
+    assert r.flows_where("inputs", destination="DEU", source_kind="for_profit", destination_kind="for_profit") > 0
     exporter = Run(outputs["for_profit_exporter"])
-    assert exporter.f["subsidiaries"][:].sum() == 0
+    assert exporter.f["subsidiaries"][:].sum() == 0 and exporter.f["offshore"][:].sum() == 0
+
+
+def test_equal_exchange_imports_from_producer_coops_with_prefinance(outputs):
+    r = Run(outputs["equal_exchange"])
+    assert r.series("suppliers", "USA", "worker_coop")[-1] > 0
+    imports = r.flows_where("inputs", origin="!USA", destination="USA", source_kind="producer_coop",
+                            destination_kind="worker_coop")
+    exports = r.flows_where("sales", origin="USA", destination="!USA", source_kind="worker_coop")
+    assert imports > 0
+    assert imports > 10 * exports          # its inward goods flow dominates
+    # co-op-to-co-op finance: credit goes out before harvests and comes back
+    credit = r.flows_where("credit", origin="USA", destination="!USA", destination_kind="producer_coop")
+    repaid = r.flows_where("credit_repayment", origin="!USA", destination="USA")
+    assert credit > 0 and 0 < repaid <= credit

@@ -22,6 +22,7 @@ inline constexpr std::array<std::string_view, 4> channel_names{"goods", "finance
 
 enum Flow : std::uint16_t {
     flow_sales,             ///< goods/services: seller -> households of the buyer country
+    flow_inputs,            ///< goods: supplier -> buying organisation (imports of inputs; fair trade; intra-firm)
     flow_market_services,   ///< services: destination households -> seller (distribution, marketing: fixed cost of a market)
     flow_wages,             ///< domestic: organisation -> households of its home country
     flow_profit_payout,     ///< domestic: organisation -> home households (dividends, patronage refunds)
@@ -32,6 +33,8 @@ enum Flow : std::uint16_t {
     flow_dividends,         ///< finance: affiliate -> parent (repatriated profit)
     flow_licence_fee,       ///< finance: licensee -> licensor (share of revenue)
     flow_federation_fee,    ///< finance: member -> federation (mutualised fee, share of revenue)
+    flow_credit,            ///< finance: buyer -> supplier (pre-harvest credit)
+    flow_credit_repayment,  ///< finance: supplier -> buyer (pre-harvest credit repaid)
     flow_support_services,  ///< domestic: organisation -> home households (staff and services supporting partners abroad)
     flow_technology,        ///< intangibles: giver -> receiver (technology, software)
     flow_management,        ///< intangibles: giver -> receiver (management and business models)
@@ -49,6 +52,7 @@ struct FlowInfo {
 
 inline constexpr std::array<FlowInfo, flow_count> flow_info{{
     {"sales", Channel::goods, true, true, "goods and services sold to households"},
+    {"inputs", Channel::goods, true, true, "inputs bought by an organisation from its supplier (imports, fair trade, intra-firm)"},
     {"market_services", Channel::goods, true, true,
      "distribution and marketing services bought in a foreign market (its fixed cost)"},
     {"wages", Channel::domestic, true, false, "wages paid to home households"},
@@ -60,6 +64,8 @@ inline constexpr std::array<FlowInfo, flow_count> flow_info{{
     {"dividends", Channel::finance, true, false, "profit an affiliate repatriates to its parent"},
     {"licence_fee", Channel::finance, true, false, "share of revenue a licensee pays its licensor"},
     {"federation_fee", Channel::finance, true, false, "share of revenue a member pays its federation"},
+    {"credit", Channel::finance, true, false, "pre-harvest credit a buyer advances to its supplier"},
+    {"credit_repayment", Channel::finance, true, false, "pre-harvest credit a supplier repays"},
     {"support_services", Channel::domestic, true, false, "staff and services supporting licensees, nodes and transfers abroad"},
     {"technology", Channel::intangibles, false, false, "technology and software absorbed by the receiver (non-rival)"},
     {"management", Channel::intangibles, false, false, "management and business models absorbed by the receiver (non-rival)"},

@@ -24,7 +24,7 @@ struct StepRecord {
     // [country][kind], flattened country-major
     std::vector<std::int64_t> organisations, employees, exporters, destinations, births, exits;
     std::vector<std::int64_t> subsidiaries, employees_abroad, investments;
-    std::vector<std::int64_t> licensees, nodes, transfer_countries, contacts, founded_abroad;
+    std::vector<std::int64_t> licensees, nodes, transfer_countries, contacts, founded_abroad, suppliers, offshore;
     // real-valued sums [country][kind]
     std::vector<double> technology, management, brand, participation, impact_home, impact_abroad;
     std::vector<Money> revenue, export_revenue, wage_bill, profit, cash;
@@ -91,11 +91,20 @@ private:
         double capital = 0;        ///< founding capital the parent pays, cents
         double overhead = 0;       ///< fixed cost per step, cents
         double gain = 0;           ///< change in the parent's objective per step, cents
+        double input_price = 0;    ///< offshore: delivered price of the inputs it makes for the parent
     };
     Subsidiary plan_subsidiary(std::size_t org, std::uint32_t link) const;
     /// A new local organisation founded abroad by `org` in `dest` under a licence or
     /// as a federation node: it carries the parent's model to the host.
     Subsidiary plan_partner(std::size_t org, std::size_t dest, Mode mode) const;
+    /// An affiliate in `dest` making the inputs of `org` (vertical FDI).
+    Subsidiary plan_offshore(std::size_t org, std::size_t dest) const;
+    /// Unit cost of `org` in reference wages: in-house, or with inputs bought at `input_price`.
+    double unit_cost(std::size_t org, double input_price) const;
+    /// The cheapest supplier of `org`'s strategy kind and sector in `dest`, or -1.
+    std::int64_t best_supplier(std::size_t org, std::size_t dest) const;
+    /// Delivered price of the inputs from the partner of link r (reference wages per unit).
+    double delivered_input_price(std::size_t org, std::size_t dest, std::size_t partner, Mode mode) const;
     /// The parent's objective per step of committing to `dest` in `mode` (cents), and
     /// the cash it must hold to do so.
     struct Move {
@@ -158,6 +167,10 @@ private:
     std::vector<std::uint32_t> home_orgs_;
     // slot of each organisation's parent, or -1 (none, or it has exited)
     std::vector<std::int64_t> parent_slot_;
+    // slot of each link's partner (affiliate or supplier), or -1; the input links each
+    // organisation supplies (CSR by supplier slot, link order)
+    std::vector<std::int64_t> partner_slot_;
+    std::vector<std::uint32_t> supplied_begin_, supplied_links_;
     // by country: organisations giving technology there openly (CSR, slot order),
     // and the SSE organisations and their employees based there
     std::vector<std::uint32_t> giver_begin_, givers_;

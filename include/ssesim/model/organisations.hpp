@@ -38,16 +38,20 @@ struct Organisations {
     std::vector<double> technology, management, brand;
     std::vector<double> gain_technology, gain_management, gain_brand;
     std::vector<double> participation;        ///< governance participation in [0, 1]
+    std::vector<double> input_price;          ///< mean delivered price of its inputs from suppliers, 0 with none
     // this step's flows, in cents (written by the phases, read by record)
     std::vector<Money> revenue;
     std::vector<Money> export_revenue;
     std::vector<Money> wage_bill;
     std::vector<Money> profit;
     std::vector<Money> owed_to_parent;        ///< profit repatriated to the parent, paid in `transfer`
+    std::vector<Money> input_sales;           ///< inputs sold to buyers this step (supplier side)
+    std::vector<Money> purchases;             ///< inputs bought from suppliers this step (buyer side)
     // decisions for the structural update between steps
     std::vector<std::uint8_t> insolvent;
     std::vector<std::int32_t> entering;       ///< foreign country of a new commitment, -1 for none
     std::vector<Mode> entering_mode;          ///< its mode
+    std::vector<std::uint64_t> entering_partner;   ///< the supplier chosen for a sourcing move
     std::vector<std::int32_t> contact;        ///< foreign country of an unplanned opportunity, -1 for none
     /// CSR index into Links: the links of slot i are [link_begin[i], link_begin[i+1]).
     std::vector<std::uint32_t> link_begin;
@@ -61,7 +65,7 @@ struct Organisations {
         f(mission); f(payout_rate);
         f(employees); f(markup); f(price); f(expected_labour); f(age); f(overhead);
         f(technology); f(management); f(brand); f(gain_technology); f(gain_management); f(gain_brand);
-        f(participation);
+        f(participation); f(input_price); f(input_sales); f(purchases); f(entering_partner);
         f(revenue); f(export_revenue); f(wage_bill); f(profit); f(owed_to_parent); f(insolvent); f(entering);
         f(entering_mode); f(contact);
     }
@@ -73,7 +77,11 @@ struct Links {
     std::vector<Mode> mode;
     std::vector<double> experience;           ///< years committed there (Uppsala experiential knowledge)
     std::vector<double> ties;                 ///< network insidership in [0, 1] (Johanson & Vahlne 2009)
-    std::vector<std::uint64_t> affiliate;     ///< id of the organisation founded there (subsidiary, licence, node), else no_parent
+    std::vector<std::uint64_t> affiliate;     ///< id of the partner there: founded (subsidiary, licence, node, offshore) or supplier (sourcing); else no_parent
+    std::vector<Money> purchase;              ///< inputs bought from the partner this step (set in settle, paid in transfer)
+    std::vector<Money> advance;               ///< pre-harvest credit advanced this step
+    std::vector<Money> repay;                 ///< credit the supplier repays this step (set by the supplier in settle)
+    std::vector<Money> credit;                ///< pre-harvest credit outstanding with the partner
     std::vector<Money> revenue;               ///< export sales this step
     std::vector<Money> fixed_cost;            ///< paid this step
     std::vector<std::uint8_t> leave;          ///< decided to leave this step
@@ -82,7 +90,8 @@ struct Links {
     std::size_t size() const noexcept { return org.size(); }
     template <class F>
     void for_each_column(F&& f) {
-        f(org); f(dest); f(mode); f(experience); f(ties); f(affiliate); f(revenue); f(fixed_cost); f(leave); f(invest);
+        f(org); f(dest); f(mode); f(experience); f(ties); f(affiliate); f(purchase); f(advance); f(repay); f(credit);
+        f(revenue); f(fixed_cost); f(leave); f(invest);
     }
 };
 

@@ -39,11 +39,19 @@ enum class Mode : std::uint8_t {
     licence,        ///< licenses a new local organisation (social licensing, franchise) for a fee
     node,           ///< a federation's new member co-operative there, paying the federation fee
     open_transfer,  ///< gives its technology to local SSE organisations, no licence fee
+    sourcing,       ///< buys its inputs from an independent supplier there (imports; fair trade)
+    offshore,       ///< owns an affiliate there that makes its inputs (vertical FDI)
     contact,        ///< ties only (an invitation, an event): no commitment yet
 };
-inline constexpr std::size_t mode_count = 6;
+inline constexpr std::size_t mode_count = 8;
 inline constexpr std::array<std::string_view, mode_count> mode_names{
-    "export", "subsidiary", "licence", "node", "open_transfer", "contact"};
+    "export", "subsidiary", "licence", "node", "open_transfer", "sourcing", "offshore", "contact"};
+/// Modes whose partner there is an organisation the committing one founded.
+constexpr bool founds_partner(Mode m) {
+    return m == Mode::subsidiary || m == Mode::licence || m == Mode::node || m == Mode::offshore;
+}
+/// Modes through which the organisation buys its inputs.
+constexpr bool supplies_inputs(Mode m) { return m == Mode::sourcing || m == Mode::offshore; }
 
 /// How an organisation is bound to its parent organisation, if it has one.
 enum class Relation : std::uint8_t {

@@ -35,6 +35,10 @@ struct Population {
     bool join_federation = false;    ///< members of the home federation of their sector at step 0
     double participation = 0;        ///< governance participation with all members at home
     double decentralisation = 0;     ///< offset of members' dispersion by federated governance
+    double input_share = 0;          ///< share of unit cost bought as inputs from suppliers abroad
+    model::OrgKind supplier_kind = model::OrgKind::producer_coop;
+    double fair_price_premium = 0;   ///< share paid to independent suppliers above their price
+    double prefinance = 0;           ///< share of purchases advanced as pre-harvest credit
     double fdi_propensity = 0;       ///< chance per year an eligible export market is assessed for FDI
     double fdi_min_experience = 0;   ///< years of exporting before a subsidiary is considered
     model::OrgKind subsidiary_kind = model::OrgKind::for_profit;

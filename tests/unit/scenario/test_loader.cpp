@@ -103,7 +103,7 @@ TEST_CASE("malformed scenarios get one specific line each", "[scenario]") {
     // rule: unknown top-level table
     should_fail(with("[polcy]\nx = 1\n"), "14:2: polcy: unknown key (expected one of: run output world economy population)");
     // rule: unknown key inside an array of tables names the table
-    should_fail(with("colour = \"red\"\n"), "14:1: population.colour: unknown key (expected one of: country kind sector count employees productivity_shape mission payout_rate initial_cash_years birth_rate technology management brand outward_drive modes value_alignment licence_fee licensee_kind federation_fee node_kind join_federation participation decentralisation fdi_propensity fdi_min_experience subsidiary_kind)");
+    should_fail(with("missions = 0.5\n"), "14:1: population.missions: unknown key (did you mean 'mission'?)");
     // rule: wrong type
     should_fail(replace(base, "steps = 5", "steps = \"five\""), "4:9: run.steps: expected an integer in [1, 100000], got the string \"five\"");
     // rule: a float where an integer is required
