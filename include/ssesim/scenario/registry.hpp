@@ -33,6 +33,7 @@ struct ParamSpec {
     bool max_exclusive;
     std::string_view choices;        ///< "a|b|c" for enumerations
     std::string_view meaning;
+    std::string_view source;         ///< where the default comes from: a setting, a source, or an assumption
 
     bool required() const noexcept { return default_value.empty(); }
     bool has_range() const noexcept { return type == ParamType::integer || type == ParamType::real; }

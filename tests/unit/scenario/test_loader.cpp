@@ -86,12 +86,15 @@ TEST_CASE("every registry default is a valid value of its own parameter", "[scen
     }
 }
 
-TEST_CASE("describe lists every parameter", "[scenario][registry]") {
+TEST_CASE("describe lists every parameter with its unit, range and the source of its default", "[scenario][registry]") {
     const std::string md = describe_markdown();
     const std::string tm = describe_toml();
     for (const ParamSpec& p : parameters()) {
         INFO(p.key);
+        CHECK_FALSE(p.source.empty());
+        CHECK_FALSE(p.meaning.empty());
         CHECK(md.find("`" + std::string(p.key) + "`") != std::string::npos);
+        CHECK(md.find(std::string(p.source) + " |") != std::string::npos);
         CHECK(tm.find(std::string(p.key.substr(p.key.rfind('.') + 1))) != std::string::npos);
     }
     REQUIRE_NOTHROW(toml::parse(tm));  // the TOML form is itself valid TOML
