@@ -194,7 +194,7 @@ struct RunWriter::Impl {
     Handle step_scale_ds;
     Extendible step_scale;
     std::vector<Extendible> series;  // in series_table order
-    Extendible household_money, flow_value, flow_count, ledger_flows;
+    Extendible household_money, government_money, flow_value, flow_count, ledger_flows;
     Handle flow_records;
     Extendible flow_row_scale;
     std::vector<Extendible> flow_cols;   // in flow_columns order
@@ -343,6 +343,10 @@ RunWriter::RunWriter(const std::string& path, bool overwrite, const model::Model
     w.household_money = Extendible(w.file, "household_money", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, {nc}, steps);
     describe(w.household_money.id(), "USD", "household money", "Money held by the household sector of each country at the end of the step");
     attach(w.household_money.id(), {w.step_scale.id(), country});
+    w.government_money = Extendible(w.file, "government_money", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, {nc}, steps);
+    describe(w.government_money.id(), "USD", "government money",
+             "Money held by the government of each country at the end of the step (it buys services by public tender)");
+    attach(w.government_money.id(), {w.step_scale.id(), country});
     w.flow_value = Extendible(w.file, "flow_value", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, {nf, nc, nc}, steps);
     describe(w.flow_value.id(), "USD", "flows by origin and destination",
              "Value of each kind of flow from the origin to the destination country in the step (US$; intangibles "
@@ -428,6 +432,7 @@ void RunWriter::write_step(const model::Model& model) {
         }
     }
     w.household_money.append(to_usd(r.household_money).data(), 1);
+    w.government_money.append(to_usd(r.government_money).data(), 1);
     write_flows(model);
     w.ledger_flows.append(to_usd(r.ledger_flows).data(), 1);
 

@@ -31,6 +31,7 @@ void Model::decide(std::size_t begin, std::size_t end) {
         }
         orgs_.entering[i] = -1;
         orgs_.contact[i] = -1;
+        orgs_.tender_revenue[i] = orgs_.tender_abroad[i] = 0;   // won in `tenders`, after this phase
         // The delivered price of its inputs, from its suppliers' prices of the last step.
         double input_price = 0;
         int suppliers = 0;

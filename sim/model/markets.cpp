@@ -58,4 +58,56 @@ void Model::emit_flows(std::size_t begin, std::size_t end) {
     }
 }
 
+void Model::run_tenders(std::size_t begin, std::size_t end) {
+    // Each government runs tenders_per_year open tenders a year, of equal value;
+    // the bidders are the organisations that bid (services, education) based in
+    // the country or present there (any commitment, or ties). A tender goes to
+    // one bidder drawn with weight (CES weight of its price, with trade cost and
+    // brand) x (absorptive base + management) x (1 + ties): price, quality and
+    // networks (SILK: MCE's tenders come through networks). Producers the
+    // scenario does not simulate bid too, with the weight they have in the
+    // country's services market (its fringe): what they win is spent outside
+    // the simulated organisations, as households' fringe spending is.
+    const auto& e = scenario_.economy;
+    const double growth = std::pow(per_step_.growth, static_cast<double>(step_ - 1));
+    const double per_tender = e.tenders_per_year > 0 ? growth / e.tenders_per_year * cents_per_usd : 0.0;
+    const auto t = static_cast<double>(step_);
+    const int tenders = static_cast<int>(std::floor(t * e.tenders_per_year * per_step_.years) -
+                                         std::floor((t - 1) * e.tenders_per_year * per_step_.years));
+    std::vector<std::uint32_t> candidates;
+    std::vector<double> score;
+    for (std::size_t c = begin; c < end; ++c) {
+        candidates.clear();
+        score.clear();
+        double total = 0;
+        for (std::uint32_t i : bidders_) {
+            double ties = -1;
+            if (orgs_.home[i] == c) ties = 1.0;
+            for (std::uint32_t r = orgs_.link_begin[i]; r < orgs_.link_begin[i + 1] && ties < 0; ++r)
+                if (links_.dest[r] == c && (links_.mode[r] != Mode::contact || links_.ties[r] > 0)) ties = links_.ties[r];
+            if (ties < 0) continue;
+            const double w = (1.0 + e.brand_effect * orgs_.brand[i]) *
+                             std::pow(orgs_.price[i] * trade_cost(orgs_.home[i], c), 1.0 - e.elasticity) *
+                             (e.absorptive_base + orgs_.management[i]) * (1.0 + ties);
+            candidates.push_back(i);
+            score.push_back(w);
+            total += w;
+        }
+        if (candidates.empty() || tenders <= 0) continue;
+        const double outside = market_fringe_[c * sector_count + static_cast<std::size_t>(Sector::services)];
+        Stream rng(scenario_.seed, scenario_.replicate, country_id_space | c, step_, purpose_tender);
+        const Money value = floor_money(tender_budget_[c] * per_tender);
+        for (int k = 0; k < tenders; ++k) {
+            const double target = rng.uniform() * (total + outside);
+            if (target >= total) continue;   // won by a producer not simulated
+            std::size_t j = 0;
+            for (double acc = score[0]; acc <= target && j + 1 < candidates.size();) acc += score[++j];
+            const std::uint32_t winner = candidates[j];
+            transfer(Party::sector(scenario_.world.size() + c), Party::agent(winner), value, flow_tender);
+            orgs_.tender_revenue[winner] += value;
+            if (orgs_.home[winner] != c) orgs_.tender_abroad[winner] += value;
+        }
+    }
+}
+
 }  // namespace ssesim::model

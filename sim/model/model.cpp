@@ -141,9 +141,16 @@ void Model::open_population() {
         base_budget_[m] = annual * per_step_.years * cents_per_usd;
         spending[m / sector_count] += base_budget_[m];
     }
-    // Opening household money: one step of their spending.
-    for (std::size_t c = 0; c < spending.size(); ++c)
+    // Governments buy services and training by open tender: a share of their
+    // consumption (PWT csh_g x GDP), scaled by the same kappa as the markets.
+    tender_budget_.resize(countries.size());
+    for (std::size_t c = 0; c < countries.size(); ++c)
+        tender_budget_[c] = kappa * e.tender_share * countries[c].government_share * countries[c].gdp_usd;
+    // Opening money of households and governments: one step of their spending.
+    for (std::size_t c = 0; c < spending.size(); ++c) {
         ledger_.endow(Party::sector(c), floor_money(spending[c]));
+        ledger_.endow(Party::sector(countries.size() + c), floor_money(tender_budget_[c] * per_step_.years * cents_per_usd));
+    }
     ledger_.commit();
 }
 
@@ -181,6 +188,9 @@ void Model::build_schedule() {
                    [this](std::size_t b, std::size_t e) { decide(b, e); }});
     schedule_.add({"emit flows", "markets", 1, [markets] { return markets; },
                    [this](std::size_t b, std::size_t e) { emit_flows(b, e); }});
+    // Tenders are few: one serial pass over the countries (a bidder may win in several).
+    schedule_.add({"tenders", "countries", countries, [countries] { return countries; },
+                   [this](std::size_t b, std::size_t e) { run_tenders(b, e); }});
     schedule_.add({"settle", "agents", agent_grain, agents,
                    [this](std::size_t b, std::size_t e) { settle(b, e); }});
     schedule_.add({"transfer", "agents", agent_grain, agents,
@@ -224,7 +234,9 @@ void Model::step() {
 std::pair<std::uint16_t, std::uint8_t> Model::end_of(Party p) const noexcept {
     if (p.kind == Party::Kind::agent)
         return {orgs_.home[p.index], static_cast<std::uint8_t>(orgs_.kind[p.index])};
-    return {static_cast<std::uint16_t>(p.index), static_cast<std::uint8_t>(end_households)};
+    const std::size_t n = scenario_.world.size();
+    return p.index < n ? std::pair<std::uint16_t, std::uint8_t>{static_cast<std::uint16_t>(p.index), static_cast<std::uint8_t>(end_households)}
+                       : std::pair<std::uint16_t, std::uint8_t>{static_cast<std::uint16_t>(p.index - n), static_cast<std::uint8_t>(end_government)};
 }
 
 void Model::transfer(Party payer, Party payee, Money amount, Flow flow) {
@@ -295,6 +307,7 @@ void Model::record_countries(std::size_t begin, std::size_t end) {
             rec.impact_home[a] += orgs_.mission[i] * orgs_.employees[i];
         }
         rec.household_money[c] = ledger_.sector_balance(c);
+        rec.government_money[c] = ledger_.sector_balance(scenario_.world.size() + c);
     }
 }
 
@@ -360,6 +373,11 @@ void Model::rebuild_indices() {
     std::vector<std::uint32_t> gfill(giver_begin_.begin(), giver_begin_.end() - 1);
     for (std::size_t r = 0; r < links_.size(); ++r)
         if (links_.mode[r] == Mode::open_transfer) givers_[gfill[links_.dest[r]]++] = links_.org[r];
+    bidders_.clear();
+    for (std::uint32_t i = 0; i < n_orgs; ++i)
+        if (scenario_.populations[orgs_.group[i]].bids_tenders &&
+            (orgs_.sector[i] == Sector::services || orgs_.sector[i] == Sector::education))
+            bidders_.push_back(i);
     sse_employees_.assign(n_countries, 0.0);
     for (std::size_t i = 0; i < n_orgs; ++i)
         if (orgs_.kind[i] != OrgKind::for_profit) sse_employees_[orgs_.home[i]] += orgs_.employees[i];
@@ -375,6 +393,7 @@ void Model::rebuild_indices() {
         v->assign(ck, 0.0);
     for (auto* v : {&rec.revenue, &rec.export_revenue, &rec.wage_bill, &rec.profit, &rec.cash}) v->assign(ck, 0);
     rec.household_money.assign(n_countries, 0);
+    rec.government_money.assign(n_countries, 0);
 }
 
 }  // namespace ssesim::model

@@ -54,7 +54,9 @@ void Model::settle(std::size_t begin, std::size_t end) {
             }
         }
         pay(home, orgs_.overhead[i], flow_market_services);
-        const Money revenue = orgs_.revenue[i] + exports;
+        // Public tenders won this step: at home, and abroad (services exported).
+        exports += orgs_.tender_abroad[i];
+        const Money revenue = orgs_.revenue[i] + exports + (orgs_.tender_revenue[i] - orgs_.tender_abroad[i]);
         // Inputs bought from suppliers abroad: the input share of its costs at the
         // delivered price, split evenly over its supplier links; and pre-harvest
         // credit advanced on next step's purchases. Set aside now, paid in `transfer`.

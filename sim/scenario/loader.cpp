@@ -166,12 +166,16 @@ public:
             }
             const std::string shown = prefix == "population[]" ? "population." + leaf : full;
             std::string message = "unknown key";
+            const std::vector<std::string> keys = keys_of_table(prefix);
             if (!hint.empty()) {
                 message += " (did you mean '" + hint + "'?)";
-            } else {
+            } else if (keys.size() <= 12) {
                 message += " (expected one of:";
-                for (const std::string& c : keys_of_table(prefix)) message += " " + c;
+                for (const std::string& c : keys) message += " " + c;
                 message += ")";
+            } else {
+                const std::string where_in = prefix == "population[]" ? "[[population]]" : prefix.empty() ? "the top level" : "[" + prefix + "]";
+                message += " (not one of the " + std::to_string(keys.size()) + " keys of " + where_in + "; `ssesim describe` lists them)";
             }
             fail(k.source(), shown, message);
         }
@@ -571,6 +575,8 @@ Scenario load_text(std::string_view text, const std::string& path) {
     real("economy.ties_cost_reduction", e.ties_cost_reduction);
     real("economy.participation_recovery", e.participation_recovery);
     real("economy.dispersion_pressure", e.dispersion_pressure);
+    real("economy.tender_share", e.tender_share);
+    real("economy.tenders_per_year", e.tenders_per_year);
 
     // populations
     const toml::node* pn = root.get("population");
@@ -647,6 +653,7 @@ Scenario load_text(std::string_view text, const std::string& path) {
         p.supplier_kind = r.enumeration<model::OrgKind>(pt, key("supplier_kind"), shown("supplier_kind"), psrc, model::org_kind_names);
         p.fair_price_premium = r.real(pt, key("fair_price_premium"), shown("fair_price_premium"), psrc);
         p.prefinance = r.real(pt, key("prefinance"), shown("prefinance"), psrc);
+        p.bids_tenders = r.boolean(pt, key("bids_tenders"), shown("bids_tenders"), psrc);
         p.fdi_propensity = r.real(pt, key("fdi_propensity"), shown("fdi_propensity"), psrc);
         p.fdi_min_experience = r.real(pt, key("fdi_min_experience"), shown("fdi_min_experience"), psrc);
         p.subsidiary_kind = r.enumeration<model::OrgKind>(pt, key("subsidiary_kind"), shown("subsidiary_kind"), psrc, model::org_kind_names);

@@ -144,3 +144,13 @@ def test_equal_exchange_imports_from_producer_coops_with_prefinance(outputs):
     credit = r.flows_where("credit", origin="USA", destination="!USA", destination_kind="producer_coop")
     repaid = r.flows_where("credit_repayment", origin="!USA", destination="USA")
     assert credit > 0 and 0 < repaid <= credit
+
+
+def test_mce_wins_public_tenders(outputs):
+    # Services bought by governments through open tenders: the bidders are the
+    # organisations present in the country, against producers not simulated.
+    r = Run(outputs["mce"])
+    won = r.flows_where("tender", origin="CAN", source_kind="association", destination_kind="government")
+    assert won > 0
+    assert r.flows_where("tender", source_kind="for_profit") == 0     # no for-profit in the case bids
+    assert (r.f["government_money"][-1] < r.f["government_money"][0]).any()

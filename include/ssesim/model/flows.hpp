@@ -23,6 +23,7 @@ inline constexpr std::array<std::string_view, 4> channel_names{"goods", "finance
 enum Flow : std::uint16_t {
     flow_sales,             ///< goods/services: seller -> households of the buyer country
     flow_inputs,            ///< goods: supplier -> buying organisation (imports of inputs; fair trade; intra-firm)
+    flow_tender,            ///< services: winning bidder -> government that ran the tender
     flow_market_services,   ///< services: destination households -> seller (distribution, marketing: fixed cost of a market)
     flow_wages,             ///< domestic: organisation -> households of its home country
     flow_profit_payout,     ///< domestic: organisation -> home households (dividends, patronage refunds)
@@ -53,6 +54,7 @@ struct FlowInfo {
 inline constexpr std::array<FlowInfo, flow_count> flow_info{{
     {"sales", Channel::goods, true, true, "goods and services sold to households"},
     {"inputs", Channel::goods, true, true, "inputs bought by an organisation from its supplier (imports, fair trade, intra-firm)"},
+    {"tender", Channel::goods, true, true, "services and training bought by a government through an open public tender"},
     {"market_services", Channel::goods, true, true,
      "distribution and marketing services bought in a foreign market (its fixed cost)"},
     {"wages", Channel::domestic, true, false, "wages paid to home households"},

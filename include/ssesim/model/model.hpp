@@ -31,7 +31,7 @@ struct StepRecord {
     // every flow of the step, by FlowKey, sorted: money in cents; intangibles in micro-units
     std::vector<kernel::TallyCell> flows;
     // [country]
-    std::vector<Money> household_money;
+    std::vector<Money> household_money, government_money;
     // [flow]: ledger totals of the step
     std::vector<Money> ledger_flows;
 
@@ -116,6 +116,7 @@ private:
     /// node); false when it cannot be paid for any more.
     bool found_affiliate(std::uint32_t org, std::uint32_t link);
     void absorb(std::size_t begin, std::size_t end);
+    void run_tenders(std::size_t begin, std::size_t end);
     /// Knowledge gain of `receiver` from `giver` for one stock this step (Cohen & Levinthal).
     double knowledge_gain(std::size_t giver, std::size_t receiver, double giver_stock, double receiver_stock) const;
     void record_intangible(std::size_t giver, std::size_t receiver, Flow flow, double amount);
@@ -175,6 +176,9 @@ private:
     // and the SSE organisations and their employees based there
     std::vector<std::uint32_t> giver_begin_, givers_;
     std::vector<double> sse_employees_;
+    // tenders: each government's tender spending per year (US$, at step 1), the bidders (slot order)
+    std::vector<double> tender_budget_;
+    std::vector<std::uint32_t> bidders_;
     // subsidiaries founded in the last structural update, [parent's country][parent's kind]
     std::vector<std::int64_t> investments_;
     // organisations founded abroad (subsidiaries, licensees, nodes) in the last update, same layout

@@ -47,6 +47,8 @@ struct Organisations {
     std::vector<Money> owed_to_parent;        ///< profit repatriated to the parent, paid in `transfer`
     std::vector<Money> input_sales;           ///< inputs sold to buyers this step (supplier side)
     std::vector<Money> purchases;             ///< inputs bought from suppliers this step (buyer side)
+    std::vector<Money> tender_revenue;        ///< public tenders won this step (all countries)
+    std::vector<Money> tender_abroad;         ///< of which from foreign governments
     // decisions for the structural update between steps
     std::vector<std::uint8_t> insolvent;
     std::vector<std::int32_t> entering;       ///< foreign country of a new commitment, -1 for none
@@ -66,6 +68,7 @@ struct Organisations {
         f(employees); f(markup); f(price); f(expected_labour); f(age); f(overhead);
         f(technology); f(management); f(brand); f(gain_technology); f(gain_management); f(gain_brand);
         f(participation); f(input_price); f(input_sales); f(purchases); f(entering_partner);
+        f(tender_revenue); f(tender_abroad);
         f(revenue); f(export_revenue); f(wage_bill); f(profit); f(owed_to_parent); f(insolvent); f(entering);
         f(entering_mode); f(contact);
     }

@@ -39,6 +39,7 @@ struct Population {
     model::OrgKind supplier_kind = model::OrgKind::producer_coop;
     double fair_price_premium = 0;   ///< share paid to independent suppliers above their price
     double prefinance = 0;           ///< share of purchases advanced as pre-harvest credit
+    bool bids_tenders = false;       ///< bids for public tenders at home and where present
     double fdi_propensity = 0;       ///< chance per year an eligible export market is assessed for FDI
     double fdi_min_experience = 0;   ///< years of exporting before a subsidiary is considered
     model::OrgKind subsidiary_kind = model::OrgKind::for_profit;
@@ -78,7 +79,9 @@ struct Economy {
     double ties_decay = 0;               ///< share of uncommitted ties lost per year
     double ties_cost_reduction = 0;      ///< fixed-cost reduction at full ties
     double participation_recovery = 0;   ///< share of the participation gap closed per year
-    double dispersion_pressure = 0;      ///< fall of target participation per unit share of members abroad      ///< share of cash above the buffer paid out in a year
+    double dispersion_pressure = 0;      ///< fall of target participation per unit share of members abroad
+    double tender_share = 0;             ///< share of government consumption bought by open tender
+    double tenders_per_year = 0;         ///< tenders per government per year      ///< share of cash above the buffer paid out in a year
 };
 
 struct Scenario {

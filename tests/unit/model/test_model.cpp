@@ -29,7 +29,7 @@ std::vector<std::int64_t> fingerprint(const Model& m) {
                           &r.subsidiaries, &r.employees_abroad, &r.investments, &r.licensees, &r.nodes,
                           &r.transfer_countries, &r.contacts, &r.founded_abroad,
                           &r.revenue, &r.export_revenue, &r.wage_bill, &r.profit, &r.cash,
-                          &r.household_money, &r.ledger_flows})
+                          &r.household_money, &r.government_money, &r.ledger_flows})
         out.insert(out.end(), v->begin(), v->end());
     for (const auto& c : r.flows) out.insert(out.end(), {static_cast<std::int64_t>(c.key), c.value, c.count});
     for (const auto* v : {&r.technology, &r.management, &r.brand, &r.participation, &r.impact_home, &r.impact_abroad})
@@ -39,11 +39,11 @@ std::vector<std::int64_t> fingerprint(const Model& m) {
 
 }  // namespace
 
-TEST_CASE("the schedule runs the eight phases in the documented order", "[model]") {
+TEST_CASE("the schedule runs the nine phases in the documented order", "[model]") {
     Model m(small_scenario(), 1);
     CHECK(m.schedule().describe() ==
-          "sense (markets) -> decide (agents) -> emit flows (markets) -> settle (agents) -> transfer (agents) -> "
-          "absorb (agents) -> learn (agents) -> record (countries)");
+          "sense (markets) -> decide (agents) -> emit flows (markets) -> tenders (countries) -> settle (agents) -> "
+          "transfer (agents) -> absorb (agents) -> learn (agents) -> record (countries)");
 }
 
 TEST_CASE("the opening population matches the scenario", "[model]") {
