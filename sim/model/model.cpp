@@ -284,10 +284,10 @@ void Model::record_countries(std::size_t begin, std::size_t end) {
                     case Mode::offshore: ++rec.offshore[a]; break;
                     case Mode::contact: ++rec.contacts[a]; break;
                 }
-                if (!founds_partner(links_.mode[r])) continue;
+                if (!founds_partner(links_.mode[r]) || partner_slot_[r] < 0) continue;
                 // Jobs in the organisations it founded abroad; social impact
                 // abroad counts them weighted by their mission (ODD §4 Observation).
-                const auto affiliate = static_cast<std::size_t>(kernel::slot_of(orgs_.id, links_.affiliate[r]));
+                const auto affiliate = static_cast<std::size_t>(partner_slot_[r]);
                 rec.employees_abroad[a] += orgs_.employees[affiliate];
                 rec.impact_abroad[a] += orgs_.mission[affiliate] * orgs_.employees[affiliate];
             }

@@ -2,7 +2,6 @@
 #include "model_internal.hpp"
 
 #include "ssesim/core/error.hpp"
-#include "ssesim/kernel/agent_ids.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -236,8 +235,8 @@ void Model::learn(std::size_t begin, std::size_t end) {
             }
             links_.experience[r] += per_step_.years;
             links_.ties[r] += (1.0 - links_.ties[r]) * per_step_.ties_growth;
-            if (links_.affiliate[r] == no_parent) continue;
-            const auto a = static_cast<std::size_t>(kernel::slot_of(orgs_.id, links_.affiliate[r]));
+            if (!founds_partner(links_.mode[r]) || partner_slot_[r] < 0) continue;
+            const auto a = static_cast<std::size_t>(partner_slot_[r]);
             const bool coop = orgs_.kind[a] == OrgKind::worker_coop || orgs_.kind[a] == OrgKind::producer_coop;
             if (coop && orgs_.relation[a] != Relation::licensee) members_abroad += orgs_.employees[a];
         }
