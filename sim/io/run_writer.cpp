@@ -152,13 +152,13 @@ const Series series_table[] = {
     {"suppliers", Kind::count, "1", "supplier countries", "Foreign countries where the organisations buy their inputs from an independent supplier (imports; fair trade)", &R::suppliers, nullptr},
     {"offshore", Kind::count, "1", "offshore affiliates", "Affiliates owned abroad that make the organisations' inputs (vertical FDI)", &R::offshore, nullptr},
     {"contacts", Kind::count, "1", "contacts abroad", "Foreign countries where the organisations have ties but no commitment (after unplanned opportunities)", &R::contacts, nullptr},
-    {"employees_abroad", Kind::count, "persons", "employees abroad", "Employees of the organisations founded abroad (subsidiaries, licensees, nodes), by the founder's home country and kind", &R::employees_abroad, nullptr},
+    {"employees_abroad", Kind::count, "persons", "employees abroad", "Employees of the organisations founded abroad (subsidiaries, offshore affiliates, licensees, nodes), by the founder's home country and kind", &R::employees_abroad, nullptr},
     {"investments", Kind::count, "1", "subsidiaries founded", "Affiliates founded abroad at the start of the step (outward FDI), by the parent's home country and kind", &R::investments, nullptr},
-    {"founded_abroad", Kind::count, "1", "organisations founded abroad", "Subsidiaries, licensees and federation nodes founded abroad at the start of the step (new SSEOs abroad when of an SSE kind), by the founder's home country and kind", &R::founded_abroad, nullptr},
+    {"founded_abroad", Kind::count, "1", "organisations founded abroad", "Subsidiaries, offshore affiliates, licensees and federation nodes founded abroad at the start of the step (new SSEOs abroad when of an SSE kind), by the founder's home country and kind", &R::founded_abroad, nullptr},
     {"revenue", Kind::money, "USD", "revenue", "Sales at home and abroad in the step (current US$ of the 2022 wage data)", &R::revenue, nullptr},
-    {"export_revenue", Kind::money, "USD", "export revenue", "Sales to households of foreign countries in the step", &R::export_revenue, nullptr},
+    {"export_revenue", Kind::money, "USD", "export revenue", "Sales to households of foreign countries and public tenders won abroad in the step", &R::export_revenue, nullptr},
     {"wage_bill", Kind::money, "USD", "wages paid", "Wages paid in the step (less than due only by an organisation that became insolvent)", &R::wage_bill, nullptr},
-    {"profit", Kind::money, "USD", "profit", "Revenue less wages, fixed costs of foreign markets, support of partners abroad and plant overheads", &R::profit, nullptr},
+    {"profit", Kind::money, "USD", "profit", "Revenue (sales, tenders won, inputs sold to other organisations) less wages, inputs bought, fixed costs of foreign markets, support of partners abroad and plant overheads", &R::profit, nullptr},
     {"cash", Kind::money, "USD", "cash", "Cash held at the end of the step", &R::cash, nullptr},
     {"technology", Kind::real, "1", "technology stock, summed", "Sum of the organisations' technology stocks (0..1 each); divide by organisations for the mean", nullptr, &R::technology},
     {"management", Kind::real, "1", "management-model stock, summed", "Sum of the organisations' management-model stocks (0..1 each)", nullptr, &R::management},
@@ -395,7 +395,7 @@ RunWriter::RunWriter(const std::string& path, bool overwrite, const model::Model
             {"kind", false, "1", "Organisation kind, as an index into /org_kind"},
             {"sector", false, "1", "Sector index: 0 agri_food, 1 manufacturing, 2 services, 3 platform_logistics, 4 education"},
             {"employees", false, "persons", "Employees at home"},
-            {"destinations", false, "1", "Foreign markets served"},
+            {"destinations", false, "1", "Foreign markets served by export"},
             {"productivity", true, "1", "Productivity draw (Pareto)"},
             {"revenue", true, "USD", "Revenue in the step"},
             {"export_revenue", true, "USD", "Export revenue in the step"},
@@ -455,7 +455,11 @@ void RunWriter::write_step(const model::Model& model) {
         put_i("kind", [&](std::size_t i) { return static_cast<int>(o.kind[i]); });
         put_i("sector", [&](std::size_t i) { return static_cast<int>(o.sector[i]); });
         put_i("employees", [&](std::size_t i) { return o.employees[i]; });
-        put_i("destinations", [&](std::size_t i) { return o.link_begin[i + 1] - o.link_begin[i]; });
+        put_i("destinations", [&](std::size_t i) {
+            std::int64_t markets = 0;
+            for (std::uint32_t k = o.link_begin[i]; k < o.link_begin[i + 1]; ++k) markets += model.links().mode[k] == model::Mode::exports;
+            return markets;
+        });
         put_d("productivity", [&](std::size_t i) { return o.productivity[i]; });
         put_d("revenue", [&](std::size_t i) { return money_to_usd(o.revenue[i]); });
         put_d("export_revenue", [&](std::size_t i) { return money_to_usd(o.export_revenue[i]); });

@@ -43,11 +43,14 @@ void Model::decide(std::size_t begin, std::size_t end) {
         orgs_.input_price[i] = suppliers > 0 ? input_price / suppliers : 0.0;
 
         // The draws of an organisation come in a fixed order, each drawn whether
-        // or not it is used, so one decision never shifts another's numbers.
+        // or not it is used: within a step no outcome shifts another's numbers
+        // (the positions of the later draws depend on its number of presences).
         Stream rng(scenario_.seed, scenario_.replicate, orgs_.id[i], step_, purpose_trade);
         const std::size_t home = orgs_.home[i];
         const double margin = 1.0 - 1.0 / orgs_.markup[i];
-        const bool independent = parent_slot_[i] < 0;
+        // Only organisations founded at home decide moves abroad: an affiliate,
+        // licensee or node does not, even once its founder has exited.
+        const bool independent = orgs_.parent[i] == no_parent;
         const scenario::Population& strategy = scenario_.populations[orgs_.group[i]];
         const double fdi_chance = step_probability(strategy.fdi_propensity, per_step_.years);
 
@@ -184,9 +187,12 @@ Model::Move Model::evaluate_move(std::size_t i, std::size_t d, Mode mode) const 
             break;
         }
         case Mode::open_transfer: {
-            // The expected productivity gains of the host's SSE organisations
-            // adopting the technology, in job-equivalents (ODD §7.6).
-            const double adopted = per_step_.adoption * sse_employees_[d] * e.technology_effect * orgs_.technology[i];
+            // The expected productivity gains of the host's organisations of the
+            // kinds it reaches adopting the technology, in job-equivalents (ODD §7.6).
+            double reachable = 0;
+            for (std::size_t k = 0; k < org_kind_count; ++k)
+                if (strategy.transfer_kinds & (1u << k)) reachable += employees_by_kind_[d * org_kind_count + k];
+            const double adopted = per_step_.adoption * reachable * e.technology_effect * orgs_.technology[i];
             move.utility = mission * e.mission_impact_value * countries[d].wage_usd * per_step_.years * cents_per_usd * adopted - support;
             move.cash_needed = support / per_step_.years;
             break;
@@ -331,9 +337,11 @@ Model::Subsidiary Model::plan_subsidiary(std::size_t i, std::uint32_t r) const {
     const double mission = strategy.subsidiary_kind == OrgKind::for_profit ? 0.0 : orgs_.mission[i];
     s.markup = 1.0 + (sigma_markup_ - 1.0) * (1.0 - mission * e.mission_price_discount);
     const double export_revenue = static_cast<double>(links_.revenue[r]);
-    // Same visibility and brand, price without the trade cost: R_I = R_X (p_I / (p_X tau))^(1 - sigma).
+    // A local seller (visibility 1) with the same brand, at a price without the
+    // trade cost: R_I = R_X / v (p_I / (p_X tau))^(1 - sigma).
+    const double visibility = 1.0 - (1.0 - e.initial_visibility) * std::exp(-links_.experience[r] / e.learning_time);
     const double price_ratio = (s.markup / carried) / (orgs_.markup[i] * trade_cost(h, d));
-    s.revenue = export_revenue * std::pow(price_ratio, 1.0 - e.elasticity);
+    s.revenue = export_revenue / visibility * std::pow(price_ratio, 1.0 - e.elasticity);
     s.employees = s.revenue / per_step_.years / cents_per_usd / (s.markup * countries[d].wage_usd);
     s.capital = strategy.initial_cash_years * countries[d].wage_usd * s.employees * cents_per_usd;
     s.overhead = fdi_fixed_cost_(static_cast<Eigen::Index>(h), static_cast<Eigen::Index>(d)) * per_step_.years *

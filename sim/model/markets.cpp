@@ -66,8 +66,9 @@ void Model::run_tenders(std::size_t begin, std::size_t end) {
     // brand) x (absorptive base + management) x (1 + ties): price, quality and
     // networks (SILK: MCE's tenders come through networks). Producers the
     // scenario does not simulate bid too, with the weight they have in the
-    // country's services market (its fringe): what they win is spent outside
-    // the simulated organisations, as households' fringe spending is.
+    // country's services and education markets (their fringes): what they win
+    // is spent outside the simulated organisations, as households' fringe
+    // spending is.
     const auto& e = scenario_.economy;
     const double growth = std::pow(per_step_.growth, static_cast<double>(step_ - 1));
     const double per_tender = e.tenders_per_year > 0 ? growth / e.tenders_per_year * cents_per_usd : 0.0;
@@ -94,7 +95,8 @@ void Model::run_tenders(std::size_t begin, std::size_t end) {
             total += w;
         }
         if (candidates.empty() || tenders <= 0) continue;
-        const double outside = market_fringe_[c * sector_count + static_cast<std::size_t>(Sector::services)];
+        const double outside = market_fringe_[c * sector_count + static_cast<std::size_t>(Sector::services)] +
+                               market_fringe_[c * sector_count + static_cast<std::size_t>(Sector::education)];
         Stream rng(scenario_.seed, scenario_.replicate, country_id_space | c, step_, purpose_tender);
         const Money value = floor_money(tender_budget_[c] * per_tender);
         for (int k = 0; k < tenders; ++k) {

@@ -158,9 +158,9 @@ void Model::calibrate_fringe() {
     // Producers the scenario does not simulate are one CES competitor per market
     // with weight W0 (growing with demand). Where simulated home producers
     // exist, W0 is set so that at step 0 they sell exactly their output:
-    // W / (W + W0) = output / E. A market where they would need more than all
-    // its demand gets W0 = 0 and shrinks them. A market with none gets the
-    // competition per unit of demand of the others, (W + W0) / E averaged.
+    // W / (W + W0) = output / E (E >= output / simulated_share, so W0 > 0). A
+    // market with none gets the competition per unit of demand of the others,
+    // (W + W0) / E averaged.
     const std::size_t markets = base_budget_.size();
     fringe_weight_.assign(markets, 0.0);
     double density = 0;
@@ -378,9 +378,9 @@ void Model::rebuild_indices() {
         if (scenario_.populations[orgs_.group[i]].bids_tenders &&
             (orgs_.sector[i] == Sector::services || orgs_.sector[i] == Sector::education))
             bidders_.push_back(i);
-    sse_employees_.assign(n_countries, 0.0);
+    employees_by_kind_.assign(n_countries * org_kind_count, 0.0);
     for (std::size_t i = 0; i < n_orgs; ++i)
-        if (orgs_.kind[i] != OrgKind::for_profit) sse_employees_[orgs_.home[i]] += orgs_.employees[i];
+        employees_by_kind_[orgs_.home[i] * org_kind_count + static_cast<std::size_t>(orgs_.kind[i])] += orgs_.employees[i];
     // record arrays
     StepRecord& rec = record_;
     rec.countries = n_countries;

@@ -169,8 +169,9 @@ void Model::absorb(std::size_t begin, std::size_t end) {
     // Each receiver computes its own gains from this step's stocks (read only
     // here), so the result does not depend on the order of receivers; `learn`
     // adds them. Licensees receive the management model and brand, members the
-    // federation's technology and brand, subsidiaries all three; SSE
-    // organisations adopt openly given technology present in their country.
+    // federation's technology and brand, subsidiaries all three; organisations
+    // of the kinds a giver reaches (transfer_kinds) adopt openly given
+    // technology present in their country.
     for (std::size_t i = begin; i < end; ++i) {
         orgs_.gain_technology[i] = orgs_.gain_management[i] = orgs_.gain_brand[i] = 0.0;
         if (parent_slot_[i] >= 0) {
@@ -187,12 +188,14 @@ void Model::absorb(std::size_t begin, std::size_t end) {
         }
         const std::size_t c = orgs_.home[i];
         const std::uint32_t n_givers = giver_begin_[c + 1] - giver_begin_[c];
-        if (orgs_.kind[i] == OrgKind::for_profit || n_givers == 0) continue;
+        if (n_givers == 0) continue;
         Stream rng(scenario_.seed, scenario_.replicate, orgs_.id[i], step_, purpose_adoption);
         if (rng.uniform() >= per_step_.adoption) continue;
         const std::size_t g = givers_[giver_begin_[c] + std::min<std::uint32_t>(
                                                            n_givers - 1, static_cast<std::uint32_t>(rng.uniform() * n_givers))];
-        if (g == i) continue;
+        // the giver's strategy says whom its transfers reach
+        const std::uint32_t reached = scenario_.populations[orgs_.group[g]].transfer_kinds;
+        if (g == i || !(reached & (1u << static_cast<unsigned>(orgs_.kind[i])))) continue;
         const double gain = knowledge_gain(g, i, orgs_.technology[g], orgs_.technology[i] + orgs_.gain_technology[i]);
         orgs_.gain_technology[i] += gain;
         record_intangible(g, i, flow_technology, gain);
@@ -242,7 +245,7 @@ void Model::learn(std::size_t begin, std::size_t end) {
         }
         const scenario::Population& strategy = scenario_.populations[orgs_.group[i]];
         const double share_abroad = members_abroad / (members_abroad + orgs_.employees[i]);
-        const double target = strategy.participation *
+        const double target = orgs_.participation_base[i] *
                               std::max(0.0, 1.0 - e.dispersion_pressure * share_abroad * (1.0 - strategy.decentralisation));
         orgs_.participation[i] += per_step_.participation * (target - orgs_.participation[i]);
         ++orgs_.age[i];

@@ -43,7 +43,7 @@ void Model::found(std::uint32_t group, bool opening) {
     orgs_.technology[slot] = p.technology;
     orgs_.management[slot] = p.management;
     orgs_.brand[slot] = p.brand;
-    orgs_.participation[slot] = p.participation;
+    orgs_.participation[slot] = orgs_.participation_base[slot] = p.participation;
     // Unit labour cost in reference wages: wages across countries mirror
     // productivity (Ricardo), so competitiveness comes from the firm's own draw
     // and its technology.
@@ -92,7 +92,8 @@ bool Model::found_affiliate(std::uint32_t parent, std::uint32_t r) {
     orgs_.technology[slot] = plan.technology;
     orgs_.management[slot] = plan.management;
     orgs_.brand[slot] = plan.brand;
-    orgs_.participation[slot] = kind == OrgKind::for_profit ? 0.0 : strategy.participation;
+    // An affiliate has its founder's governance unless it is a firm (no member democracy).
+    orgs_.participation[slot] = orgs_.participation_base[slot] = kind == OrgKind::for_profit ? 0.0 : strategy.participation;
     orgs_.price[slot] = plan.markup * reference_wage_ / effective_productivity(slot);
     orgs_.expected_labour[slot] = plan.employees;
     orgs_.overhead[slot] = floor_money(plan.overhead);

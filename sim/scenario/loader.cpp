@@ -175,7 +175,7 @@ public:
                 message += ")";
             } else {
                 const std::string where_in = prefix == "population[]" ? "[[population]]" : prefix.empty() ? "the top level" : "[" + prefix + "]";
-                message += " (not one of the " + std::to_string(keys.size()) + " keys of " + where_in + "; `ssesim describe` lists them)";
+                message += " (not a key of " + where_in + "; `ssesim describe` lists them)";
             }
             fail(k.source(), shown, message);
         }
@@ -252,11 +252,13 @@ public:
         for (std::size_t i = 0; i < arr->size(); ++i) {
             const toml::node& e = *arr->get(i);
             const std::string at = std::string(shown) + "[" + std::to_string(i) + "]";
-            if (!e.is_string()) fail(e.source(), at, "expected one of the names in " + spec.expected() + ", got " + describe_node(e));
+            std::string one_of = "expected one of ";
+            for (char ch : spec.choices) one_of += ch == '|' ? std::string(", ") : std::string(1, ch);
+            if (!e.is_string()) fail(e.source(), at, one_of + ", got " + describe_node(e));
             const std::string_view v = *e.value<std::string_view>();
             std::size_t k = 0, allowed = 1 + static_cast<std::size_t>(std::count(spec.choices.begin(), spec.choices.end(), '|'));
             while (k < allowed && k < N && names[k] != v) ++k;
-            if (k == allowed || k == N) fail(e.source(), at, "expected one of the names in " + spec.expected() + ", got \"" + std::string(v) + "\"");
+            if (k == allowed || k == N) fail(e.source(), at, one_of + ", got \"" + std::string(v) + "\"");
             if (set & (1u << k)) fail(e.source(), at, "\"" + std::string(v) + "\" is listed twice");
             set |= 1u << k;
         }
@@ -268,8 +270,21 @@ public:
                      const toml::source_region& tsrc, const std::array<std::string_view, N>& names) {
         auto [s, src] = string(t, key, shown, tsrc);
         auto e = model::parse_enum<Enum>(names, s);
-        if (!e) fail(src, shown, "expected " + find_parameter(key)->expected() + ", got \"" + s + "\"");
+        // the value must also be one of the parameter's own choices (a subset of `names` for some)
+        const std::string_view choices = find_parameter(key)->choices;
+        bool allowed = false;
+        for (std::size_t b = 0; b <= choices.size();) {
+            const std::size_t bar = std::min(choices.find('|', b), choices.size());
+            allowed |= choices.substr(b, bar - b) == s;
+            b = bar + 1;
+        }
+        if (!e || !allowed) fail(src, shown, "expected " + find_parameter(key)->expected() + ", got \"" + s + "\"");
         return *e;
+    }
+
+    /// True when `leaf` is written in `table` or its archetype (not a registry default).
+    bool given(const toml::table& table, std::string_view leaf) const {
+        return table.get(leaf) || (fallback_ && fallback_->get(leaf));
     }
 
     /// Where the value of `leaf` in `table` (or its archetype) is written; the table's start if nowhere.
@@ -644,11 +659,19 @@ Scenario load_text(std::string_view text, const std::string& path) {
         p.node_kind = r.enumeration<model::OrgKind>(pt, key("node_kind"), shown("node_kind"), psrc, model::org_kind_names);
         p.join_federation = r.boolean(pt, key("join_federation"), shown("join_federation"), psrc);
         p.participation = r.real(pt, key("participation"), shown("participation"), psrc);
+        if (p.kind == model::OrgKind::for_profit) {
+            // A firm has no member democracy: participation defaults to 0 for it, and must be 0.
+            if (!r.given(pt, "participation")) p.participation = 0.0;
+            else if (p.participation != 0.0)
+                r.fail(r.source_of(pt, "participation"), shown("participation"),
+                       "expected 0 for kind \"for_profit\" (no member democracy), got " + format_number(p.participation));
+        }
         p.decentralisation = r.real(pt, key("decentralisation"), shown("decentralisation"), psrc);
         if (p.modes & (1u << static_cast<unsigned>(model::Mode::node)) && p.kind != model::OrgKind::federation)
             r.fail(r.source_of(pt, "modes"), shown("modes"),
                    "expected \"node\" only for kind \"federation\" (nodes are members of a federation), got kind \"" +
                        std::string(model::org_kind_names[static_cast<std::size_t>(p.kind)]) + "\"");
+        p.transfer_kinds = r.enum_set(pt, key("transfer_kinds"), shown("transfer_kinds"), psrc, model::org_kind_names);
         p.input_share = r.real(pt, key("input_share"), shown("input_share"), psrc);
         p.supplier_kind = r.enumeration<model::OrgKind>(pt, key("supplier_kind"), shown("supplier_kind"), psrc, model::org_kind_names);
         p.fair_price_premium = r.real(pt, key("fair_price_premium"), shown("fair_price_premium"), psrc);

@@ -175,7 +175,7 @@ private:
     // by country: organisations giving technology there openly (CSR, slot order),
     // and the SSE organisations and their employees based there
     std::vector<std::uint32_t> giver_begin_, givers_;
-    std::vector<double> sse_employees_;
+    std::vector<double> employees_by_kind_;   // [country][kind], at the last structural update
     // tenders: each government's tender spending per year (US$, at step 1), the bidders (slot order)
     std::vector<double> tender_budget_;
     std::vector<std::uint32_t> bidders_;

@@ -38,6 +38,7 @@ struct Organisations {
     std::vector<double> technology, management, brand;
     std::vector<double> gain_technology, gain_management, gain_brand;
     std::vector<double> participation;        ///< governance participation in [0, 1]
+    std::vector<double> participation_base;   ///< its participation with every member at home (target before dispersion)
     std::vector<double> input_price;          ///< mean delivered price of its inputs from suppliers, 0 with none
     // this step's flows, in cents (written by the phases, read by record)
     std::vector<Money> revenue;
@@ -67,7 +68,7 @@ struct Organisations {
         f(mission); f(payout_rate);
         f(employees); f(markup); f(price); f(expected_labour); f(age); f(overhead);
         f(technology); f(management); f(brand); f(gain_technology); f(gain_management); f(gain_brand);
-        f(participation); f(input_price); f(input_sales); f(purchases); f(entering_partner);
+        f(participation); f(participation_base); f(input_price); f(input_sales); f(purchases); f(entering_partner);
         f(tender_revenue); f(tender_abroad);
         f(revenue); f(export_revenue); f(wage_bill); f(profit); f(owed_to_parent); f(insolvent); f(entering);
         f(entering_mode); f(contact);

@@ -35,6 +35,7 @@ struct Population {
     bool join_federation = false;    ///< members of the home federation of their sector at step 0
     double participation = 0;        ///< governance participation with all members at home
     double decentralisation = 0;     ///< offset of members' dispersion by federated governance
+    std::uint32_t transfer_kinds = 0; ///< bit k set: organisations of kind k may adopt its open transfer
     double input_share = 0;          ///< share of unit cost bought as inputs from suppliers abroad
     model::OrgKind supplier_kind = model::OrgKind::producer_coop;
     double fair_price_premium = 0;   ///< share paid to independent suppliers above their price
@@ -63,7 +64,7 @@ struct Economy {
     double mission_price_discount = 0;   ///< markup reduction at mission weight 1
     double mission_job_protection = 0;   ///< firing-rate reduction at mission weight 1
     double cash_buffer_years = 0;        ///< retained cash above this is paid out
-    double excess_cash_release = 0;
+    double excess_cash_release = 0;      ///< share of cash above the buffer paid out in a year
     double fdi_fixed_cost = 0;           ///< worker-years of host wages per subsidiary per year
     double technology_portability = 0;   ///< kappa: share of home productivity level carried abroad
     double mission_job_value = 0;        ///< value of a home job-year at mission 1, in years of home wage
@@ -81,7 +82,7 @@ struct Economy {
     double participation_recovery = 0;   ///< share of the participation gap closed per year
     double dispersion_pressure = 0;      ///< fall of target participation per unit share of members abroad
     double tender_share = 0;             ///< share of government consumption bought by open tender
-    double tenders_per_year = 0;         ///< tenders per government per year      ///< share of cash above the buffer paid out in a year
+    double tenders_per_year = 0;         ///< tenders per government per year
 };
 
 struct Scenario {
