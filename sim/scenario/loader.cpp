@@ -724,6 +724,14 @@ Scenario load_text(std::string_view text, const std::string& path) {
         }
         set_default(*t, leaf, spec.default_value);
     }
+    // Values the loader derives rather than reads are written as used, and archetypes are
+    // inlined, so the resolved text loads back to the same scenario on its own.
+    for (std::size_t i = 0; i < s.populations.size(); ++i) {
+        toml::table& pop = *resolved["population"].as_array()->get(i)->as_table();
+        if (s.populations[i].kind == model::OrgKind::for_profit) pop.insert_or_assign("participation", 0.0);
+        pop.erase("archetype");
+    }
+    (*resolved["run"].as_table()).insert_or_assign("archetypes", "");
     (*resolved["output"].as_table()).insert_or_assign("file", s.output_file);
     std::ostringstream text_out;
     text_out << toml::toml_formatter(resolved);

@@ -6,6 +6,8 @@
 #include "ssesim/scenario/registry.hpp"
 
 #include <catch2/catch.hpp>
+
+#include <filesystem>
 #include <toml++/toml.h>
 
 #include <string>
@@ -145,4 +147,28 @@ TEST_CASE("the shipped default scenario is valid", "[scenario]") {
     const Scenario s = load_scenario(std::string(SSESIM_SOURCE_DIR) + "/scenarios/default.toml");
     CHECK(s.name == "default");
     CHECK(s.world.size() == 8);
+}
+
+TEST_CASE("the resolved scenario loads back on its own to the same scenario, archetypes inlined", "[scenario]") {
+    // every shipped scenario and case: the resolved text, written beside the original
+    // (its world paths are relative), loads back and resolves to the same text
+    namespace fs = std::filesystem;
+    std::vector<fs::path> files{fs::path(SSESIM_SOURCE_DIR) / "scenarios" / "default.toml"};
+    for (const auto& f : fs::directory_iterator(fs::path(SSESIM_SOURCE_DIR) / "scenarios" / "cases")) files.push_back(f.path());
+    for (const fs::path& f : files) {
+        INFO(f.string());
+        const Scenario s = ssesim::scenario::load_scenario(f.string());
+        const Scenario again = ssesim::scenario::load_scenario_text(s.resolved_toml, f.string());
+        CHECK(again.resolved_toml == s.resolved_toml);
+        REQUIRE(again.populations.size() == s.populations.size());
+        for (std::size_t i = 0; i < s.populations.size(); ++i) {
+            CHECK(again.populations[i].kind == s.populations[i].kind);
+            CHECK(again.populations[i].modes == s.populations[i].modes);
+            CHECK(again.populations[i].participation == s.populations[i].participation);
+            CHECK(again.populations[i].mission == s.populations[i].mission);
+        }
+        const toml::table t = toml::parse(std::string_view(s.resolved_toml));
+        CHECK(t["run"]["archetypes"].value<std::string>() == std::string());   // inlined: no file needed
+        for (const auto& pop : *t["population"].as_array()) CHECK_FALSE(pop.as_table()->contains("archetype"));
+    }
 }
