@@ -11,12 +11,13 @@ import argparse
 import os
 import sys
 
-import pandas as pd
 
 from . import __version__
 from .errors import AnalysisError
 from .experiment import compare_arms, sensitivity
-from .io import open_run, summary
+from .io import summary
+from .tables import (comparison_heading, comparison_rows, describe_indicator, sensitivity_heading,
+                     sensitivity_rows)
 
 PROG = "ssesim-analysis"
 
@@ -127,26 +128,6 @@ def _where(args) -> dict[str, list[str]]:
     return select
 
 
-def _what(path: str, indicator: str, at: str, select: dict) -> str:
-    """The indicator in words: which dataset, units, step and cells."""
-    with open_run(path) as f:
-        meta = f.describe(indicator)
-    units = f" [{meta['units']}]" if meta["units"] else ""
-    step = "" if "step" not in meta["dims"] else " at the final step," if at == "final" else " averaged over steps,"
-    others = [d for d in meta["dims"] if d not in ("run", "step")]
-    where = "".join(f"; {dim} = {', '.join(labels)}" for dim, labels in select.items())
-    summed = f" summed over {', '.join(others)}" if others else ""
-    return f"{indicator}{units}{step}{summed}{where}".rstrip(",")
-
-
-def _g(x: float) -> str:
-    return f"{x:.4g}"
-
-
-def _interval(low: float, high: float) -> str:
-    return f"[{_g(low)}, {_g(high)}]"
-
-
 def _summary(args) -> int:
     s = summary(args.file)
     attrs = s["attributes"]
@@ -183,21 +164,9 @@ def _compare(args) -> int:
     table = compare_arms(args.file, args.arms, args.indicator, at=args.at, select=select,
                          half_width=args.replicates_for, confidence=args.confidence,
                          n_resamples=args.resamples, seed=args.seed)
-    level = f"{args.confidence:.0%}"
-    print(f"compare {_what(args.file, args.indicator, args.at, select)}")
-    print(f"each arm minus the baseline '{args.arms[0]}', paired on replicate (common random numbers); "
-          f"{level} intervals: Student t, and percentile bootstrap ({args.resamples} resamples, seed {args.seed})")
-    rows = []
-    for r in table.itertuples():
-        row = {"arm": r.arm_b, "n": r.n, "mean": _g(r.mean_b), "baseline mean": _g(r.mean_a),
-               "difference": _g(r.difference),
-               f"t {level} CI": _interval(r.t_low, r.t_high),
-               f"bootstrap {level} CI": _interval(r.boot_low, r.boot_high),
-               "relative %": _g(r.relative), f"relative {level} CI": _interval(r.relative_low, r.relative_high)}
-        if args.replicates_for is not None:
-            row[f"n for ±{_g(args.replicates_for)}"] = r.replicates_needed
-        rows.append(row)
-    print(pd.DataFrame(rows).to_string(index=False))
+    print(f"compare {describe_indicator(args.file, args.indicator, args.at, select)}")
+    print(comparison_heading(table))
+    print(comparison_rows(table).to_string(index=False))
     return 0
 
 
@@ -205,18 +174,7 @@ def _sensitivity(args) -> int:
     select = _where(args)
     result = sensitivity(args.file, args.indicator, at=args.at, select=select,
                          confidence=args.confidence, n_resamples=args.resamples, seed=args.seed)
-    level = f"{args.confidence:.0%}"
-    k = len(result.factors)
-    print(f"sensitivity of {_what(args.file, args.indicator, args.at, select)}")
-    print(f"Saltelli design, N = {result.n}, k = {k} ({result.n * (k + 2)} runs); first order "
-          f"Saltelli 2010, total order Jansen 1999; {level} percentile bootstrap ({args.resamples} "
-          f"resamples, seed {args.seed})")
-    frame = result.to_frame()
-    rows = pd.DataFrame({
-        "factor": frame["factor"], "S1": frame["S1"].map(_g),
-        f"S1 {level} CI": [_interval(lo, hi) for lo, hi in zip(frame["S1_low"], frame["S1_high"])],
-        "ST": frame["ST"].map(_g),
-        f"ST {level} CI": [_interval(lo, hi) for lo, hi in zip(frame["ST_low"], frame["ST_high"])],
-    })
-    print(rows.to_string(index=False))
+    print(f"sensitivity of {describe_indicator(args.file, args.indicator, args.at, select)}")
+    print(sensitivity_heading(result, args.resamples, args.seed))
+    print(sensitivity_rows(result).to_string(index=False))
     return 0

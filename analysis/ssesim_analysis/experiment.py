@@ -22,7 +22,7 @@ def compare_arms(path: str | Path, arms: Sequence[str], indicator: str, *, at: s
     B - A), sd (of the differences), t_low/t_high and boot_low/boot_high (intervals of the
     difference), relative (% of mean_a) with relative_low/relative_high, and with a
     `half_width` target, replicates_needed. `df.attrs` holds the indicator, its units, `at`,
-    the selection and the confidence level.
+    the selection, the confidence level, the half-width, and the bootstrap's resamples and seed.
     """
     if len(arms) < 2:
         raise AnalysisError(f"compare needs at least two arms, got {len(arms)}")
@@ -67,7 +67,7 @@ def compare_arms(path: str | Path, arms: Sequence[str], indicator: str, *, at: s
         table.append(row)
     frame = pd.DataFrame(table)
     frame.attrs.update(indicator=indicator, units=units, at=at, select=dict(select or {}),
-                       confidence=confidence, half_width=half_width)
+                       confidence=confidence, half_width=half_width, n_resamples=n_resamples, seed=seed)
     return frame
 
 

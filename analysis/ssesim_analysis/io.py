@@ -10,7 +10,7 @@ indicators stream over the `run` axis in blocks of bounded size. The sweep layou
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 import h5py
@@ -161,32 +161,100 @@ class RunFile:
         """
         if at not in ("final", "mean"):
             raise AnalysisError(f"at must be 'final' or 'mean', not '{at}'")
+        dim_names = self.dims(name)
+        if not dim_names or dim_names[0] != "run":
+            raise AnalysisError(f"'{name}' has no leading 'run' dimension (dimensions: {', '.join(map(str, dim_names)) or 'none'})")
+        if "step" not in dim_names:
+            if at == "mean":
+                raise AnalysisError(f"'{name}' has no step dimension to average over")
+            values, coords = self.totals(name, runs=runs, select=select)
+        else:
+            values, coords = self.totals(name, keep=("step",), runs=runs, select=select,
+                                         steps=slice(-1, None) if at == "final" else None)
+            values = values.mean(axis=1)
+        return pd.Series(values, index=pd.Index(coords["run"], name="run"), name=name)
+
+    def series(self, name: str, *, runs: Iterable | None = None,
+               select: Mapping[str, object] | None = None) -> pd.DataFrame:
+        """One row per run and one column per step (labelled by the `step` scale): the dataset
+        summed over every dimension other than `run` and `step` (restricted to `select`). A
+        single run's dataset, without a `run` axis, gives one row labelled run 0. Steps a run
+        has not completed yet (a running or interrupted single run: root attributes `status`
+        and `steps_completed`) are left out, since ssesim fills them with -1 or NaN."""
+        if "step" not in self.dims(name):
+            raise AnalysisError(f"'{name}' has no step dimension to draw over time "
+                                f"(dimensions: {', '.join(map(str, self.dims(name))) or 'none'})")
+        steps = None
+        if self.dims(name)[0] != "run":
+            completed = self.attributes.get("steps_completed")
+            if self.attributes.get("status", "complete") != "complete" and isinstance(completed, int):
+                if completed < 1:
+                    raise AnalysisError(f"{self.path}: the run has completed no step yet (status '{self.attributes['status']}')")
+                steps = slice(0, completed)
+        values, coords = self.totals(name, keep=("step",), runs=runs, select=select, steps=steps)
+        frame = pd.DataFrame(values, index=pd.Index(coords["run"], name="run"),
+                             columns=pd.Index(coords["step"], name="step"))
+        frame.attrs.update(self.describe(name))
+        return frame
+
+    def totals(self, name: str, keep: Sequence[str] = (), *, runs: Iterable | None = None,
+               steps: slice | None = None, select: Mapping[str, object] | None = None
+               ) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+        """A dataset summed, run by run, over every dimension but `run` and those in `keep`.
+
+        Returns (values, coords): values has axes (run, *keep) and coords maps each of those
+        dimensions to its labels. `select` ({dimension: labels}) restricts the summed or kept
+        dimensions, `steps` (a slice of positions) the step axis, `runs` the run numbers. A
+        dataset without a leading `run` axis (a single run) counts as one run labelled 0. The
+        read streams over the run axis in blocks of at most BLOCK_BYTES.
+        """
         ds = self._dataset(name)
         axes = self._axes(ds)
         dim_names = [dim for dim, _ in axes]
-        if not dim_names or dim_names[0] != "run":
-            raise AnalysisError(f"'{name}' has no leading 'run' dimension (dimensions: {', '.join(dim_names) or 'none'})")
+        has_run = bool(dim_names) and dim_names[0] == "run"
+        for dim in keep:
+            if dim == "run" or dim not in dim_names or list(keep).count(dim) > 1:
+                raise AnalysisError(f"cannot keep '{dim}' of '{name}' (dimensions: {', '.join(dim_names) or 'none'})")
         wanted = dict(select or {})
         for dim in wanted:
             if dim in ("run", "step") or dim not in dim_names:
                 others = [d for d in dim_names if d not in ("run", "step")]
                 raise AnalysisError(f"cannot select '{dim}' in '{name}' (selectable: {', '.join(others) or 'none'})")
+        if runs is not None and not has_run:
+            raise AnalysisError(f"'{name}' has no 'run' dimension: it is not a sweep dataset")
+        if steps is not None and not isinstance(steps, slice):
+            raise AnalysisError(f"steps must be a slice of step positions, not {type(steps).__name__}")
+        inner = axes[1:] if has_run else axes
+        index = []
+        for axis, (dim, scale) in enumerate(inner, start=int(has_run)):
+            if dim == "step":
+                if ds.shape[axis] == 0:
+                    raise AnalysisError(f"'{name}' has no recorded step")
+                positions = np.unique(np.arange(ds.shape[axis])[steps if steps is not None else slice(None)])
+                if positions.size == 0:
+                    raise AnalysisError(f"the selection of 'step' in '{name}' is empty")
+                index.append(positions)
+            elif dim in wanted:
+                index.append(self._positions(dim, scale, wanted[dim]))
+            else:
+                index.append(np.arange(ds.shape[axis]))
+        kept_axes = [[dim for dim, _ in inner].index(dim) + 1 for dim in keep]
+        coords = {dim: self._labels_of(scale)[ix] for (dim, scale), ix in zip(inner, index) if dim in keep}
+        coords = {"run": None, **{dim: coords[dim] for dim in keep}}
+        shape = tuple(index[axis - 1].size for axis in kept_axes)
+
+        def reduce(data: np.ndarray) -> np.ndarray:
+            data = np.moveaxis(data.astype(np.float64, copy=False), kept_axes, range(1, len(kept_axes) + 1))
+            return data.reshape(data.shape[0], *shape, -1).sum(axis=-1)
+
+        if not has_run:
+            coords["run"] = np.array([0])
+            return reduce(_read(ds, index)[np.newaxis] if index else np.asarray(ds[()])[np.newaxis]), coords
         run_labels = self._labels_of(axes[0][1])
         if run_labels.size == 0:
             raise AnalysisError(f"'{name}' holds no run yet")
         run_positions = (np.arange(len(run_labels)) if runs is None
                          else self._positions("run", axes[0][1], list(runs)))
-        index = []
-        for axis, (dim, scale) in enumerate(axes[1:], start=1):
-            if dim == "step":
-                if ds.shape[axis] == 0:
-                    raise AnalysisError(f"'{name}' has no recorded step")
-                positions = np.arange(ds.shape[axis])
-                index.append(positions[-1:] if at == "final" else positions)
-            elif dim in wanted:
-                index.append(self._positions(dim, scale, wanted[dim]))
-            else:
-                index.append(np.arange(ds.shape[axis]))
         box = math.prod(int(ix[-1] - ix[0] + 1) for ix in index)
         block = max(1, BLOCK_BYTES // (max(ds.dtype.itemsize, 8) * box))
         start = int(run_positions[0])
@@ -194,21 +262,14 @@ class RunFile:
             # Blocks of whole chunks along `run`, so no chunk is read and inflated twice.
             block -= block % ds.chunks[0]
             start -= start % ds.chunks[0]
-        step_axis = dim_names.index("step") if "step" in dim_names else None
-        if step_axis is None and at == "mean":
-            raise AnalysisError(f"'{name}' has no step dimension to average over")
-        values = np.empty(run_positions.size)
+        values = np.empty((run_positions.size, *shape))
         for lo in range(start, int(run_positions[-1]) + 1, block):
             first, last = np.searchsorted(run_positions, [lo, lo + block])
             if first == last:
                 continue
-            data = _read(ds, [run_positions[first:last], *index]).astype(np.float64, copy=False)
-            if step_axis is None:
-                data = data[:, np.newaxis]
-            else:
-                data = np.moveaxis(data, step_axis, 1)
-            values[first:last] = data.reshape(data.shape[0], data.shape[1], -1).sum(axis=2).mean(axis=1)
-        return pd.Series(values, index=pd.Index(run_labels[run_positions], name="run"), name=name)
+            values[first:last] = reduce(_read(ds, [run_positions[first:last], *index]))
+        coords["run"] = run_labels[run_positions]
+        return values, coords
 
     def runs(self) -> pd.DataFrame:
         """The runs table of a sweep, one row per run, with its attributes in `df.attrs`."""
