@@ -1,8 +1,10 @@
-"""The `ssesim-analysis` program: summary, compare and sensitivity over ssesim output.
+"""The `ssesim-analysis` program: summary, compare, sensitivity, plot and brief over ssesim
+output.
 
 Exit codes: 0 success, 2 bad input (command line, missing, foreign or unreadable file,
-unknown arm, dataset or label, a file without the runs table or design a verb needs), 1 when
-the reader of the output goes away. Every error is one line on stderr:
+unknown arm, dataset or label, a file without the runs table or design a verb needs, an
+output that exists or cannot be written, --pdf without Chromium), 1 when the reader of the
+output goes away. Every error is one line on stderr:
 `ssesim-analysis: error: ...`.
 """
 from __future__ import annotations
@@ -10,16 +12,20 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from pathlib import Path
 
 
 from . import __version__
 from .errors import AnalysisError
 from .experiment import compare_arms, sensitivity
-from .io import summary
+from .brief import DEFAULT_INDICATORS, arm_order, write_brief
+from .io import open_run, summary
+from .plots import FORMATS, arms_plot, flows_plot, sensitivity_plot, series_plot
 from .tables import (comparison_heading, comparison_rows, describe_indicator, sensitivity_heading,
                      sensitivity_rows)
 
 PROG = "ssesim-analysis"
+PLOT_KINDS = ("series", "arms", "flows", "sensitivity")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -75,6 +81,61 @@ def _parser() -> argparse.ArgumentParser:
     _indicator_options(p)
     _interval_options(p, resamples=1000)
     p.set_defaults(verb=_sensitivity)
+
+    p = verbs.add_parser("plot", help="figures as PNG and SVG: series, arm comparisons, flow maps, Sobol indices")
+    p.add_argument("file")
+    p.add_argument("--kind", required=True, choices=PLOT_KINDS,
+                   help="series: an indicator per step (bands over replicates per arm); arms: each arm minus "
+                        "the baseline with intervals; flows: origin x destination map; sensitivity: Sobol indices")
+    p.add_argument("-o", "--output", required=True, metavar="DIR", help="directory the figures are written to")
+    p.add_argument("--indicator", action="append", default=[], metavar="NAME",
+                   help="dataset to draw (repeatable: one figure each); flows: the flow dataset (default flow_value)")
+    p.add_argument("--at", choices=("final", "mean"), default="final",
+                   help="arms, sensitivity: the last step's value or the mean over steps (default: final)")
+    p.add_argument("--where", action="append", type=_selection, default=[], metavar="DIM=LABEL[,LABEL]",
+                   help="series, arms, sensitivity: sum only these labels of a dimension (repeatable)")
+    p.add_argument("--arms", type=_names, help="series, arms: comma-separated arms (default: all, runs-table order)")
+    p.add_argument("--baseline", help="arms: the arm the others are compared with (default: the first)")
+    p.add_argument("--band", type=float, default=95.0,
+                   help="series: the share of replicates the band holds, in %% (default: 95, the 2.5-97.5 percentiles)")
+    p.add_argument("--flow", type=_names, help="flows: comma-separated flow kinds (labels of the flow scale)")
+    p.add_argument("--channel", help="flows: a channel of flow_channel: goods, finance, intangibles, domestic "
+                                     "(default: goods)")
+    p.add_argument("--country", help="flows: the country whose row (outward) and column (inward) are shown "
+                                     "(default: the one with most international flow)")
+    p.add_argument("--arm", help="flows: the arm of a sweep whose replicates are averaged (default: the first)")
+    p.add_argument("--steps", type=_step_range, metavar="FIRST:LAST",
+                   help="flows: the steps summed, by step label, inclusive; either side may be left out (default: all)")
+    p.add_argument("--domestic", action="store_true", help="flows: show the diagonal (flows within a country)")
+    _interval_options(p, resamples=None)
+    p.add_argument("--format", type=_formats, default=list(FORMATS), metavar="FMT[,FMT]",
+                   help="file formats (default: png,svg)")
+    p.add_argument("--overwrite", action="store_true", help="replace figures that exist")
+    p.set_defaults(verb=_plot)
+
+    p = verbs.add_parser("brief", help="a self-contained HTML policy brief (and PDF with --pdf)")
+    p.add_argument("file")
+    p.add_argument("-o", "--output", required=True, metavar="DIR",
+                   help="directory for brief.html, brief.pdf and figures/")
+    p.add_argument("--indicator", action="append", default=[], metavar="NAME",
+                   help=f"report these datasets instead of the defaults ({', '.join(n for n, _ in DEFAULT_INDICATORS)}, "
+                        "those the file holds); repeatable")
+    p.add_argument("--add-indicator", action="append", default=[], metavar="NAME",
+                   help="report this dataset as well as the defaults; repeatable")
+    p.add_argument("--at", choices=("final", "mean"),
+                   help="every indicator at the final step or averaged over steps (default: final, "
+                        "founded_abroad mean)")
+    p.add_argument("--arms", type=_names, help="comma-separated arms to report (default: all)")
+    p.add_argument("--baseline", help="the arm the others are compared with (default: the first)")
+    p.add_argument("--country", help="the country of the flow maps (default: the one with most international flow)")
+    p.add_argument("--channel", help="the flow channel of the flow maps (default: goods)")
+    p.add_argument("--band", type=float, default=95.0, help="share of replicates the series bands hold, in %% (default: 95)")
+    _interval_options(p, resamples=9999)
+    p.add_argument("--sobol-resamples", type=_at_least(1), default=1000,
+                   help="bootstrap resamples of Sobol indices of a Saltelli sweep (default: 1000)")
+    p.add_argument("--pdf", action="store_true", help="also print brief.pdf with headless Chromium")
+    p.add_argument("--overwrite", action="store_true", help="replace a brief that exists")
+    p.set_defaults(verb=_brief)
     return parser
 
 
@@ -86,10 +147,10 @@ def _indicator_options(p: argparse.ArgumentParser) -> None:
                    help="sum only these labels of a dimension (repeatable); other dimensions are summed whole")
 
 
-def _interval_options(p: argparse.ArgumentParser, resamples: int) -> None:
+def _interval_options(p: argparse.ArgumentParser, resamples: int | None) -> None:
     p.add_argument("--confidence", type=float, default=0.95, help="interval level (default: 0.95)")
     p.add_argument("--resamples", type=_at_least(1), default=resamples,
-                   help=f"bootstrap resamples (default: {resamples})")
+                   help=f"bootstrap resamples (default: {resamples or 'arms 9999, sensitivity 1000'})")
     p.add_argument("--seed", type=_at_least(0), default=0, help="bootstrap seed (default: 0)")
 
 
@@ -117,6 +178,25 @@ def _selection(text: str) -> tuple[str, list[str]]:
     if not sep or not dim.strip():
         raise argparse.ArgumentTypeError(f"expected DIM=LABEL[,LABEL], got '{text}'")
     return dim.strip(), _names(labels)
+
+
+def _step_range(text: str) -> tuple[int | None, int | None]:
+    first, sep, last = text.partition(":")
+    try:
+        if not sep:
+            raise ValueError
+        return (int(first) if first.strip() else None, int(last) if last.strip() else None)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected FIRST:LAST step labels (integers, either may be left out), "
+                                         f"got '{text}'") from None
+
+
+def _formats(text: str) -> list[str]:
+    formats = _names(text)
+    for fmt in formats:
+        if fmt not in ("png", "svg", "pdf"):
+            raise argparse.ArgumentTypeError(f"unknown format '{fmt}' (png, svg, pdf)")
+    return list(dict.fromkeys(formats))
 
 
 def _where(args) -> dict[str, list[str]]:
@@ -177,4 +257,69 @@ def _sensitivity(args) -> int:
     print(f"sensitivity of {describe_indicator(args.file, args.indicator, args.at, select)}")
     print(sensitivity_heading(result, args.resamples, args.seed))
     print(sensitivity_rows(result).to_string(index=False))
+    return 0
+
+
+#: Which plot kinds each option of `plot` applies to.
+PLOT_OPTIONS = {
+    "at": ("arms", "sensitivity"), "where": ("series", "arms", "sensitivity"), "arms": ("series", "arms"),
+    "baseline": ("arms",), "band": ("series",), "flow": ("flows",), "channel": ("flows",), "country": ("flows",),
+    "arm": ("flows",), "steps": ("flows",), "domestic": ("flows",), "confidence": ("arms", "sensitivity"),
+    "resamples": ("arms", "sensitivity"), "seed": ("arms", "sensitivity"),
+}
+PLOT_DEFAULTS = {"at": "final", "where": [], "band": 95.0, "domestic": False, "confidence": 0.95, "seed": 0}
+
+
+def _plot(args) -> int:
+    for option, kinds in PLOT_OPTIONS.items():
+        if args.kind not in kinds and getattr(args, option) != PLOT_DEFAULTS.get(option):
+            raise AnalysisError(f"--{option} does not apply to --kind {args.kind} (only to: {', '.join(kinds)})")
+    if args.kind != "flows" and not args.indicator:
+        raise AnalysisError(f"--kind {args.kind} needs --indicator NAME")
+    select = _where(args)
+    plots = []
+    if args.kind == "series":
+        plots = [series_plot(args.file, name, arms=args.arms, select=select, band=args.band) for name in args.indicator]
+    elif args.kind == "arms":
+        with open_run(args.file) as f:
+            runs = f.runs()
+        arms = arm_order(runs, args.arms, args.baseline)
+        for name in args.indicator:
+            table = compare_arms(args.file, arms, name, at=args.at, select=select, confidence=args.confidence,
+                                 n_resamples=args.resamples or 9999, seed=args.seed)
+            plots.append(arms_plot(table, describe_indicator(args.file, name, args.at, select)))
+    elif args.kind == "flows":
+        for name in args.indicator or ["flow_value"]:
+            plots.append(flows_plot(args.file, dataset=name, flows=args.flow, channel=args.channel,
+                                    country=args.country, arm=args.arm, steps=args.steps, domestic=args.domestic))
+    else:
+        resamples = args.resamples or 1000
+        for name in args.indicator:
+            result = sensitivity(args.file, name, at=args.at, select=select, confidence=args.confidence,
+                                 n_resamples=resamples, seed=args.seed)
+            plots.append(sensitivity_plot(result, describe_indicator(args.file, name, args.at, select), resamples, name))
+    out = Path(args.output)
+    if out.exists() and not out.is_dir():
+        raise AnalysisError(f"{out}: not a directory")
+    targets = [out / f"{plot.name}.{fmt}" for plot in plots for fmt in args.format]
+    if len(set(targets)) != len(targets):
+        raise AnalysisError("two figures would have one file name: draw them in separate calls")
+    existing = [str(t) for t in targets if t.exists()]
+    if existing and not args.overwrite:
+        raise AnalysisError(f"{existing[0]} exists: use --overwrite to replace it")
+    for plot in plots:
+        for path in plot.save(out, args.format):
+            print(path)
+    return 0
+
+
+def _brief(args) -> int:
+    written = write_brief(args.file, args.output, indicators=args.indicator, add_indicators=args.add_indicator,
+                          at=args.at, arms=args.arms, baseline=args.baseline, country=args.country,
+                          channel=args.channel, band=args.band, confidence=args.confidence,
+                          n_resamples=args.resamples, seed=args.seed, sobol_resamples=args.sobol_resamples,
+                          pdf=args.pdf, overwrite=args.overwrite)
+    for path in written:
+        print(path)
+    print(Path(args.output) / "figures")
     return 0

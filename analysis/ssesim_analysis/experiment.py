@@ -35,7 +35,7 @@ def compare_arms(path: str | Path, arms: Sequence[str], indicator: str, *, at: s
             if arm not in known:
                 raise AnalysisError(f"arm '{arm}' is not in the runs table (arms: {', '.join(known)})")
         chosen = runs[runs["arm"].isin(arms)]
-        _require_complete(chosen)
+        require_complete(chosen)
         values = f.indicator(indicator, at=at, runs=chosen["run"].tolist(), select=select)
         units = f.describe(indicator)["units"]
     by_arm = {}
@@ -77,14 +77,14 @@ def sensitivity(path: str | Path, indicator: str, *, at: str = "final",
     """Sobol indices of an indicator over the factors of a Saltelli sweep."""
     with open_run(path) as f:
         runs = f.runs()
-        _require_complete(runs)
+        require_complete(runs)
         values = f.indicator(indicator, at=at, select=select)
     factors, f_a, f_b, f_ab = saltelli_matrices(runs, values)
     return sobol_indices(f_a, f_b, f_ab, factors=factors, confidence=confidence,
                          n_resamples=n_resamples, seed=seed)
 
 
-def _require_complete(runs: pd.DataFrame) -> None:
+def require_complete(runs: pd.DataFrame) -> None:
     if "status" not in runs:
         return
     pending = runs.loc[runs["status"] != "complete", "run"].tolist()

@@ -95,6 +95,13 @@ class RunFile:
         ds = self._dataset(name)
         return [_scale_name(dim[0]) if len(dim) else None for dim in ds.dims]
 
+    def labels(self, dim: str) -> np.ndarray:
+        """The labels of a dimension: the values of its scale dataset `/dim`."""
+        scale = self._file.get(dim)
+        if not isinstance(scale, h5py.Dataset) or not h5py.h5ds.is_scale(scale.id):
+            raise AnalysisError(f"{self.path}: no dimension '{dim}' (no dimension scale '/{dim}')")
+        return self._labels_of(scale)
+
     def describe(self, name: str) -> dict:
         """A dataset's name, dims, shape, units, long_name and description; nothing is read
         but metadata."""

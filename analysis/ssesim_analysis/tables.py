@@ -31,12 +31,19 @@ def describe_indicator(path: str | Path, indicator: str, at: str, select: Mappin
     final step, summed over country, org_kind; country = ESP'."""
     with open_run(path) as f:
         meta = f.describe(indicator)
-    units = f" [{meta['units']}]" if meta["units"] else ""
     step = "" if "step" not in meta["dims"] else " at the final step," if at == "final" else " averaged over steps,"
+    return describe_cells(meta, select, between=step)
+
+
+def describe_cells(meta: Mapping, select: Mapping[str, object] | None, between: str = "") -> str:
+    """A dataset (as `RunFile.describe` gives it) summed over its dimensions other than run
+    and step, in words: 'exports [USD], summed over country, org_kind; country = ESP'.
+    `between` goes after the units."""
+    units = f" [{meta['units']}]" if meta["units"] else ""
     others = [d for d in meta["dims"] if d not in ("run", "step")]
     where = "".join(f"; {dim} = {', '.join(map(str, _as_list(labels)))}" for dim, labels in (select or {}).items())
     summed = f" summed over {', '.join(others)}" if others else ""
-    return f"{indicator}{units}{step}{summed}{where}".rstrip(",")
+    return f"{meta['name']}{units}{between}{summed}{where}".rstrip(",")
 
 
 def comparison_heading(table: pd.DataFrame) -> str:

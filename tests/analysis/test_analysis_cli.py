@@ -9,7 +9,7 @@ import h5py
 import numpy as np
 import pytest
 
-from analysis_files import ROOT_ATTRIBUTES, ishigami, ishigami_indices, saltelli_design, sweep_values, write_output, write_sweep
+from analysis_files import ROOT_ATTRIBUTES, ishigami_indices, sweep_values, write_saltelli_sweep, write_sweep
 from ssesim_analysis import compare_arms, paired_difference, sensitivity
 from ssesim_analysis.cli import main
 
@@ -113,20 +113,6 @@ def test_compare_mean_over_steps(sweep, capsys):
     assert f"{(b - a).mean():.4g}" in out.splitlines()[3].split()
 
 
-def write_saltelli_sweep(path, n, runs_form="group"):
-    """A Saltelli sweep of the Ishigami function: y[run] for N (k + 2) runs ordered by sample,
-    then A, B, AB_1 ... AB_3, with the factor values in the runs table."""
-    a, b, ab = saltelli_design(n)
-    blocks = [a, b, *ab]
-    x = np.stack(blocks, axis=1).reshape(-1, 3)
-    matrices = ["A", "B", "AB_1", "AB_2", "AB_3"]
-    runs = {"run": np.arange(5 * n), "arm": np.array(["saltelli"] * (5 * n)), "replicate": np.repeat(np.arange(n), 5),
-            "seed": np.repeat(np.arange(n), 5) + 100, "x1": x[:, 0], "x2": x[:, 1], "x3": x[:, 2],
-            "matrix": np.array(matrices * n), "sample": np.repeat(np.arange(n), 5)}
-    return write_output(path, {"y": (["run"], ishigami(x), "1")}, {"run": runs["run"]}, runs=runs, runs_form=runs_form,
-                        runs_attributes={"design": "saltelli", "N": n, "k": 3, "factors": ["x1", "x2", "x3"]})
-
-
 @pytest.mark.parametrize("form", ["group", "compound"])
 def test_sensitivity_of_a_saltelli_sweep_file(tmp_path, form):
     path = write_saltelli_sweep(tmp_path / f"saltelli-{form}.h5", 2**12, runs_form=form)
@@ -215,7 +201,7 @@ def test_bad_input_is_one_line_and_exit_2(tmp_path, sweep, single_run, capsys):
         (["sensitivity", tmp_path / "saltelli.h5", "--indicator", "y", "--at", "mean"],
          "'y' has no step dimension to average over"),
         (["frobnicate"], "argument VERB: invalid choice: 'frobnicate' (choose from 'summary', 'compare', "
-                         "'sensitivity') (see 'ssesim-analysis --help')"),
+                         "'sensitivity', 'plot', 'brief') (see 'ssesim-analysis --help')"),
         ([], "the following arguments are required: VERB (see 'ssesim-analysis --help')"),
     ]
     for args, message in cases:
