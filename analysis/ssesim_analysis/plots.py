@@ -161,11 +161,12 @@ def arms_plot(table: pd.DataFrame, what: str) -> Plot:
     ax = figure.add_subplot()
     y = np.arange(len(arms))[::-1].astype(float)
     ax.axvline(0, color="0.4", linestyle="--", linewidth=1)
-    t_err = [table["difference"] - table["t_low"], table["t_high"] - table["difference"]]
-    boot_err = [table["difference"] - table["boot_low"], table["boot_high"] - table["difference"]]
-    ax.errorbar(table["difference"], y + 0.12, xerr=t_err, fmt="o", color="#1f77b4", elinewidth=3,
+    difference = table["difference"].to_numpy(dtype=float)
+    t_err = [difference - table["t_low"].to_numpy(), table["t_high"].to_numpy() - difference]
+    boot_err = [difference - table["boot_low"].to_numpy(), table["boot_high"].to_numpy() - difference]
+    ax.errorbar(difference, y + 0.12, xerr=t_err, fmt="o", color="#1f77b4", elinewidth=3,
                 capsize=0, label=f"{lv} Student-t interval")
-    ax.errorbar(table["difference"], y - 0.12, xerr=boot_err, fmt="none", ecolor="#ff7f0e", elinewidth=1.2,
+    ax.errorbar(difference, y - 0.12, xerr=boot_err, fmt="none", ecolor="#ff7f0e", elinewidth=1.2,
                 capsize=3, label=f"{lv} bootstrap interval")
     for yi, r in zip(y, table.itertuples()):
         if pd.notna(r.relative):
