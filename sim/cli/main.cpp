@@ -6,6 +6,8 @@
 #include "ssesim/model/model.hpp"
 #include "ssesim/scenario/loader.hpp"
 #include "ssesim/scenario/registry.hpp"
+#include "ssesim/sweep/experiment.hpp"
+#include "ssesim/sweep/runner.hpp"
 
 #include <boost/program_options.hpp>
 
@@ -37,7 +39,10 @@ constexpr const char* usage_text =
     "commands:\n"
     "  run SCENARIO [-o FILE] [--threads N] [--seed S] [--overwrite]\n"
     "                      simulate a scenario and write an HDF5 file\n"
-    "  validate SCENARIO   check a scenario file without running it\n"
+    "  sweep EXPERIMENT [-o FILE] [--threads N] [--overwrite] [--log FILE]\n"
+    "                      run every run of an experiment into one HDF5 file; run\n"
+    "                      again to resume an interrupted sweep (also under mpirun/srun)\n"
+    "  validate FILE       check a scenario or experiment file without running it\n"
     "  describe [--format md|toml]\n"
     "                      every scenario parameter with default, unit, range, meaning\n"
     "\n"
@@ -111,6 +116,11 @@ void print_summary(const model::Model& m, const std::string& path) {
               << "  largest cross-border flow: " << (best > 0 ? w.countries[bo].iso3 + " -> " + w.countries[bd].iso3 + ", US$ " + fmt(usd(best) / 1e6, 4) + " million" : std::string("none")) << "\n";
 }
 
+int resolve_threads(int threads, const char* option = "--threads") {
+    if (threads < 0) throw UsageError(std::string(option) + ": expected an integer >= 0, got " + std::to_string(threads));
+    return threads == 0 ? static_cast<int>(std::max(1u, std::thread::hardware_concurrency())) : threads;
+}
+
 int cmd_run(const std::vector<std::string>& args) {
     po::options_description opts("run");
     opts.add_options()("scenario", po::value<std::string>(), "scenario file")
@@ -127,9 +137,7 @@ int cmd_run(const std::vector<std::string>& args) {
     scenario::Scenario s = scenario::load_scenario(vm["scenario"].as<std::string>());
     if (vm.count("seed")) scenario::override_seed(s, parse_seed(vm["seed"].as<std::string>()));
     const std::string out = vm.count("output") ? vm["output"].as<std::string>() : s.output_file;
-    int threads = vm["threads"].as<int>();
-    if (threads < 0) throw UsageError("--threads: expected an integer >= 0, got " + std::to_string(threads));
-    if (threads == 0) threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    const int threads = resolve_threads(vm["threads"].as<int>());
     const std::int64_t steps = s.steps;
 
     model::Model m(std::move(s), threads);
@@ -163,6 +171,45 @@ int cmd_run(const std::vector<std::string>& args) {
     return exit_ok;
 }
 
+int cmd_sweep(const std::vector<std::string>& args) {
+    po::options_description opts("sweep");
+    opts.add_options()("experiment", po::value<std::string>(), "experiment file")
+        ("output,o", po::value<std::string>(), "sweep HDF5 file (default: experiment.output)")
+        ("threads,t", po::value<int>(), "worker threads per process (0: all cores; default: all cores, 1 under MPI)")
+        ("overwrite", po::bool_switch(), "replace an existing file instead of resuming it")
+        ("log", po::value<std::string>(), "append one line per computed run to this file")
+        ("quiet,q", po::bool_switch(), "no progress line");
+    po::positional_options_description pos;
+    pos.add("experiment", 1);
+    const po::variables_map vm = parse(args, opts, pos);
+    if (!vm.count("experiment"))
+        throw UsageError("sweep: missing the EXPERIMENT argument (usage: ssesim sweep EXPERIMENT)");
+    const bool mpi = sweep::launched_by_mpi();
+    const sweep::Experiment e = sweep::load_experiment(vm["experiment"].as<std::string>());
+    sweep::SweepOptions o;
+    o.output = vm.count("output") ? vm["output"].as<std::string>() : e.output_file;
+    o.threads = vm.count("threads") ? resolve_threads(vm["threads"].as<int>()) : mpi ? 1 : resolve_threads(0);
+    o.overwrite = vm["overwrite"].as<bool>();
+    o.progress = !vm["quiet"].as<bool>() && isatty(STDERR_FILENO);
+    if (vm.count("log")) o.log = vm["log"].as<std::string>();
+    std::signal(SIGINT, on_signal);
+    std::signal(SIGTERM, on_signal);
+    const sweep::SweepOutcome r = sweep::run_sweep(e, o, interrupted);
+    if (!r.writer) return exit_ok;
+    if (r.interrupted) {
+        std::cerr << "ssesim: interrupted: " << r.skipped + r.computed << " of " << r.runs << " runs complete in " << o.output
+                  << "; run the same command again to resume\n";
+        return exit_interrupted;
+    }
+    std::cout << "results: " << o.output << " (" << r.runs << " runs of experiment '" << e.name << "': " << e.arms.size()
+              << " arm" << (e.arms.size() == 1 ? "" : "s") << ", design " << sweep::design_names[static_cast<int>(e.design)]
+              << "; " << r.computed << " computed now, " << r.skipped << " already complete)\n"
+              << "  compare arms: ssesim-analysis compare " << o.output << " --arms ";
+    for (std::size_t a = 0; a < e.arms.size(); ++a) std::cout << (a ? "," : "") << e.arms[a].name;
+    std::cout << " --indicator export_revenue\n";
+    return exit_ok;
+}
+
 int cmd_validate(const std::vector<std::string>& args) {
     po::options_description opts("validate");
     opts.add_options()("scenario", po::value<std::string>(), "scenario file");
@@ -170,6 +217,15 @@ int cmd_validate(const std::vector<std::string>& args) {
     pos.add("scenario", 1);
     const po::variables_map vm = parse(args, opts, pos);
     require_scenario(vm, "validate");
+    if (sweep::is_experiment_file(vm["scenario"].as<std::string>())) {
+        const sweep::Experiment e = sweep::load_experiment(vm["scenario"].as<std::string>());
+        for (const sweep::RunSpec& r : e.runs)
+            if (e.design == sweep::Design::saltelli || r.replicate == 0) (void)e.scenario_for(r);
+        std::cout << e.source_path << ": valid experiment: " << e.runs.size() << " runs (" << e.arms.size() << " arm"
+                  << (e.arms.size() == 1 ? "" : "s") << ", design " << sweep::design_names[static_cast<int>(e.design)] << ", "
+                  << e.factors.size() << " factor" << (e.factors.size() == 1 ? "" : "s") << ") over " << e.base.source_path << "\n";
+        return exit_ok;
+    }
     const scenario::Scenario s = scenario::load_scenario(vm["scenario"].as<std::string>());
     std::int64_t orgs = 0;
     for (const auto& p : s.populations) orgs += p.count;
@@ -223,9 +279,10 @@ int main(int argc, char** argv) {
             return exit_ok;
         }
         if (verb == "run") return cmd_run(args);
+        if (verb == "sweep") return cmd_sweep(args);
         if (verb == "validate") return cmd_validate(args);
         if (verb == "describe") return cmd_describe(args);
-        throw UsageError("unknown command '" + verb + "' (expected run, validate or describe; see ssesim --help)");
+        throw UsageError("unknown command '" + verb + "' (expected run, sweep, validate or describe; see ssesim --help)");
     } catch (const po::error& e) {
         return fail(e.what(), exit_usage);
     } catch (const OutputError& e) {

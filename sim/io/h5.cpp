@@ -2,6 +2,8 @@
 
 #include "ssesim/core/error.hpp"
 
+#include <optional>
+
 namespace ssesim::io::h5 {
 
 void silence_hdf5_errors() { H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr); }
@@ -91,6 +93,30 @@ void set_attribute(hid_t obj, const std::string& name, double value) {
     replace_attribute(obj, name, H5T_IEEE_F64LE, [&](hid_t a) {
         check(H5Awrite(a, H5T_NATIVE_DOUBLE, &value), "cannot write attribute '" + name + "'");
     });
+}
+
+void set_attribute(hid_t obj, const std::string& name, const std::vector<std::string>& values) {
+    Handle type = utf8_string_type();
+    if (check(H5Aexists(obj, name.c_str()), "H5Aexists " + name) > 0) check(H5Adelete(obj, name.c_str()), "H5Adelete " + name);
+    const hsize_t n = values.size();
+    Handle space(check(H5Screate_simple(1, &n, nullptr), "H5Screate_simple"));
+    Handle attr(check(H5Acreate2(obj, name.c_str(), type, space, H5P_DEFAULT, H5P_DEFAULT), "cannot create attribute '" + name + "'"));
+    std::vector<const char*> ptrs;
+    for (const std::string& v : values) ptrs.push_back(v.c_str());
+    check(H5Awrite(attr, type, ptrs.data()), "cannot write attribute '" + name + "'");
+}
+
+std::optional<std::string> string_attribute(hid_t obj, const std::string& name) {
+    if (H5Aexists(obj, name.c_str()) <= 0) return std::nullopt;
+    Handle a(check(H5Aopen(obj, name.c_str(), H5P_DEFAULT), "H5Aopen " + name));
+    Handle file_type(check(H5Aget_type(a), "H5Aget_type " + name));
+    if (H5Tget_class(file_type) != H5T_STRING || H5Tis_variable_str(file_type) <= 0) return std::nullopt;
+    Handle type = utf8_string_type();
+    char* p = nullptr;
+    check(H5Aread(a, type, &p), "cannot read attribute '" + name + "'");
+    std::string out = p ? p : "";
+    H5free_memory(p);
+    return out;
 }
 
 Handle write_strings(hid_t parent, const std::string& name, const std::vector<std::string>& values) {

@@ -4,6 +4,7 @@
 #include "ssesim/core/format.hpp"
 #include "ssesim/scenario/csv.hpp"
 #include "ssesim/scenario/registry.hpp"
+#include "toml_support.hpp"
 
 #include <toml++/toml.h>
 
@@ -23,78 +24,10 @@
 namespace ssesim::scenario {
 namespace {
 
+using namespace detail;
+
 namespace fs = std::filesystem;
 using namespace std::string_view_literals;
-
-std::string where(const std::string& file, const toml::source_region& src) {
-    if (src.begin.line == 0) return file;
-    return file + ":" + std::to_string(src.begin.line) + ":" + std::to_string(src.begin.column);
-}
-
-std::string describe_node(const toml::node& n) {
-    switch (n.type()) {
-        case toml::node_type::table: return "a table";
-        case toml::node_type::array: return "an array";
-        case toml::node_type::string: return "the string \"" + std::string(*n.value<std::string_view>()) + "\"";
-        case toml::node_type::integer: return "the integer " + std::to_string(*n.value<std::int64_t>());
-        case toml::node_type::floating_point: return "the number " + format_number(*n.value<double>());
-        case toml::node_type::boolean: return *n.value<bool>() ? "the boolean true" : "the boolean false";
-        case toml::node_type::date: return "a date";
-        case toml::node_type::time: return "a time";
-        case toml::node_type::date_time: return "a date-time";
-        default: return "nothing";
-    }
-}
-
-std::size_t edit_distance(std::string_view a, std::string_view b) {
-    std::vector<std::size_t> prev(b.size() + 1), cur(b.size() + 1);
-    for (std::size_t j = 0; j <= b.size(); ++j) prev[j] = j;
-    for (std::size_t i = 1; i <= a.size(); ++i) {
-        cur[0] = i;
-        for (std::size_t j = 1; j <= b.size(); ++j)
-            cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] != b[j - 1])});
-        std::swap(prev, cur);
-    }
-    return prev[b.size()];
-}
-
-/// `message` with every control character escaped (\n, \r, \t, \xNN), so that an
-/// error stays one line whatever text of the input it quotes: toml++'s descriptions
-/// quote the offending character raw, and keys, strings and CSV cells may hold any.
-std::string one_line(std::string_view message) {
-    std::string out;
-    out.reserve(message.size());
-    for (const char ch : message) {
-        const auto c = static_cast<unsigned char>(ch);
-        if (c >= 0x20 && c != 0x7F) {
-            out += ch;
-        } else if (ch == '\n') {
-            out += "\\n";
-        } else if (ch == '\r') {
-            out += "\\r";
-        } else if (ch == '\t') {
-            out += "\\t";
-        } else {
-            static constexpr char hex[] = "0123456789abcdef";
-            out += "\\x";
-            out += hex[c >> 4];
-            out += hex[c & 0xF];
-        }
-    }
-    return out;
-}
-
-/// Runs a loading step; a ScenarioError leaves it with its message made one line.
-template <class F>
-auto one_line_errors(F&& f) {
-    try {
-        return f();
-    } catch (const ScenarioError& e) {
-        std::string message = one_line(e.what());
-        if (message == e.what()) throw;
-        throw ScenarioError(message);
-    }
-}
 
 /// The keys a table may hold, for "unknown key" messages.
 std::vector<std::string> keys_of_table(std::string_view table) {
@@ -387,27 +320,10 @@ namespace {
 
 Scenario load_text(std::string_view text, const std::string& path);
 
-std::string read_scenario_file(const std::string& path, const char* what = "scenario file") {
-    std::error_code ec;
-    if (fs::is_directory(path, ec))
-        throw ScenarioError(path + ": is a directory, expected a " + std::string(what) + " (.toml)");
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw ScenarioError(path + ": cannot open " + std::string(what) + ": " + std::strerror(errno));
-    std::string text;
-    char buf[65536];
-    while (in.read(buf, sizeof buf) || in.gcount() > 0) {
-        text.append(buf, static_cast<std::size_t>(in.gcount()));
-        if (text.size() > max_scenario_bytes)
-            throw ScenarioError(path + ": file larger than " + std::to_string(max_scenario_bytes / (1024 * 1024)) +
-                                " MiB; a scenario is a short text file");
-    }
-    return text;
-}
-
 }  // namespace
 
 Scenario load_scenario(const std::string& path) {
-    return one_line_errors([&] { return load_text(read_scenario_file(path), path); });
+    return one_line_errors([&] { return load_text(read_text_file(path), path); });
 }
 
 Scenario load_scenario_text(std::string_view text, const std::string& path) {
@@ -417,52 +333,7 @@ Scenario load_scenario_text(std::string_view text, const std::string& path) {
 namespace {
 
 Scenario load_text(std::string_view text, const std::string& path) {
-    auto position = [&](std::size_t offset) {
-        const std::size_t line = 1 + static_cast<std::size_t>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(offset), '\n'));
-        const std::size_t line_start = text.rfind('\n', offset == 0 ? 0 : offset - 1);
-        const std::size_t col = line_start == std::string_view::npos || offset == 0 ? offset + 1 : offset - line_start;
-        return path + ":" + std::to_string(line) + ":" + std::to_string(col);
-    };
-    if (const auto nul = text.find('\0'); nul != std::string_view::npos)
-        throw ScenarioError(position(nul) + ": binary data (NUL byte), expected a TOML text file");
-    if (text.find_first_not_of(" \t\r\n") == std::string_view::npos)
-        throw ScenarioError(path + ": empty file, expected a TOML scenario");
-    // toml++ recurses once per part of a dotted key: refuse absurd depths before
-    // it can exhaust the stack (a scenario needs three levels).
-    {
-        std::size_t dots = 0, line_start = 0;
-        for (std::size_t i = 0; i < text.size(); ++i) {
-            const char c = text[i];
-            if (c == '\n') { dots = 0; line_start = i + 1; }
-            else if (c == '.' ) {
-                if (++dots > max_key_depth)
-                    throw ScenarioError(position(line_start) + ": key or table name nested more than " +
-                                        std::to_string(max_key_depth) + " levels deep");
-            } else if (c == '=' || c == '"' || c == '\'' || c == '#') {
-                // past the key: skip to the end of the line
-                const std::size_t eol = text.find('\n', i);
-                if (eol == std::string_view::npos) break;
-                i = eol - 1;
-            }
-        }
-    }
-    toml::table root;
-    try {
-        root = toml::parse(text, std::string_view(path));
-    } catch (const toml::parse_error& e) {
-        std::string description(e.description());
-        // A string running into the end of its line: say so, not "control character".
-        const auto& b = e.source().begin;
-        if (description.find("unescaped control characters") != std::string::npos) {
-            std::size_t offset = 0;
-            for (std::size_t line = 1; line < b.line && offset != std::string_view::npos; ++line)
-                offset = text.find('\n', offset) + 1;
-            const std::size_t at = offset + b.column - 1;
-            if (offset != std::string_view::npos && at < text.size() && (text[at] == '\n' || text[at] == '\r'))
-                description = "unterminated string (missing closing '\"' before the end of the line)";
-        }
-        throw ScenarioError(where(path, e.source()) + ": TOML syntax error: " + description);
-    }
+    toml::table root = parse_toml(text, path, "scenario");
     Reader r(path);
     r.check_keys(root, "");
 
@@ -494,7 +365,7 @@ Scenario load_text(std::string_view text, const std::string& path) {
     toml::table atable;
     if (const auto [given, src] = r.string(run, "run.archetypes", "run.archetypes", table_src("run")); !given.empty()) {
         archetypes_path = (fs::path(path).parent_path() / given).lexically_normal().string();
-        const std::string atext = read_scenario_file(archetypes_path, "archetype file");
+        const std::string atext = read_text_file(archetypes_path, "archetype file");
         try {
             atable = toml::parse(atext, std::string_view(archetypes_path));
         } catch (const toml::parse_error& e) {

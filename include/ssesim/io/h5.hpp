@@ -6,6 +6,7 @@
 #include <hdf5.h>
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -46,6 +47,11 @@ private:
 void set_attribute(hid_t obj, const std::string& name, const std::string& value);
 void set_attribute(hid_t obj, const std::string& name, std::int64_t value);
 void set_attribute(hid_t obj, const std::string& name, double value);
+
+/// A 1-D array attribute of variable-length UTF-8 strings.
+void set_attribute(hid_t obj, const std::string& name, const std::vector<std::string>& values);
+/// A scalar variable-length string attribute, or nothing if absent or of another type.
+std::optional<std::string> string_attribute(hid_t obj, const std::string& name);
 
 /// A 1-D dataset of variable-length UTF-8 strings.
 Handle write_strings(hid_t parent, const std::string& name, const std::vector<std::string>& values);
