@@ -20,6 +20,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import __version__
+from .defaults import DEFAULT_INDICATORS
 from .errors import AnalysisError
 from .experiment import compare_arms, sensitivity
 from .io import open_run
@@ -28,13 +29,6 @@ from .plots import (DEFAULT_CHANNEL, Plot, arm_colours, arms_plot, flows_plot, h
 from .tables import (comparison_heading, comparison_rows, comparison_sentence, describe_indicator, level,
                      sensitivity_heading, sensitivity_rows)
 
-#: Indicators a brief shows when none is named, in this order, those the file holds; with the
-#: step value each is taken at. Stocks (employees, impact) at the final step; founded_abroad
-#: counts foundings in one step, so its mean over steps (foundings per step) is the measure.
-DEFAULT_INDICATORS = (
-    ("export_revenue", "final"), ("exports", "final"), ("employees", "final"), ("employees_abroad", "final"),
-    ("impact_home", "final"), ("impact_abroad", "final"), ("founded_abroad", "mean"),
-)
 #: Seconds headless Chromium may take to print the brief.
 PRINT_TIMEOUT = 180
 
@@ -103,6 +97,8 @@ def write_brief(path: str | Path, out_dir: str | Path, *, indicators: Sequence[s
     findings: list[str] = []
     design = runs.attrs.get("design") if runs is not None else None
     if runs is None:
+        if arms or baseline:
+            raise AnalysisError(f"{path}: a single run has no arms to choose from")
         arm_list: list[str] = []
         notes.append("This file holds a single run. One run gives no uncertainty: the figures show what happened "
                      "in this run, and whether a policy changes it cannot be told from it. Run a sweep with "

@@ -18,9 +18,8 @@ from pathlib import Path
 from . import __version__
 from .errors import AnalysisError
 from .experiment import compare_arms, sensitivity
-from .brief import DEFAULT_INDICATORS, arm_order, write_brief
+from .defaults import DEFAULT_INDICATORS, FORMATS
 from .io import open_run, summary
-from .plots import FORMATS, arms_plot, flows_plot, sensitivity_plot, series_plot
 from .tables import (comparison_heading, comparison_rows, describe_indicator, sensitivity_heading,
                      sensitivity_rows)
 
@@ -271,6 +270,10 @@ PLOT_DEFAULTS = {"at": "final", "where": [], "band": 95.0, "domestic": False, "c
 
 
 def _plot(args) -> int:
+    # matplotlib is imported only when a figure is drawn, so the other verbs start quicker
+    from .brief import arm_order
+    from .plots import arms_plot, flows_plot, sensitivity_plot, series_plot
+
     for option, kinds in PLOT_OPTIONS.items():
         if args.kind not in kinds and getattr(args, option) != PLOT_DEFAULTS.get(option):
             raise AnalysisError(f"--{option} does not apply to --kind {args.kind} (only to: {', '.join(kinds)})")
@@ -314,6 +317,8 @@ def _plot(args) -> int:
 
 
 def _brief(args) -> int:
+    from .brief import write_brief
+
     written = write_brief(args.file, args.output, indicators=args.indicator, add_indicators=args.add_indicator,
                           at=args.at, arms=args.arms, baseline=args.baseline, country=args.country,
                           channel=args.channel, band=args.band, confidence=args.confidence,

@@ -22,14 +22,13 @@ from matplotlib.colors import LogNorm, Normalize
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
+from .defaults import FORMATS
 from .errors import AnalysisError
 from .experiment import require_complete
 from .io import RunFile, open_run
 from .stats import SobolIndices
 from .tables import describe_cells, level, number
 
-#: Formats `Plot.save` writes unless told otherwise.
-FORMATS = ("png", "svg")
 #: Resolution of PNG output, dots per inch.
 DPI = 150
 #: The channel a flow map shows when neither flows nor a channel is named.
@@ -47,6 +46,7 @@ class Plot:
     caption: str
     #: what the figure was drawn from, for a caller that needs it (e.g. a flow map's country)
     details: dict = field(default_factory=dict)
+    _png: bytes | None = field(default=None, repr=False)
 
     def save(self, directory: str | Path, formats: Sequence[str] = FORMATS) -> list[Path]:
         """Writes DIRECTORY/NAME.FORMAT for each format; returns the paths."""
@@ -56,17 +56,26 @@ class Plot:
             directory.mkdir(parents=True, exist_ok=True)
         for fmt in formats:
             path = directory / f"{self.name}.{fmt}"
-            with writing(path), matplotlib.rc_context({"svg.hashsalt": self.name}):
-                # no creation date, so the same data give the same file
-                self.figure.savefig(path, format=fmt, dpi=DPI, metadata=_no_date(fmt))
+            with writing(path):
+                path.write_bytes(self.render(fmt))
             paths.append(path)
         return paths
 
+    def render(self, fmt: str = "png") -> bytes:
+        """The figure as a file of the format; the PNG is drawn once and kept."""
+        if fmt == "png" and self._png is not None:
+            return self._png
+        buffer = _io.BytesIO()
+        with matplotlib.rc_context({"svg.hashsalt": self.name}):
+            # no creation date, so the same data give the same file
+            self.figure.savefig(buffer, format=fmt, dpi=DPI, metadata=_no_date(fmt))
+        if fmt == "png":
+            self._png = buffer.getvalue()
+        return buffer.getvalue()
+
     def data_uri(self) -> str:
         """The figure as a PNG data: URI, for a page that must open offline on its own."""
-        buffer = _io.BytesIO()
-        self.figure.savefig(buffer, format="png", dpi=DPI, metadata=_no_date("png"))
-        return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+        return "data:image/png;base64," + base64.b64encode(self.render("png")).decode("ascii")
 
 
 @contextmanager

@@ -45,7 +45,8 @@ def check_png(path, figure):
     width, height = figure.get_size_inches() * DPI
     assert image.shape[:2] == (round(height), round(width))
     # not blank: the figure has ink of several colours
-    assert len(np.unique(image.reshape(-1, image.shape[2]), axis=0)) > 10
+    rgba = np.rint(image * 255).astype(np.uint32).reshape(-1, image.shape[2])
+    assert len(np.unique(rgba @ (256 ** np.arange(image.shape[2], dtype=np.uint32)))) > 10
 
 
 def check_svg(path):
