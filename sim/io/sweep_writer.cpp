@@ -276,7 +276,7 @@ SweepWriter::SweepWriter(const std::string& path, const sweep::Experiment& e, co
         h5::set_attribute(w.runs_group, "N", e.samples);
         h5::set_attribute(w.runs_group, "k", static_cast<std::int64_t>(e.factors.size()));
     }
-    h5::set_attribute(w.runs_group, "factors", factor_names);
+    if (!factor_names.empty()) h5::set_attribute(w.runs_group, "factors", factor_names);
     std::vector<std::int64_t> replicate, seed, sample;
     std::vector<std::string> arm, matrix;
     for (const sweep::RunSpec& r : e.runs) {

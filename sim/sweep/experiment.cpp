@@ -424,7 +424,8 @@ Experiment load_experiment(const std::string& path) {
                     if (!levels) keys.fail_at(ft.source(), tag + "levels", "missing required key (expected an array of the values to run)");
                     const toml::array* la = levels->as_array();
                     if (!la || la->empty() || la->size() > 10000)
-                        keys.fail(*levels, tag + "levels", "expected an array of 1 to 10000 values, got " + describe_node(*levels));
+                        keys.fail(*levels, tag + "levels", "expected an array of 1 to 10000 values, got " +
+                                                               (!la ? describe_node(*levels) : la->empty() ? "an empty array" : std::to_string(la->size()) + " values"));
                     for (std::size_t j = 0; j < la->size(); ++j) {
                         const toml::node& lv = *la->get(j);
                         const std::string shown = tag + "levels[" + std::to_string(j) + "]";

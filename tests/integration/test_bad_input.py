@@ -4,6 +4,8 @@ Each directory tests/bad_input/NN_name/ is one case:
 
   scenario.toml   the scenario with exactly one defect (its first line: `# rule: ...`);
                   passed as the first argument after the verb when present
+  experiment.toml an experiment with exactly one defect, over scenario.toml; passed
+                  instead of scenario.toml when present
   expected.txt    the single stderr line expected
   verb.txt        optional, the command (default: validate)
   args.txt        optional, extra arguments, one per line; lines starting with '#' are comments
@@ -73,7 +75,8 @@ def test_bad_input(case, tmp_path):
         return text.replace("{dir}", rel).replace("{tmp}", str(tmp_path))
 
     verb = (read_lines(case_dir / "verb.txt", subst) or ["validate"])[0]
-    scenario = [f"{rel}/scenario.toml"] if (case_dir / "scenario.toml").exists() else []
+    first = next((n for n in ("experiment.toml", "scenario.toml") if (case_dir / n).exists()), None)
+    scenario = [f"{rel}/{first}"] if first else []
     args = [*scenario, *read_lines(case_dir / "args.txt", subst)]
     expected = read_lines(case_dir / "expected.txt", subst)
     assert len(expected) == 1, f"{case}/expected.txt must hold one line"
