@@ -221,7 +221,7 @@ def flows_plot(path: str | Path, *, dataset: str = "flow_value", flows: Sequence
         if missing:
             raise AnalysisError(f"'{dataset}' is not a flow dataset: it has no {', '.join(missing)} dimension "
                                 f"(dimensions: {', '.join(map(str, dims))})")
-        chosen, label, units = _flow_selection(f, flows, channel, meta["units"])
+        chosen, label, stem, units = _flow_selection(f, flows, channel, meta["units"])
         positions = _step_positions(f, dataset, steps)
         step_labels = f.labels("step")[positions] if "step" in dims else None
         sweep = dims[0] == "run"
@@ -311,7 +311,7 @@ def flows_plot(path: str | Path, *, dataset: str = "flow_value", flows: Sequence
                + ("The colour scale is logarithmic; blank cells are zero. " if logarithmic else "")
                + f"Right: {country}'s outward and inward flows with each partner, largest first.{spread}")
     suffix = f"-{arm}" if sweep else ""
-    return Plot(name=f"flows-{_stem(label.replace(' ', '_'))}-{country}{suffix}", figure=figure,
+    return Plot(name=f"flows-{_stem(stem)}-{country}{suffix}", figure=figure,
                 title=f"{label}: outward and inward flows of {country}" + (f" ({arm})" if sweep else ""),
                 caption=caption, details={"country": country, "arm": arm, "flows": chosen, "mean": mean,
                                           "labels": origins, "runs": len(values),
@@ -369,8 +369,8 @@ def _arms(runs: pd.DataFrame, arms: Sequence[str] | None) -> list[str]:
     return list(dict.fromkeys(arms))
 
 
-def _flow_selection(f: RunFile, flows, channel, units) -> tuple[list[str], str, str]:
-    """The flow kinds to sum, a label for them and their units."""
+def _flow_selection(f: RunFile, flows, channel, units) -> tuple[list[str], str, str, str]:
+    """The flow kinds to sum, a label for them, a file-name stem and their units."""
     kinds = [str(x) for x in f.labels("flow")]
     channels = None
     if "flow_channel" in f.variables():
@@ -384,7 +384,8 @@ def _flow_selection(f: RunFile, flows, channel, units) -> tuple[list[str], str, 
         for kind in flows:
             if kind not in kinds:
                 raise AnalysisError(f"flow '{kind}' is not in the 'flow' scale ({', '.join(kinds)})")
-        chosen, label = list(dict.fromkeys(flows)), " + ".join(dict.fromkeys(flows))
+        chosen = list(dict.fromkeys(flows))
+        label, stem = " + ".join(chosen), "_".join(chosen)
     elif channel is not None or channels is not None:
         channel = channel or DEFAULT_CHANNEL
         if channels is None:
@@ -393,9 +394,9 @@ def _flow_selection(f: RunFile, flows, channel, units) -> tuple[list[str], str, 
         if not chosen:
             known = ", ".join(dict.fromkeys(channels.values()))
             raise AnalysisError(f"channel '{channel}' is not in flow_channel (channels: {known})")
-        label = f"{channel} flows"
+        label, stem = f"{channel} flows", channel
     else:
-        chosen, label = kinds, "all flows"
+        chosen, label, stem = kinds, "all flows", "all"
     if channels is not None:
         intangible = [channels.get(kind) == INTANGIBLES for kind in chosen]
         if any(intangible) and not all(intangible):
@@ -403,7 +404,7 @@ def _flow_selection(f: RunFile, flows, channel, units) -> tuple[list[str], str, 
                                 "from the others (--channel intangibles)")
         if all(intangible):
             units = "knowledge units"
-    return chosen, label, units or "1"
+    return chosen, label, stem, units or "1"
 
 
 def _step_positions(f: RunFile, dataset: str, steps) -> np.ndarray | None:

@@ -142,7 +142,7 @@ def test_every_image_resolves_and_nothing_is_fetched(sweep_brief):
     names = sorted(p.name for p in (out / "figures").iterdir())
     assert len(names) == 2 * len(page.images)
     assert "series-employees.png" in names and "arms-export_revenue.svg" in names
-    assert len([n for n in names if n.startswith("flows-goods_flows-") and n.endswith("-outward.svg")]) == 1
+    assert len([n for n in names if n.startswith("flows-goods-") and n.endswith("-outward.svg")]) == 1
 
 
 def test_brief_provenance_scenario_and_captions(sweep_brief):

@@ -147,7 +147,7 @@ def test_flow_map_is_the_replicate_mean_with_the_country_row_and_column(sweep, t
         outward, inward = expected[0, 1:], expected[1:, 0]
         order = np.argsort(-(outward + inward), kind="stable")
         np.testing.assert_allclose(widths, np.concatenate([outward[order], inward[order]]), rtol=1e-13)
-        assert plot.details["flows"] == ["sales"] and plot.name == f"flows-goods_flows-ESP-{arm}"
+        assert plot.details["flows"] == ["sales"] and plot.name == f"flows-goods-ESP-{arm}"
         maps[arm] = plot.details["mean"]
         check_png(plot.save(tmp_path)[0], plot.figure)
     # outward scales ESP's goods exports by 1.25 and nothing else
@@ -202,7 +202,7 @@ def test_sensitivity_plot_draws_the_indices(tmp_path):
     ("series", ["--indicator", "export_revenue", "--indicator", "employees"], ["series-export_revenue", "series-employees"]),
     ("arms", ["--indicator", "export_revenue", "--baseline", "inward", "--resamples", "500"], ["arms-export_revenue"]),
     ("flows", ["--channel", "finance", "--arm", "outward", "--country", "FRA", "--steps", ":3"],
-     ["flows-finance_flows-FRA-outward"]),
+     ["flows-finance-FRA-outward"]),
 ])
 def test_plot_on_the_command_line(sweep, tmp_path, capsys, kind, extra, names):
     path, _ = sweep
