@@ -163,8 +163,11 @@ def print_pdf(chromium: str, html_path: Path, pdf_path: Path) -> None:
         except subprocess.TimeoutExpired:
             raise AnalysisError(f"chromium did not print {pdf_path} within {PRINT_TIMEOUT} s") from None
     if proc.returncode != 0 or not pdf_path.exists() or pdf_path.stat().st_size == 0:
-        errors = [line for line in proc.stderr.splitlines() if "ERROR" in line or "rror" in line]
-        reason = errors[-1].strip() if errors else f"exit status {proc.returncode}"
+        # Chromium logs D-Bus and GPU complaints on every start; they are not the reason
+        errors = [line for line in proc.stderr.splitlines()
+                  if "rror" in line and not any(noise in line for noise in ("dbus", "bus.cc", "gpu", "vaapi"))]
+        reason = (errors[-1].strip() if errors else f"exit status {proc.returncode}" if proc.returncode
+                  else "it wrote no PDF")
         raise AnalysisError(f"chromium could not print {pdf_path}: {reason}")
 
 
