@@ -279,7 +279,9 @@ def _page(path, attributes, info, runs, arms, sections, flow_plots, findings, no
                    f"the paired differences arm minus baseline, replicate by replicate. 'difference' is their mean; "
                    f"the t interval is mean ± t·s/√n; the bootstrap interval is the percentile interval over "
                    f"resampled replicates; 'relative %' is the difference in % of the baseline mean. All are {lv} "
-                   f"intervals for the mean effect, not ranges of single runs.</li>")
+                   f"intervals for the mean effect, not ranges of single runs. With few replicates (fewer than "
+                   f"about 20) the bootstrap interval comes out too narrow, so the findings quote the t "
+                   f"interval.</li>")
     if runs is not None:
         out.append(f"<li>In the time series, a line is the mean over an arm's replicates and the band the middle "
                    f"{band:g}% of single runs: run-to-run spread, wider than the uncertainty of the mean.</li>")

@@ -75,9 +75,14 @@ def comparison_sentence(row, units: str | None, confidence: float) -> str:
     """One contrast of a `compare_arms` table in plain words."""
     unit = f" {units}" if units and units != "1" else ""
     sign = "+" if row.difference > 0 else ""
-    crosses = row.t_low <= 0 <= row.t_high
-    verdict = ("the interval includes zero: no difference can be told from noise with these replicates"
-               if crosses else "the interval excludes zero")
+    if row.sd == 0:
+        # every replicate differs by the same amount: there is no noise to tell it from
+        verdict = ("the arms are identical in every replicate" if row.difference == 0
+                   else "every replicate differs by this same amount")
+    elif row.t_low <= 0 <= row.t_high:
+        verdict = "the interval includes zero: no difference can be told from noise with these replicates"
+    else:
+        verdict = "the interval excludes zero"
     relative = f", {sign}{number(row.relative)}% of the baseline mean" if pd.notna(row.relative) else ""
     return (f"'{row.arm_b}' minus '{row.arm_a}': {sign}{number(row.difference)}{unit} "
             f"({level(confidence)} interval {number(row.t_low)} to {number(row.t_high)}{relative}, "

@@ -20,7 +20,7 @@ from ssesim_analysis import brief as brief_module
 from ssesim_analysis import compare_arms, sensitivity
 from ssesim_analysis.brief import find_chromium, print_pdf, write_brief
 from ssesim_analysis.cli import main
-from ssesim_analysis.tables import comparison_rows, sensitivity_rows
+from ssesim_analysis.tables import comparison_rows, comparison_sentence, sensitivity_rows
 
 ARMS = {"baseline": 0.0, "outward": 25.0, "inward": 0.0}
 REPLICATES = 12
@@ -126,6 +126,22 @@ def test_brief_states_the_known_effect(sweep_brief):
                              f"{r.t_low:.4g} to {r.t_high:.4g}, +{r.relative:.4g}% of the baseline mean, 12 paired "
                              f"replicates); the interval excludes zero.")
     assert len([item for item in page.items if "minus 'baseline'" in item]) == 2 * len(INDICATORS)
+
+
+def test_finding_sentences():
+    from types import SimpleNamespace as Row
+    row = dict(arm_a="base", arm_b="subsidy", n=5, difference=-2.5, sd=1.0, t_low=-3.0, t_high=-2.0, relative=-12.5)
+    assert comparison_sentence(Row(**row), "USD", 0.9) == (
+        "'subsidy' minus 'base': -2.5 USD (90% interval -3 to -2, -12.5% of the baseline mean, 5 paired replicates); "
+        "the interval excludes zero.")
+    row.update(difference=0.5, t_low=-0.5, t_high=1.5, relative=float("nan"))
+    assert comparison_sentence(Row(**row), "1", 0.95) == (
+        "'subsidy' minus 'base': +0.5 (95% interval -0.5 to 1.5, 5 paired replicates); the interval includes zero: "
+        "no difference can be told from noise with these replicates.")
+    row.update(difference=0.0, sd=0.0, t_low=0.0, t_high=0.0)
+    assert comparison_sentence(Row(**row), "persons", 0.95).endswith("; the arms are identical in every replicate.")
+    row.update(difference=3.0, t_low=3.0, t_high=3.0)
+    assert comparison_sentence(Row(**row), "persons", 0.95).endswith("; every replicate differs by this same amount.")
 
 
 def test_every_image_resolves_and_nothing_is_fetched(sweep_brief):
