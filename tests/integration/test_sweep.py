@@ -8,8 +8,9 @@ import time
 import h5py
 import numpy as np
 import pandas as pd
+import pytest
 
-from helpers import BIN, ENV, datasets, run, scenario
+from helpers import BIN, ENV, ROOT, datasets, run, scenario
 
 # OpenMPI refuses root without these; its allocations are not ours to leak-check.
 MPI_ENV = dict(ENV, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1",
@@ -319,3 +320,9 @@ def test_validate_checks_every_scenario_of_an_experiment(tmp_path):
     assert proc.returncode == 2 and proc.stderr.count("\n") == 1
     assert proc.stderr.startswith(f"ssesim: error: {bad}: run 2 (arm 'baseline', economy.trade_cost_per_1000km = 0.1, "
                                   "population[0].productivity_shape = 2.5): population[0].productivity_shape: expected a number greater than")
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in (ROOT / "scenarios" / "experiments").glob("*.toml")))
+def test_every_shipped_experiment_validates(name):
+    proc = run("validate", ROOT / "scenarios" / "experiments" / name)
+    assert ": valid experiment: " in proc.stdout
