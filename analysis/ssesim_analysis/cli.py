@@ -69,6 +69,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--arms", required=True, type=_names,
                    help="comma-separated arms; each is compared with the first")
     _indicator_options(p)
+    p.add_argument("--runs-where", action="append", type=_selection, default=[], metavar="FACTOR=VALUE",
+                   help="keep only the runs whose factor has this value (repeatable): one design point of a "
+                        "factorial sweep")
     p.add_argument("--replicates-for", type=float, metavar="HALF_WIDTH",
                    help="also print the replicates needed for a t interval of this half-width "
                         "(in the indicator's units)")
@@ -240,9 +243,14 @@ def _summary(args) -> int:
 
 def _compare(args) -> int:
     select = _where(args)
+    runs_where = {}
+    for factor, values in args.runs_where:
+        if factor in runs_where or len(values) != 1:
+            raise AnalysisError(f"--runs-where {factor}: give one value, once")
+        runs_where[factor] = values[0]
     table = compare_arms(args.file, args.arms, args.indicator, at=args.at, select=select,
                          half_width=args.replicates_for, confidence=args.confidence,
-                         n_resamples=args.resamples, seed=args.seed)
+                         n_resamples=args.resamples, seed=args.seed, runs_where=runs_where)
     print(f"compare {describe_indicator(args.file, args.indicator, args.at, select)}")
     print(comparison_heading(table))
     print(comparison_rows(table).to_string(index=False))

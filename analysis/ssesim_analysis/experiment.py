@@ -9,14 +9,18 @@ from pathlib import Path
 import pandas as pd
 
 from .errors import AnalysisError
-from .io import open_run, saltelli_matrices
+from .io import RUNS_BOOKKEEPING, open_run, saltelli_matrices
 from .stats import SobolIndices, paired_difference, replicates_needed, sobol_indices
 
 
 def compare_arms(path: str | Path, arms: Sequence[str], indicator: str, *, at: str = "final",
                  select: Mapping[str, object] | None = None, half_width: float | None = None,
-                 confidence: float = 0.95, n_resamples: int = 9999, seed: int = 0) -> pd.DataFrame:
+                 confidence: float = 0.95, n_resamples: int = 9999, seed: int = 0,
+                 runs_where: Mapping[str, object] | None = None) -> pd.DataFrame:
     """Each arm after the first against the first (the baseline), paired on replicate.
+
+    `runs_where` keeps the runs whose factor columns hold the given values (a factorial
+    sweep has one run per arm, design point and replicate: pick the design point).
 
     One row per contrast: arm_a, arm_b, n (replicates), mean_a, mean_b, difference (mean of
     B - A), sd (of the differences), t_low/t_high and boot_low/boot_high (intervals of the
@@ -34,7 +38,7 @@ def compare_arms(path: str | Path, arms: Sequence[str], indicator: str, *, at: s
         for arm in arms:
             if arm not in known:
                 raise AnalysisError(f"arm '{arm}' is not in the runs table (arms: {', '.join(known)})")
-        chosen = runs[runs["arm"].isin(arms)]
+        chosen = filter_runs(runs[runs["arm"].isin(arms)], runs_where or {})
         require_complete(chosen)
         values = f.indicator(indicator, at=at, runs=chosen["run"].tolist(), select=select)
         units = f.describe(indicator)["units"]
@@ -43,7 +47,10 @@ def compare_arms(path: str | Path, arms: Sequence[str], indicator: str, *, at: s
         rows = chosen[chosen["arm"] == arm]
         repeated = rows["replicate"][rows["replicate"].duplicated()]
         if len(repeated):
-            raise AnalysisError(f"arm '{arm}' has replicate {repeated.iloc[0]} more than once")
+            varying = [c for c in factor_columns(rows) if rows[c].nunique() > 1]
+            hint = (f" (the design varies {', '.join(varying)}: keep one design point with "
+                    f"--runs-where {varying[0]}=VALUE)") if varying else ""
+            raise AnalysisError(f"arm '{arm}' has replicate {repeated.iloc[0]} more than once{hint}")
         by_arm[arm] = pd.Series(values.reindex(rows["run"]).to_numpy(), index=rows["replicate"].to_numpy())
     baseline = arms[0]
     table = []
@@ -69,6 +76,33 @@ def compare_arms(path: str | Path, arms: Sequence[str], indicator: str, *, at: s
     frame.attrs.update(indicator=indicator, units=units, at=at, select=dict(select or {}),
                        confidence=confidence, half_width=half_width, n_resamples=n_resamples, seed=seed)
     return frame
+
+
+def factor_columns(runs: pd.DataFrame) -> list[str]:
+    """The runs table's factor columns (every column that is not bookkeeping)."""
+    return [c for c in runs.columns if c not in RUNS_BOOKKEEPING]
+
+
+def filter_runs(runs: pd.DataFrame, where: Mapping[str, object]) -> pd.DataFrame:
+    """The runs whose factor columns equal the given values (numbers compared as numbers)."""
+    factors = factor_columns(runs)
+    for column, wanted in where.items():
+        if column not in factors:
+            raise AnalysisError(f"--runs-where: '{column}' is not a factor of the runs table "
+                                f"(factors: {', '.join(factors) or 'none'})")
+        values = runs[column]
+        if pd.api.types.is_numeric_dtype(values):
+            try:
+                keep = values == float(wanted)
+            except ValueError:
+                raise AnalysisError(f"--runs-where: {column} is numeric, got '{wanted}'") from None
+        else:
+            keep = values.astype(str) == str(wanted)
+        if not keep.any():
+            levels = ", ".join(map(str, sorted(values.unique())))
+            raise AnalysisError(f"--runs-where: no run has {column} = {wanted} (values: {levels})")
+        runs = runs[keep]
+    return runs
 
 
 def sensitivity(path: str | Path, indicator: str, *, at: str = "final",

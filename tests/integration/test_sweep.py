@@ -326,3 +326,28 @@ def test_validate_checks_every_scenario_of_an_experiment(tmp_path):
 def test_every_shipped_experiment_validates(name):
     proc = run("validate", ROOT / "scenarios" / "experiments" / name)
     assert ": valid experiment: " in proc.stdout
+
+
+def test_the_analysis_compares_the_arms_of_a_real_sweep_at_one_design_point(tmp_path):
+    """From the program's sweep to ssesim-analysis: the paired difference it prints is the one
+    computed here from the raw datasets; without --runs-where the ambiguity is named."""
+    e = experiment(tmp_path, FACTORIAL.replace("replicates = 2", "replicates = 3"))
+    out = tmp_path / "s.h5"
+    run("sweep", e, "-o", out, "-q", "-t", "2")
+    cmd = ["/usr/bin/python3", "-m", "ssesim_analysis", "compare", str(out), "--arms", "baseline,partners",
+           "--indicator", "export_revenue"]
+    env = dict(ENV, PYTHONPATH=str(ROOT / "analysis"))
+    proc = subprocess.run(cmd, capture_output=True, text=True, env=env)
+    assert proc.returncode == 2
+    assert "keep one design point with --runs-where economy.trade_cost_per_1000km=VALUE" in proc.stderr
+    proc = subprocess.run(cmd + ["--runs-where", "economy.trade_cost_per_1000km=0.2"], capture_output=True, text=True, env=env)
+    assert proc.returncode == 0, proc.stderr
+    table = runs_table(out)
+    with h5py.File(out, "r") as f:
+        final = f["export_revenue"][:, -1].sum(axis=(1, 2))
+    at = table["economy.trade_cost_per_1000km"] == 0.2
+    base = final[table[at & (table["arm"] == "baseline")].sort_values("replicate")["run"]]
+    arm = final[table[at & (table["arm"] == "partners")].sort_values("replicate")["run"]]
+    row = proc.stdout.splitlines()[-1].split()
+    assert row[0] == "partners" and int(row[1]) == 3
+    assert float(row[4]) == pytest.approx((arm - base).mean(), rel=1e-3)
