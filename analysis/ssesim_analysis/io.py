@@ -27,7 +27,7 @@ SUMMARY_ATTRIBUTES = (
 #: Columns every runs table has (analysis/README.md, "The sweep file").
 RUNS_REQUIRED = ("run", "arm", "replicate", "seed")
 #: Runs-table columns that describe the run rather than a factor of the experiment.
-RUNS_BOOKKEEPING = RUNS_REQUIRED + ("status", "matrix", "sample")
+RUNS_BOOKKEEPING = RUNS_REQUIRED + ("status", "checksum", "matrix", "sample")
 #: Memory a streaming read holds at once.
 BLOCK_BYTES = 64 * 2**20
 

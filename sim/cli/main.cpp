@@ -3,6 +3,7 @@
 #include "ssesim/core/error.hpp"
 #include "ssesim/core/version.hpp"
 #include "ssesim/io/run_writer.hpp"
+#include "ssesim/io/verify.hpp"
 #include "ssesim/model/model.hpp"
 #include "ssesim/scenario/loader.hpp"
 #include "ssesim/scenario/registry.hpp"
@@ -43,6 +44,7 @@ constexpr const char* usage_text =
     "                      run every run of an experiment into one HDF5 file; run\n"
     "                      again to resume an interrupted sweep (also under mpirun/srun)\n"
     "  validate FILE       check a scenario or experiment file without running it\n"
+    "  verify FILE         recompute the checksums of a run or sweep file\n"
     "  describe [--format md|toml]\n"
     "                      every scenario parameter with default, unit, range, meaning\n"
     "\n"
@@ -234,6 +236,26 @@ int cmd_validate(const std::vector<std::string>& args) {
     return exit_ok;
 }
 
+int cmd_verify(const std::vector<std::string>& args) {
+    po::options_description opts("verify");
+    opts.add_options()("file", po::value<std::string>(), "HDF5 file written by ssesim run or sweep");
+    po::positional_options_description pos;
+    pos.add("file", 1);
+    const po::variables_map vm = parse(args, opts, pos);
+    if (!vm.count("file")) throw UsageError("verify: missing the FILE argument (usage: ssesim verify FILE)");
+    const std::string path = vm["file"].as<std::string>();
+    const io::VerifyReport r = io::verify_file(path);
+    const std::string counted = std::to_string(r.datasets) + " datasets" + (r.sweep ? " and " + std::to_string(r.runs) + " runs" : "");
+    if (r.problems.empty()) {
+        std::cout << path << ": every checksum matches (" << counted << ")\n";
+        return exit_ok;
+    }
+    for (const std::string& p : r.problems) std::cout << path << ": " << p << "\n";
+    std::cerr << "ssesim: error: " << path << ": " << r.problems.size() << " integrity problem"
+              << (r.problems.size() == 1 ? "" : "s") << " (" << counted << " checked)\n";
+    return exit_failure;
+}
+
 int cmd_describe(const std::vector<std::string>& args) {
     po::options_description opts("describe");
     opts.add_options()("format", po::value<std::string>()->default_value("md"), "md or toml");
@@ -281,8 +303,9 @@ int main(int argc, char** argv) {
         if (verb == "run") return cmd_run(args);
         if (verb == "sweep") return cmd_sweep(args);
         if (verb == "validate") return cmd_validate(args);
+        if (verb == "verify") return cmd_verify(args);
         if (verb == "describe") return cmd_describe(args);
-        throw UsageError("unknown command '" + verb + "' (expected run, sweep, validate or describe; see ssesim --help)");
+        throw UsageError("unknown command '" + verb + "' (expected run, sweep, validate, verify or describe; see ssesim --help)");
     } catch (const po::error& e) {
         return fail(e.what(), exit_usage);
     } catch (const OutputError& e) {

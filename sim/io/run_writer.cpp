@@ -4,6 +4,7 @@
 #include "ssesim/core/version.hpp"
 #include "ssesim/io/h5.hpp"
 #include "ssesim/io/layout.hpp"
+#include "ssesim/io/checksums.hpp"
 
 #include <hdf5_hl.h>
 
@@ -342,6 +343,8 @@ void RunWriter::finish() { close_with_status("complete"); }
 
 void RunWriter::close_with_status(const std::string& status) {
     Impl& w = *impl_;
+    // Every dataset's checksum, for `ssesim verify`; then the status that says the file is closed.
+    stamp_checksums(w.file);
     h5::set_attribute(w.file, "status", status);
     check(H5Fflush(w.file, H5F_SCOPE_GLOBAL), w.path + ": cannot flush");
     w.file.reset();

@@ -2,6 +2,7 @@
 
 #include "ssesim/core/error.hpp"
 #include "ssesim/io/h5.hpp"
+#include "ssesim/io/checksums.hpp"
 
 #include <zlib.h>
 
@@ -68,7 +69,7 @@ Handle string_column(hid_t group, const char* name, const std::vector<std::strin
 // ---- EncodedRun ----
 
 std::vector<unsigned char> EncodedRun::serialize() const {
-    std::vector<std::uint64_t> head{static_cast<std::uint64_t>(run), chunks.size()};
+    std::vector<std::uint64_t> head{static_cast<std::uint64_t>(run), checksum, chunks.size()};
     for (const auto& c : chunks) head.push_back(c.size());
     std::vector<unsigned char> out(head.size() * 8);
     std::memcpy(out.data(), head.data(), out.size());
@@ -85,10 +86,11 @@ EncodedRun EncodedRun::deserialize(std::span<const unsigned char> bytes, std::si
     };
     EncodedRun r;
     r.run = static_cast<std::int64_t>(word(0));
-    if (word(1) != variables) throw Error("internal error: run message with " + std::to_string(word(1)) + " variables");
-    std::size_t at = (2 + variables) * 8;
+    r.checksum = static_cast<std::uint32_t>(word(1));
+    if (word(2) != variables) throw Error("internal error: run message with " + std::to_string(word(2)) + " variables");
+    std::size_t at = (3 + variables) * 8;
     for (std::size_t v = 0; v < variables; ++v) {
-        const std::uint64_t size = word(2 + v);
+        const std::uint64_t size = word(3 + v);
         if (at + size > bytes.size()) throw Error("internal error: truncated run message");
         r.chunks.emplace_back(bytes.begin() + static_cast<std::ptrdiff_t>(at), bytes.begin() + static_cast<std::ptrdiff_t>(at + size));
         at += size;
@@ -119,6 +121,7 @@ EncodedRun RunRecorder::encode(std::int64_t run) const {
     if (recorded_ != steps_) throw Error("internal error: run " + std::to_string(run) + " encoded before its last step");
     EncodedRun out;
     out.run = run;
+    out.checksum = run_checksum(std::vector<std::span<const std::uint64_t>>(data_.begin(), data_.end()));
     for (const auto& block : data_) {
         const std::vector<unsigned char> shuffled = shuffle8(block);
         uLongf size = compressBound(static_cast<uLong>(shuffled.size()));
@@ -135,7 +138,7 @@ EncodedRun RunRecorder::encode(std::int64_t run) const {
 
 struct SweepWriter::Impl {
     std::string path;
-    Handle file, runs_group, status;
+    Handle file, runs_group, status, checksum;
     std::vector<Handle> vars;
     std::vector<bool> complete;
     std::int64_t completed = 0;
@@ -168,6 +171,7 @@ SweepWriter::SweepWriter(const std::string& path, const sweep::Experiment& e, co
         w.resumed = true;
         w.runs_group = Handle(check(H5Gopen2(w.file, "runs", H5P_DEFAULT), path + ": no runs table"));
         w.status = Handle(check(H5Dopen2(w.runs_group, "status", H5P_DEFAULT), path + ": no runs/status"));
+        w.checksum = Handle(check(H5Dopen2(w.runs_group, "checksum", H5P_DEFAULT), path + ": no runs/checksum"));
         std::vector<char> text(runs * status_size);
         Handle type(check(H5Tcopy(H5T_C_S1), "H5Tcopy"));
         check(H5Tset_size(type, status_size), "H5Tset_size");
@@ -331,6 +335,19 @@ SweepWriter::SweepWriter(const std::string& path, const sweep::Experiment& e, co
         describe(w.status, "1", "status", "complete once every variable of the run is in the file; pending otherwise");
         attach(w.status, {run_scale});
     }
+    {
+        const std::vector<std::int64_t> none(runs, -1);
+        w.checksum = column(w.runs_group, "checksum", H5T_STD_I64LE, H5T_NATIVE_INT64, none, run_scale, "1",
+                            "CRC-32 of the run's variables (those runs/checksum_variables lists, in that order, as "
+                            "little-endian 8-byte values), -1 until the run is complete; `ssesim verify` recomputes it");
+        std::string names;
+        for (const Variable& v : layout.variables()) names += (names.empty() ? "" : " ") + std::string(v.name);
+        h5::set_attribute(w.runs_group, "checksum_variables", names);
+    }
+    // Everything written so far is final: stamp it (per-run data are checked against runs/checksum).
+    std::vector<std::string> unstamped{"runs/status", "runs/checksum"};
+    for (const Variable& v : layout.variables()) unstamped.emplace_back(v.name);
+    stamp_checksums(w.file, unstamped);
     check(H5Fflush(w.file, H5F_SCOPE_GLOBAL), path + ": cannot flush");
     fs::rename(creating, path, ec);
     if (ec) throw OutputError(path + ": cannot rename '" + creating + "' to it: " + ec.message());
@@ -355,6 +372,15 @@ void SweepWriter::write(const EncodedRun& run) {
     }
     // First the run's data, then the marks that say it is complete.
     check(H5Fflush(w.file, H5F_SCOPE_GLOBAL), w.path + ": cannot flush run " + std::to_string(run.run));
+    {
+        const std::int64_t crc = run.checksum;
+        Handle file_space(check(H5Dget_space(w.checksum), "H5Dget_space"));
+        const hsize_t start = static_cast<hsize_t>(run.run), count = 1;
+        check(H5Sselect_hyperslab(file_space, H5S_SELECT_SET, &start, nullptr, &count, nullptr), "H5Sselect_hyperslab");
+        Handle mem_space(check(H5Screate_simple(1, &count, nullptr), "H5Screate_simple"));
+        check(H5Dwrite(w.checksum, H5T_NATIVE_INT64, mem_space, file_space, H5P_DEFAULT, &crc),
+              "cannot write the checksum of run " + std::to_string(run.run));
+    }
     write_status(w.status, run.run, "complete");
     if (!w.complete[static_cast<std::size_t>(run.run)]) ++w.completed;
     w.complete[static_cast<std::size_t>(run.run)] = true;
@@ -369,6 +395,7 @@ void SweepWriter::finish() {
     check(H5Fflush(w.file, H5F_SCOPE_GLOBAL), w.path + ": cannot flush");
     w.vars.clear();
     w.status.reset();
+    w.checksum.reset();
     w.runs_group.reset();
     w.file.reset();
 }

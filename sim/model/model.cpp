@@ -2,6 +2,7 @@
 #include "model_internal.hpp"
 
 #include "ssesim/core/error.hpp"
+#include "ssesim/core/format.hpp"
 #include "ssesim/kernel/agent_ids.hpp"
 #include "ssesim/kernel/rng.hpp"
 
@@ -218,6 +219,11 @@ void Model::step() {
         ledger_.inject_unbalanced_for_test(injection_.party, injection_.amount);
         injection_ = {};
     }
+    if (poison_.armed) {
+        orgs_.management[poison_.slot] = poison_.value;
+        poison_ = {};
+    }
+    check_finite();
     ledger_.check(step_, orgs_.id);
     record_.ledger_flows = ledger_.step_flow_totals();
     record_.flows = flow_tally_.collect();
@@ -229,6 +235,37 @@ void Model::step() {
             throw InvariantError("step " + std::to_string(step_) + ": recorded " + std::string(flow_info[f].name) +
                                  " flows of " + std::to_string(recorded[f]) + " cents differ from the ledger's " +
                                  std::to_string(record_.ledger_flows[f]));
+}
+
+void Model::check_finite() const {
+    // Money is integer cents and cannot be NaN; every real-valued state variable
+    // is checked here, so a NaN or infinity never passes silently into the next
+    // step (or into an integer conversion, which would be undefined).
+    struct Var {
+        const char* name;
+        const std::vector<double>& values;
+    };
+    const Var org_vars[] = {
+        {"productivity", orgs_.productivity}, {"mission", orgs_.mission}, {"payout_rate", orgs_.payout_rate},
+        {"fee_rate", orgs_.fee_rate}, {"markup", orgs_.markup}, {"price", orgs_.price},
+        {"expected_labour", orgs_.expected_labour}, {"technology", orgs_.technology}, {"management", orgs_.management},
+        {"brand", orgs_.brand}, {"participation", orgs_.participation}, {"participation_base", orgs_.participation_base},
+        {"input_price", orgs_.input_price},
+    };
+    for (const Var& v : org_vars)
+        for (std::size_t i = 0; i < v.values.size(); ++i)
+            if (!std::isfinite(v.values[i]))
+                throw InvariantError("step " + std::to_string(step_) + ": organisation " + std::to_string(orgs_.id[i]) +
+                                     " (" + std::string(org_kind_names[static_cast<std::size_t>(orgs_.kind[i])]) + " of " +
+                                     scenario_.world.countries[orgs_.home[i]].iso3 + "): " + v.name + " is " +
+                                     format_number(v.values[i]) + ", expected a finite number");
+    const Var link_vars[] = {{"experience", links_.experience}, {"ties", links_.ties}};
+    for (const Var& v : link_vars)
+        for (std::size_t r = 0; r < v.values.size(); ++r)
+            if (!std::isfinite(v.values[r]))
+                throw InvariantError("step " + std::to_string(step_) + ": organisation " + std::to_string(orgs_.id[links_.org[r]]) +
+                                     ", presence in " + scenario_.world.countries[links_.dest[r]].iso3 + ": " + v.name + " is " +
+                                     format_number(v.values[r]) + ", expected a finite number");
 }
 
 std::pair<std::uint16_t, std::uint8_t> Model::end_of(Party p) const noexcept {

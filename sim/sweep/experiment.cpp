@@ -65,7 +65,7 @@ std::string suggest(std::string_view key) {
 }
 
 ParsedPath parse_path(const std::string& path, const std::string& at, const std::string& key,
-                      const scenario::Scenario& base) {
+                      const toml::table& base) {
     ParsedPath out;
     auto fail = [&](const std::string& problem) -> void { throw ScenarioError(at + ": " + key + ": " + problem); };
     std::string_view rest = path;
@@ -89,16 +89,24 @@ ParsedPath parse_path(const std::string& path, const std::string& at, const std:
         out.parts.push_back(std::move(p));
     }
     out.spec = scenario::find_parameter(out.registry_key);
+    if (!out.spec && out.parts.size() > 1 && out.parts[0].index < 0 &&
+        scenario::find_parameter(out.parts[0].name + "[]" + out.registry_key.substr(out.parts[0].name.size())))
+        fail("an element of [[" + out.parts[0].name + "]] needs its index, e.g. " + out.parts[0].name + "[0]" +
+             out.registry_key.substr(out.parts[0].name.size()));
     if (!out.spec)
         fail("expected the path of a scenario parameter (`ssesim describe` lists them), got \"" + path + "\"" +
              suggest(out.registry_key));
     if (reserved(out.registry_key))
         fail("\"" + path + "\" cannot vary within an experiment (it fixes the output's shape, the random streams or the files read)");
-    if (out.registry_key.starts_with("population[]")) {
-        if (out.parts[0].index < 0) fail("a population parameter needs the group's index, e.g. population[0]." + out.parts.back().name);
-        if (static_cast<std::size_t>(out.parts[0].index) >= base.populations.size())
-            fail("the base scenario has " + std::to_string(base.populations.size()) + " population groups (population[0] to population[" +
-                 std::to_string(base.populations.size() - 1) + "]), got \"" + path + "\"");
+    // An element of an array of tables ([[population]], ...): the base scenario must have it.
+    for (std::size_t i = 0; i < out.parts.size(); ++i) {
+        const PathPart& p = out.parts[i];
+        if (p.index < 0) continue;
+        const toml::array* a = i == 0 ? base.get_as<toml::array>(p.name) : nullptr;
+        const std::size_t n = a ? a->size() : 0;
+        if (static_cast<std::size_t>(p.index) >= n)
+            fail("the base scenario has " + std::to_string(n) + " [[" + p.name + "]] table" + (n == 1 ? "" : "s") +
+                 (n ? " (" + p.name + "[0] to " + p.name + "[" + std::to_string(n - 1) + "])" : "") + ", got \"" + path + "\"");
     }
     return out;
 }
@@ -412,7 +420,7 @@ Experiment load_experiment(const std::string& path) {
                 if (!pn) keys.fail_at(ft.source(), tag + "path", "missing required key (expected a parameter path such as economy.elasticity)");
                 if (!pn->is_string()) keys.fail(*pn, tag + "path", "expected a string, got " + describe_node(*pn));
                 f.path = *pn->value<std::string>();
-                ParsedPath pp = parse_path(f.path, where(path, pn->source()), tag + "path", e.base);
+                ParsedPath pp = parse_path(f.path, where(path, pn->source()), tag + "path", impl.base_table);
                 for (std::size_t j = 0; j < e.factors.size(); ++j)
                     if (e.factors[j].path == f.path) keys.fail(*pn, tag + "path", "\"" + f.path + "\" is already factor[" + std::to_string(j) + "]");
                 f.column = column_of(*pp.spec);
@@ -509,7 +517,7 @@ Experiment load_experiment(const std::string& path) {
                     if (!sn->is_table()) keys.fail(*sn, tag + "set", "expected a table of parameter paths and values, got " + describe_node(*sn));
                     for (auto&& [k, v] : *sn->as_table()) {
                         const std::string p(k.str());
-                        ParsedPath pp = parse_path(p, where(path, k.source()), tag + "set", e.base);
+                        ParsedPath pp = parse_path(p, where(path, k.source()), tag + "set", impl.base_table);
                         for (const ParsedPath& fp : impl.factor_paths)
                             if (fp.registry_key == pp.registry_key && fp.parts.front().index == pp.parts.front().index)
                                 keys.fail_at(k.source(), tag + "set", "\"" + p + "\" is also a factor; an arm cannot fix what the design varies");

@@ -202,3 +202,46 @@ def test_xarray_opens_the_file_with_named_dimensions_and_no_project_code(tmp_pat
     with xr.open_dataset(out, engine="h5netcdf", group="snapshots") as snap:
         assert snap["id"].dims == ("record",)
         assert set(snap["step"].values) == {2, 4}
+
+
+def flip_byte(path, name, chunk=None, at=100):
+    """Flips one bit of a dataset's stored bytes (in chunk `chunk`, or its contiguous data)."""
+    with h5py.File(path, "r") as f:
+        ds = f[name]
+        if ds.chunks:
+            info = ds.id.get_chunk_info(chunk or 0)
+            offset, size = info.byte_offset, info.size
+        else:
+            offset, size = ds.id.get_offset(), ds.id.get_storage_size()
+    with open(path, "r+b") as g:
+        g.seek(offset + min(at, size - 1))
+        byte = g.read(1)[0]
+        g.seek(offset + min(at, size - 1))
+        g.write(bytes([byte ^ 0x10]))
+
+
+def test_verify_finds_a_flipped_byte_in_any_dataset(tmp_path):
+    s = scenario(tmp_path, steps=12, snapshot_interval=5)
+    out = tmp_path / "run.h5"
+    run("run", s, "-o", out, "--quiet")
+    proc = run("verify", out)
+    assert re.fullmatch(rf"{out}: every checksum matches \((\d+) datasets\)\n", proc.stdout)
+    with h5py.File(out, "r") as f:
+        assert f["employees"].attrs["checksum"].startswith("crc32:")
+    for name, chunk in (("employees", 7), ("flow_value", 3), ("snapshots/cash", 0), ("country_gdp", None)):
+        bad = tmp_path / f"bad_{name.replace('/', '_')}.h5"
+        bad.write_bytes(out.read_bytes())
+        flip_byte(bad, name, chunk, at=20)
+        proc = run("verify", bad, check=False)
+        assert proc.returncode == 1, (name, proc.stdout)
+        assert re.fullmatch(rf"{bad}: {name}: checksum crc32:[0-9a-f]{{8}}, recorded crc32:[0-9a-f]{{8}}\n", proc.stdout), proc.stdout
+        assert re.fullmatch(rf"ssesim: error: {bad}: 1 integrity problem \(\d+ datasets checked\)\n", proc.stderr)
+
+
+def test_verify_says_a_killed_run_was_never_closed(tmp_path):
+    s, out, _, _ = _kill_mid_run(tmp_path, signal.SIGKILL)
+    proc = run("verify", out, check=False)
+    assert proc.returncode == 1
+    assert proc.stdout.endswith("datasets carry no checksum (the writer never closed the file: status 'running')\n")
+    proc = run("verify", tmp_path / "missing.h5", check=False)
+    assert proc.returncode == 3 and proc.stderr == f"ssesim: error: {tmp_path / 'missing.h5'}: cannot open as an HDF5 file\n"

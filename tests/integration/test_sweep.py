@@ -306,7 +306,7 @@ def test_the_sweep_file_opens_without_project_code(tmp_path):
     with h5py.File(out, "r") as f:
         frame = pd.DataFrame({k: f["runs"][k].asstr()[()] if h5py.check_string_dtype(f["runs"][k].dtype) else f["runs"][k][()]
                               for k in f["runs"]})
-    assert list(frame.columns) == sorted(["arm", "economy.trade_cost_per_1000km", "replicate", "run", "seed", "status"])
+    assert list(frame.columns) == sorted(["arm", "checksum", "economy.trade_cost_per_1000km", "replicate", "run", "seed", "status"])
     assert frame["run"].tolist() == list(range(8))
 
 
@@ -351,3 +351,27 @@ def test_the_analysis_compares_the_arms_of_a_real_sweep_at_one_design_point(tmp_
     row = proc.stdout.splitlines()[-1].split()
     assert row[0] == "partners" and int(row[1]) == 3
     assert float(row[4]) == pytest.approx((arm - base).mean(), rel=1e-3)
+
+
+def test_verify_checks_every_run_of_a_sweep(tmp_path):
+    from test_run import flip_byte
+    e = experiment(tmp_path, FACTORIAL)
+    out = tmp_path / "s.h5"
+    run("sweep", e, "-o", out, "-q", "-t", "2")
+    proc = run("verify", out)
+    assert proc.stdout == f"{out}: every checksum matches (17 datasets and 8 runs)\n"
+    with h5py.File(out, "r") as f:
+        assert (f["runs/checksum"][()] >= 0).all()
+        assert f["runs"].attrs["checksum_variables"].split()[0] == "organisations"
+    # a flipped byte in a run's compressed chunk: the chunk no longer inflates (zlib's Adler-32)
+    bad = tmp_path / "bad.h5"
+    bad.write_bytes(out.read_bytes())
+    flip_byte(bad, "employees", chunk=5, at=40)
+    proc = run("verify", bad, check=False)
+    assert proc.returncode == 1 and proc.stdout == f"{bad}: run 5: employees cannot be read (damaged chunk)\n"
+    # in the runs table (uncompressed): its checksum attribute no longer matches
+    bad2 = tmp_path / "bad2.h5"
+    bad2.write_bytes(out.read_bytes())
+    flip_byte(bad2, "runs/replicate", at=8)
+    proc = run("verify", bad2, check=False)
+    assert proc.returncode == 1 and proc.stdout.startswith(f"{bad2}: runs/replicate: checksum crc32:")

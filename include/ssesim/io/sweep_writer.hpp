@@ -33,9 +33,10 @@ namespace ssesim::io {
 /// One run's variables, each compressed as its chunk in the sweep file.
 struct EncodedRun {
     std::int64_t run = -1;
+    std::uint32_t checksum = 0;                      ///< CRC-32 of the uncompressed variables (verify.hpp)
     std::vector<std::vector<unsigned char>> chunks;  ///< one per StepLayout variable
 
-    /// A flat byte image (for MPI): run, chunk count, chunk sizes, chunk bytes.
+    /// A flat byte image (for MPI): run, checksum, chunk count, chunk sizes, chunk bytes.
     std::vector<unsigned char> serialize() const;
     /// The inverse; throws Error on an image that does not fit `variables`.
     static EncodedRun deserialize(std::span<const unsigned char> bytes, std::size_t variables);

@@ -58,6 +58,9 @@ public:
     void inject_unbalanced_flow_for_test(kernel::Party party, Money amount) {
         injection_ = {party, amount};
     }
+    /// For tests of the state check: during the next step, after its phases, set
+    /// the management stock of the organisation in `slot` to `value` (NaN, Inf).
+    void poison_state_for_test(std::size_t slot, double value) { poison_ = {slot, value, true}; }
     /// Fixed cost of serving `dest` from `origin` for one year, in US$ (priced in destination wages).
     double export_fixed_cost_usd(std::size_t origin, std::size_t dest) const;
     /// Iceberg trade cost tau >= 1.
@@ -188,6 +191,14 @@ private:
 
     kernel::Tally flow_tally_;
     StepRecord record_;
+    /// Throws InvariantError naming the step, the organisation and the variable if
+    /// any real-valued state of an organisation or a presence is NaN or infinite.
+    void check_finite() const;
+    struct Poison {
+        std::size_t slot = 0;
+        double value = 0;
+        bool armed = false;
+    } poison_;
     struct Injection {
         kernel::Party party{kernel::Party::Kind::sector, 0};
         Money amount = 0;

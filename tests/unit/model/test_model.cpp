@@ -5,6 +5,9 @@
 
 #include <catch2/catch.hpp>
 
+#include <cmath>
+#include <limits>
+
 #include <bit>
 #include <numeric>
 #include <string>
@@ -148,6 +151,26 @@ TEST_CASE("an unbalanced flow injected into a run stops it with the step, agent 
         CHECK(msg == "stock-flow identity violated at step 2: total money changed by 1234 cents without a "
                      "counter-entry (build with SSESIM_CHECKS, e.g. the debug preset, to name the agent)");
 #endif
+    }
+}
+
+TEST_CASE("a NaN or infinite state stops the run naming the step, the organisation and the variable", "[model]") {
+    for (const double bad : {std::numeric_limits<double>::quiet_NaN(), std::numeric_limits<double>::infinity()}) {
+        Model m(small_scenario(), 2);
+        m.step();
+        m.step();
+        const auto id = m.organisations().id[7];
+        const auto kind = std::string(ssesim::model::org_kind_names[static_cast<std::size_t>(m.organisations().kind[7])]);
+        const auto home = m.scenario().world.countries[m.organisations().home[7]].iso3;
+        m.poison_state_for_test(7, bad);
+        try {
+            m.step();
+            FAIL("the state check did not fire");
+        } catch (const InvariantError& e) {
+            CHECK(std::string(e.what()) == "step 3: organisation " + std::to_string(id) + " (" + kind + " of " + home +
+                                               "): management is " + (std::isnan(bad) ? "nan" : "inf") +
+                                               ", expected a finite number");
+        }
     }
 }
 

@@ -182,7 +182,7 @@ TEST_CASE("experiment files are read strictly, with file, line, key and what was
                 "6:8: factor[0].path: \"run.steps\" cannot vary within an experiment (it fixes the output's shape, the "
                 "random streams or the files read)");
     should_fail(d, head + "[[factor]]\npath = \"population[2].count\"\nlevels = [4]\n",
-                "6:8: factor[0].path: the base scenario has 2 population groups (population[0] to population[1]), got "
+                "6:8: factor[0].path: the base scenario has 2 [[population]] tables (population[0] to population[1]), got "
                 "\"population[2].count\"");
     should_fail(d, head + "[[factor]]\npath = \"economy.elasticity\"\nlevels = [1.0]\n",
                 "7:11: factor[0].levels[0]: expected a number in (1, 20] (economy.elasticity), got the number 1");
