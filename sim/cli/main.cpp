@@ -31,8 +31,11 @@ using namespace ssesim;
 
 namespace {
 
-volatile std::sig_atomic_t interrupted = 0;
-extern "C" void on_signal(int) { interrupted = 1; }
+// Set by SIGINT/SIGTERM, read by the sweep's worker threads: a lock-free atomic is
+// both safe in a signal handler and free of data races between threads.
+std::atomic<bool> interrupted{false};
+static_assert(std::atomic<bool>::is_always_lock_free);
+extern "C" void on_signal(int) { interrupted.store(true, std::memory_order_relaxed); }
 
 constexpr const char* usage_text =
     "usage: ssesim <command> [options]\n"
@@ -279,6 +282,10 @@ int fail(const char* message, int code) {
 
 int main(int argc, char** argv) {
     const std::vector<std::string> all(argv + 1, argv + argc);
+    // A file-size limit reached (ulimit -f, quotas) must be an error with a message,
+    // not a silent kill: with SIGXFSZ ignored the write fails with EFBIG instead.
+    std::signal(SIGXFSZ, SIG_IGN);
+    io::skip_hdf5_exit_handler();
     try {
         if (all.empty()) {
             std::cerr << usage_text;

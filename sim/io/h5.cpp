@@ -4,6 +4,10 @@
 
 #include <optional>
 
+namespace ssesim::io {
+void skip_hdf5_exit_handler() { H5dont_atexit(); }
+}  // namespace ssesim::io
+
 namespace ssesim::io::h5 {
 
 void silence_hdf5_errors() { H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr); }
@@ -12,8 +16,16 @@ namespace {
 herr_t collect(unsigned n, const H5E_error2_t* e, void* out) {
     auto& text = *static_cast<std::string*>(out);
     if (n < 3 && e->desc && *e->desc) {  // the innermost few entries say what went wrong
-        if (!text.empty()) text += "; ";
-        text += e->desc;
+        std::string desc = e->desc;
+        // A failed system call: HDF5's entry holds a time stamp (with a newline), the
+        // buffer address and sizes; the operating system's own words say it all.
+        if (const auto at = desc.find("error message = '"); at != std::string::npos) {
+            const auto begin = at + 17, end = desc.find('\'', begin);
+            desc = desc.substr(begin, end == std::string::npos ? std::string::npos : end - begin);
+        }
+        for (char& c : desc)
+            if (c == '\n' || c == '\r') c = ' ';
+        if (text.find(desc) == std::string::npos) text += (text.empty() ? "" : "; ") + desc;
     }
     return 0;
 }

@@ -8,6 +8,9 @@
 #include <chrono>
 #include <cstring>
 #include <ctime>
+#include <filesystem>
+
+#include <unistd.h>
 
 namespace ssesim::io {
 namespace {
@@ -159,27 +162,23 @@ Coordinates::Coordinates(hid_t file, const model::World& world) {
         channels.emplace_back(model::channel_names[static_cast<std::size_t>(info.channel)]);
     }
     for (auto e : model::end_names) ends.emplace_back(e);
-    country_ = h5::write_strings(file, "country", iso);
-    describe(country_, "1", "country", "ISO 3166-1 alpha-3 code of the country");
-    make_scale(country_, "country");
-    origin_ = h5::write_strings(file, "origin", iso);
-    describe(origin_, "1", "origin country", "Country the flow leaves: for goods the seller's, for finance the payer's, for intangibles the giver's (ISO3)");
-    make_scale(origin_, "origin");
-    destination_ = h5::write_strings(file, "destination", iso);
-    describe(destination_, "1", "destination country", "Country the flow arrives in (ISO3)");
-    make_scale(destination_, "destination");
-    org_kind_ = h5::write_strings(file, "org_kind", kinds);
-    describe(org_kind_, "1", "organisation kind", "Kind of organisation (SSEO kinds and for_profit)");
-    make_scale(org_kind_, "org_kind");
-    flow_ = h5::write_strings(file, "flow", flows);
-    describe(flow_, "1", "flow kind", "Kind of flow; money flows are double entries in the ledger");
-    make_scale(flow_, "flow");
+    auto scale = [&](const char* name, const std::vector<std::string>& labels, const char* long_name, const char* description) {
+        Handle ds = h5::write_strings(file, name, labels);
+        describe(ds, "1", long_name, description);
+        make_scale(ds, name);
+        return ds;
+    };
+    country_ = scale("country", iso, "country", "ISO 3166-1 alpha-3 code of the country");
+    origin_ = scale("origin", iso, "origin country",
+                    "Country the flow leaves: for goods the seller's, for finance the payer's, for intangibles the giver's (ISO3)");
+    destination_ = scale("destination", iso, "destination country", "Country the flow arrives in (ISO3)");
+    org_kind_ = scale("org_kind", kinds, "organisation kind", "Kind of organisation (SSEO kinds and for_profit)");
+    flow_ = scale("flow", flows, "flow kind", "Kind of flow; money flows are double entries in the ledger");
     channel_ = h5::write_strings(file, "flow_channel", channels);
     describe(channel_, "1", "flow channel", "goods, finance, intangibles (DOMAIN.md §1) or domestic (an organisation with its own economy)");
     attach(channel_, {flow_});
-    end_kind_ = h5::write_strings(file, "end_kind", ends);
-    describe(end_kind_, "1", "kind of party", "Kind of party at one end of a flow: an organisation kind, or a country's households or government");
-    make_scale(end_kind_, "end_kind");
+    end_kind_ = scale("end_kind", ends, "kind of party",
+                      "Kind of party at one end of a flow: an organisation kind, or a country's households or government");
 }
 
 hid_t Coordinates::scale(Axis a) const noexcept {
@@ -261,6 +260,37 @@ Handle crash_safe_creation() {
     check(H5Pset_file_space_strategy(fcpl, H5F_FSPACE_STRATEGY_NONE, 0, 1), "H5Pset_file_space_strategy");
     check(H5Pset_istore_k(fcpl, 512), "H5Pset_istore_k");
     return fcpl;
+}
+
+Handle create_output(const std::string& path) {
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    const fs::path parent = fs::path(path).parent_path();
+    if (!parent.empty()) {
+        fs::create_directories(parent, ec);
+        if (ec) throw OutputError(path + ": cannot create directory '" + parent.string() + "': " + ec.message());
+    }
+    const std::string creating = path + ".creating";
+    const hid_t f = H5Fcreate(creating.c_str(), H5F_ACC_TRUNC, crash_safe_creation(), crash_safe_access());
+    if (f < 0) {
+        try {
+            check(f, path + ": cannot create output file");
+        } catch (const OutputError& e) {
+            throw OutputError(std::string(e.what()) + (access(parent.empty() ? "." : parent.c_str(), W_OK) != 0 ? " (directory not writable)" : ""));
+        }
+    }
+    return Handle(f);
+}
+
+void publish_output(hid_t file, const std::string& path) {
+    check(H5Fflush(file, H5F_SCOPE_GLOBAL), path + ": cannot flush");
+    std::error_code ec;
+    std::filesystem::rename(path + ".creating", path, ec);
+    if (ec) throw OutputError(path + ": cannot rename '" + path + ".creating' to it: " + ec.message());
+}
+
+std::string with_path(const std::string& path, const std::string& message) {
+    return message.starts_with(path + ":") ? message : path + ": " + message;
 }
 
 }  // namespace ssesim::io

@@ -12,7 +12,6 @@
 #include <limits>
 #include <map>
 
-#include <unistd.h>
 
 namespace ssesim::io {
 namespace {
@@ -144,121 +143,106 @@ RunWriter::RunWriter(const std::string& path, bool overwrite, const model::Model
     if (fs::is_directory(path, ec)) throw OutputError(path + ": is a directory, expected an output file name");
     if (fs::exists(path, ec) && !overwrite)
         throw OutputError(path + ": file exists; pass --overwrite to replace it");
-    const fs::path parent = fs::path(path).parent_path();
-    if (!parent.empty()) {
-        fs::create_directories(parent, ec);
-        if (ec) throw OutputError(path + ": cannot create directory '" + parent.string() + "': " + ec.message());
-    }
     // Crash safety (see Extendible): metadata only in write_step's flushes, no reuse of freed space.
-    Handle fapl = crash_safe_access();
-    Handle fcpl = crash_safe_creation();
-    // Built under a temporary name and renamed once its structure is on disk: a
-    // file under the final name always opens, and an existing file given with
-    // --overwrite is replaced only then.
-    const std::string creating = path + ".creating";
-    const hid_t f = H5Fcreate(creating.c_str(), H5F_ACC_TRUNC, fcpl, fapl);
-    if (f < 0) {
-        try {
-            check(f, path + ": cannot create output file");
-        } catch (const OutputError& e) {
-            throw OutputError(std::string(e.what()) + (access(parent.empty() ? "." : parent.c_str(), W_OK) != 0 ? " (directory not writable)" : ""));
+    w.file = create_output(path);
+    try {
+        const scenario::Scenario& s = model.scenario();
+        const auto steps = static_cast<hsize_t>(s.steps);
+        const model::World& world = s.world;
+        // ---- provenance ----
+        write_common_provenance(w.file);
+        h5::set_attribute(w.file, "title", "ssesim run of scenario '" + s.name + "'");
+        h5::set_attribute(w.file, "scenario", s.resolved_toml);
+        h5::set_attribute(w.file, "scenario_file", s.source_path);
+        h5::set_attribute(w.file, "seed", static_cast<std::int64_t>(s.seed));
+        h5::set_attribute(w.file, "replicate", static_cast<std::int64_t>(s.replicate));
+        h5::set_attribute(w.file, "threads", static_cast<std::int64_t>(threads));
+        h5::set_attribute(w.file, "schedule", model.schedule().describe());
+        h5::set_attribute(w.file, "steps_planned", s.steps);
+        h5::set_attribute(w.file, "steps_per_year", s.steps_per_year);
+        h5::set_attribute(w.file, "steps_completed", std::int64_t{0});
+        h5::set_attribute(w.file, "status", std::string("running"));
+
+        // ---- coordinates (dimension scales) and static country variables ----
+        const Coordinates coords(w.file, world);
+        write_country_variables(w.file, world, coords);
+        w.step_scale = Extendible(w.file, "step", H5T_STD_I64LE, H5T_NATIVE_INT64, {}, steps);
+        describe(w.step_scale.id(), "steps", "step",
+                 "Step number; a step is 1/steps_per_year of a year (root attribute), step 1 is the first simulated step");
+        make_scale(w.step_scale.id(), "step");
+
+        // ---- time series ----
+        for (const Variable& v : w.layout.variables()) {
+            std::vector<hsize_t> dims;
+            std::vector<hid_t> scales{w.step_scale.id()};
+            for (Axis a : v.axes) {
+                dims.push_back(w.layout.axis_length(a));
+                scales.push_back(coords.scale(a));
+            }
+            Extendible e(w.file, v.name, v.real ? H5T_IEEE_F64LE : H5T_STD_I64LE, v.real ? H5T_NATIVE_DOUBLE : H5T_NATIVE_INT64,
+                         dims, steps);
+            describe(e.id(), v.units, v.long_name, v.description);
+            attach(e.id(), scales);
+            w.vars.push_back(std::move(e));
         }
-    }
-    w.file = Handle(f);
-
-    const scenario::Scenario& s = model.scenario();
-    const auto steps = static_cast<hsize_t>(s.steps);
-    const model::World& world = s.world;
-    // ---- provenance ----
-    write_common_provenance(w.file);
-    h5::set_attribute(w.file, "title", "ssesim run of scenario '" + s.name + "'");
-    h5::set_attribute(w.file, "scenario", s.resolved_toml);
-    h5::set_attribute(w.file, "scenario_file", s.source_path);
-    h5::set_attribute(w.file, "seed", static_cast<std::int64_t>(s.seed));
-    h5::set_attribute(w.file, "replicate", static_cast<std::int64_t>(s.replicate));
-    h5::set_attribute(w.file, "threads", static_cast<std::int64_t>(threads));
-    h5::set_attribute(w.file, "schedule", model.schedule().describe());
-    h5::set_attribute(w.file, "steps_planned", s.steps);
-    h5::set_attribute(w.file, "steps_per_year", s.steps_per_year);
-    h5::set_attribute(w.file, "steps_completed", std::int64_t{0});
-    h5::set_attribute(w.file, "status", std::string("running"));
-
-    // ---- coordinates (dimension scales) and static country variables ----
-    const Coordinates coords(w.file, world);
-    write_country_variables(w.file, world, coords);
-    w.step_scale = Extendible(w.file, "step", H5T_STD_I64LE, H5T_NATIVE_INT64, {}, steps);
-    describe(w.step_scale.id(), "steps", "step",
-             "Step number; a step is 1/steps_per_year of a year (root attribute), step 1 is the first simulated step");
-    make_scale(w.step_scale.id(), "step");
-
-    // ---- time series ----
-    for (const Variable& v : w.layout.variables()) {
-        std::vector<hsize_t> dims;
-        std::vector<hid_t> scales{w.step_scale.id()};
-        for (Axis a : v.axes) {
-            dims.push_back(w.layout.axis_length(a));
-            scales.push_back(coords.scale(a));
-        }
-        Extendible e(w.file, v.name, v.real ? H5T_IEEE_F64LE : H5T_STD_I64LE, v.real ? H5T_NATIVE_DOUBLE : H5T_NATIVE_INT64,
-                     dims, steps);
-        describe(e.id(), v.units, v.long_name, v.description);
-        attach(e.id(), scales);
-        w.vars.push_back(std::move(e));
-    }
-    // Every flow cell, with the kind of party at each end: a sparse table, one row per non-empty cell.
-    w.flow_records = Handle(check(H5Gcreate2(w.file, "flow_records", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), "cannot create group 'flow_records'"));
-    h5::set_attribute(w.flow_records, "description",
-                      "Every flow of every step by kind, origin and destination country, and kind of party at each end "
-                      "(one row per non-empty combination; indices point into /flow, /country and /end_kind). "
-                      "Only the first rows_completed rows are complete: those of steps up to steps_completed, and in a "
-                      "run killed between its progress marks, of the step after it.");
-    h5::set_attribute(w.flow_records, "rows_completed", std::int64_t{0});
-    w.flow_row_scale = Extendible(w.flow_records, "row", H5T_STD_I64LE, H5T_NATIVE_INT64, {}, 0);
-    describe(w.flow_row_scale.id(), "1", "row", "Row number");
-    make_scale(w.flow_row_scale.id(), "flow_row");
-    for (const FlowColumn& c : flow_columns) {
-        Extendible e(w.flow_records, c.name, c.real ? H5T_IEEE_F64LE : H5T_STD_I64LE,
-                     c.real ? H5T_NATIVE_DOUBLE : H5T_NATIVE_INT64, {}, 0);
-        describe(e.id(), c.units, c.name, c.description);
-        attach(e.id(), {w.flow_row_scale.id()});
-        w.flow_cols.push_back(std::move(e));
-    }
-
-    // ---- per-agent snapshots ----
-    w.snapshot_interval = s.snapshot_interval;
-    if (w.snapshot_interval > 0) {
-        w.snapshots = Handle(check(H5Gcreate2(w.file, "snapshots", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), "cannot create group 'snapshots'"));
-        h5::set_attribute(w.snapshots, "description", "Every organisation's state every snapshot_interval steps, one record per organisation and snapshot");
-        h5::set_attribute(w.snapshots, "snapshot_interval", w.snapshot_interval);
-        h5::set_attribute(w.snapshots, "rows_completed", std::int64_t{0});
-        w.record_scale = Extendible(w.snapshots, "record", H5T_STD_I64LE, H5T_NATIVE_INT64, {}, 0);
-        describe(w.record_scale.id(), "1", "record", "Record number");
-        make_scale(w.record_scale.id(), "record");
-        struct Col { const char* name; bool real; const char* units; const char* desc; };
-        const Col cols[] = {
-            {"step", false, "steps", "Step of the snapshot"},
-            {"id", false, "1", "Stable organisation id"},
-            {"home", false, "1", "Home country, as an index into /country"},
-            {"kind", false, "1", "Organisation kind, as an index into /org_kind"},
-            {"sector", false, "1", "Sector index: 0 agri_food, 1 manufacturing, 2 services, 3 platform_logistics, 4 education"},
-            {"employees", false, "persons", "Employees at home"},
-            {"destinations", false, "1", "Foreign markets served by export"},
-            {"productivity", true, "1", "Productivity draw (Pareto)"},
-            {"revenue", true, "USD", "Revenue in the step"},
-            {"export_revenue", true, "USD", "Export revenue in the step"},
-            {"cash", true, "USD", "Cash at the end of the step"},
-        };
-        for (const Col& c : cols) {
-            Extendible e(w.snapshots, c.name, c.real ? H5T_IEEE_F64LE : H5T_STD_I64LE,
+        // Every flow cell, with the kind of party at each end: a sparse table, one row per non-empty cell.
+        w.flow_records = Handle(check(H5Gcreate2(w.file, "flow_records", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), "cannot create group 'flow_records'"));
+        h5::set_attribute(w.flow_records, "description",
+                          "Every flow of every step by kind, origin and destination country, and kind of party at each end "
+                          "(one row per non-empty combination; indices point into /flow, /country and /end_kind). "
+                          "Only the first rows_completed rows are complete: those of steps up to steps_completed, and in a "
+                          "run killed between its progress marks, of the step after it.");
+        h5::set_attribute(w.flow_records, "rows_completed", std::int64_t{0});
+        w.flow_row_scale = Extendible(w.flow_records, "row", H5T_STD_I64LE, H5T_NATIVE_INT64, {}, 0);
+        describe(w.flow_row_scale.id(), "1", "row", "Row number");
+        make_scale(w.flow_row_scale.id(), "flow_row");
+        for (const FlowColumn& c : flow_columns) {
+            Extendible e(w.flow_records, c.name, c.real ? H5T_IEEE_F64LE : H5T_STD_I64LE,
                          c.real ? H5T_NATIVE_DOUBLE : H5T_NATIVE_INT64, {}, 0);
-            describe(e.id(), c.units, c.name, c.desc);
-            attach(e.id(), {w.record_scale.id()});
-            w.snap.emplace(c.name, std::move(e));
+            describe(e.id(), c.units, c.name, c.description);
+            attach(e.id(), {w.flow_row_scale.id()});
+            w.flow_cols.push_back(std::move(e));
         }
+
+        // ---- per-agent snapshots ----
+        w.snapshot_interval = s.snapshot_interval;
+        if (w.snapshot_interval > 0) {
+            w.snapshots = Handle(check(H5Gcreate2(w.file, "snapshots", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), "cannot create group 'snapshots'"));
+            h5::set_attribute(w.snapshots, "description", "Every organisation's state every snapshot_interval steps, one record per organisation and snapshot");
+            h5::set_attribute(w.snapshots, "snapshot_interval", w.snapshot_interval);
+            h5::set_attribute(w.snapshots, "rows_completed", std::int64_t{0});
+            w.record_scale = Extendible(w.snapshots, "record", H5T_STD_I64LE, H5T_NATIVE_INT64, {}, 0);
+            describe(w.record_scale.id(), "1", "record", "Record number");
+            make_scale(w.record_scale.id(), "record");
+            struct Col { const char* name; bool real; const char* units; const char* desc; };
+            const Col cols[] = {
+                {"step", false, "steps", "Step of the snapshot"},
+                {"id", false, "1", "Stable organisation id"},
+                {"home", false, "1", "Home country, as an index into /country"},
+                {"kind", false, "1", "Organisation kind, as an index into /org_kind"},
+                {"sector", false, "1", "Sector index: 0 agri_food, 1 manufacturing, 2 services, 3 platform_logistics, 4 education"},
+                {"employees", false, "persons", "Employees at home"},
+                {"destinations", false, "1", "Foreign markets served by export"},
+                {"productivity", true, "1", "Productivity draw (Pareto)"},
+                {"revenue", true, "USD", "Revenue in the step"},
+                {"export_revenue", true, "USD", "Export revenue in the step"},
+                {"cash", true, "USD", "Cash at the end of the step"},
+            };
+            for (const Col& c : cols) {
+                Extendible e(w.snapshots, c.name, c.real ? H5T_IEEE_F64LE : H5T_STD_I64LE,
+                             c.real ? H5T_NATIVE_DOUBLE : H5T_NATIVE_INT64, {}, 0);
+                describe(e.id(), c.units, c.name, c.desc);
+                attach(e.id(), {w.record_scale.id()});
+                w.snap.emplace(c.name, std::move(e));
+            }
+        }
+        publish_output(w.file, path);
+    } catch (const Error& e) {
+        // A file that could not be built (a full disk, a file-size limit) is not left behind.
+        impl_.reset();
+        fs::remove(path + ".creating", ec);
+        throw OutputError(with_path(path, e.what()));
     }
-    check(H5Fflush(w.file, H5F_SCOPE_GLOBAL), path + ": cannot flush");
-    fs::rename(creating, path, ec);
-    if (ec) throw OutputError(path + ": cannot rename '" + creating + "' to it: " + ec.message());
 }
 
 RunWriter::~RunWriter() = default;
@@ -266,6 +250,14 @@ RunWriter::~RunWriter() = default;
 const std::string& RunWriter::path() const noexcept { return impl_->path; }
 
 void RunWriter::write_step(const model::Model& model) {
+    try {
+        append_step(model);
+    } catch (const Error& e) {
+        throw OutputError(with_path(impl_->path, e.what()));
+    }
+}
+
+void RunWriter::append_step(const model::Model& model) {
     Impl& w = *impl_;
     const std::int64_t step = model.steps_done();
     w.step_scale.append(&step, 1);
@@ -343,10 +335,14 @@ void RunWriter::finish() { close_with_status("complete"); }
 
 void RunWriter::close_with_status(const std::string& status) {
     Impl& w = *impl_;
-    // Every dataset's checksum, for `ssesim verify`; then the status that says the file is closed.
-    stamp_checksums(w.file);
-    h5::set_attribute(w.file, "status", status);
-    check(H5Fflush(w.file, H5F_SCOPE_GLOBAL), w.path + ": cannot flush");
+    try {
+        // Every dataset's checksum, for `ssesim verify`; then the status that says the file is closed.
+        stamp_checksums(w.file);
+        h5::set_attribute(w.file, "status", status);
+        check(H5Fflush(w.file, H5F_SCOPE_GLOBAL), w.path + ": cannot flush");
+    } catch (const Error& e) {
+        throw OutputError(with_path(w.path, e.what()));
+    }
     w.file.reset();
 }
 

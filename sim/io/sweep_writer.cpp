@@ -10,7 +10,6 @@
 #include <filesystem>
 #include <limits>
 
-#include <unistd.h>
 
 namespace ssesim::io {
 namespace {
@@ -155,7 +154,6 @@ SweepWriter::SweepWriter(const std::string& path, const sweep::Experiment& e, co
     const auto runs = static_cast<hsize_t>(e.runs.size());
     std::error_code ec;
     if (fs::is_directory(path, ec)) throw OutputError(path + ": is a directory, expected an output file name");
-    const fs::path parent = fs::path(path).parent_path();
 
     if (fs::exists(path, ec) && !overwrite) {
         // Resume: the file must hold this very experiment, computed by this very program.
@@ -188,169 +186,161 @@ SweepWriter::SweepWriter(const std::string& path, const sweep::Experiment& e, co
         return;
     }
 
-    if (!parent.empty()) {
-        fs::create_directories(parent, ec);
-        if (ec) throw OutputError(path + ": cannot create directory '" + parent.string() + "': " + ec.message());
-    }
-    const std::string creating = path + ".creating";
-    const hid_t f = H5Fcreate(creating.c_str(), H5F_ACC_TRUNC, crash_safe_creation(), crash_safe_access());
-    if (f < 0) {
-        try {
-            check(f, path + ": cannot create output file");
-        } catch (const OutputError& err) {
-            throw OutputError(std::string(err.what()) + (access(parent.empty() ? "." : parent.c_str(), W_OK) != 0 ? " (directory not writable)" : ""));
-        }
-    }
-    w.file = Handle(f);
-    w.complete.assign(runs, false);
-    const scenario::Scenario& s = e.base;
-    const auto steps = static_cast<hsize_t>(s.steps);
+    w.file = create_output(path);
+    try {
+        w.complete.assign(runs, false);
+        const scenario::Scenario& s = e.base;
+        const auto steps = static_cast<hsize_t>(s.steps);
 
-    // ---- provenance ----
-    write_common_provenance(w.file);
-    h5::set_attribute(w.file, "title", "ssesim sweep of experiment '" + e.name + "'");
-    h5::set_attribute(w.file, "experiment", e.resolved_toml);
-    h5::set_attribute(w.file, "experiment_file", e.source_path);
-    h5::set_attribute(w.file, "experiment_digest", digest);
-    h5::set_attribute(w.file, "design", std::string(sweep::design_names[static_cast<int>(e.design)]));
-    h5::set_attribute(w.file, "scenario", s.resolved_toml);
-    h5::set_attribute(w.file, "scenario_file", s.source_path);
-    h5::set_attribute(w.file, "seed", static_cast<std::int64_t>(e.seed));
-    h5::set_attribute(w.file, "steps_planned", s.steps);
-    h5::set_attribute(w.file, "steps_completed", s.steps);  // of every complete run; see runs/status
-    h5::set_attribute(w.file, "steps_per_year", s.steps_per_year);
-    h5::set_attribute(w.file, "runs_planned", static_cast<std::int64_t>(runs));
-    h5::set_attribute(w.file, "runs_completed", std::int64_t{0});
-    h5::set_attribute(w.file, "status", std::string("running"));
+        // ---- provenance ----
+        write_common_provenance(w.file);
+        h5::set_attribute(w.file, "title", "ssesim sweep of experiment '" + e.name + "'");
+        h5::set_attribute(w.file, "experiment", e.resolved_toml);
+        h5::set_attribute(w.file, "experiment_file", e.source_path);
+        h5::set_attribute(w.file, "experiment_digest", digest);
+        h5::set_attribute(w.file, "design", std::string(sweep::design_names[static_cast<int>(e.design)]));
+        h5::set_attribute(w.file, "scenario", s.resolved_toml);
+        h5::set_attribute(w.file, "scenario_file", s.source_path);
+        h5::set_attribute(w.file, "seed", static_cast<std::int64_t>(e.seed));
+        h5::set_attribute(w.file, "steps_planned", s.steps);
+        h5::set_attribute(w.file, "steps_completed", s.steps);  // of every complete run; see runs/status
+        h5::set_attribute(w.file, "steps_per_year", s.steps_per_year);
+        h5::set_attribute(w.file, "runs_planned", static_cast<std::int64_t>(runs));
+        h5::set_attribute(w.file, "runs_completed", std::int64_t{0});
+        h5::set_attribute(w.file, "status", std::string("running"));
 
-    // ---- coordinates ----
-    const Coordinates coords(w.file, s.world);
-    write_country_variables(w.file, s.world, coords);
-    std::vector<std::int64_t> run_numbers(runs), step_numbers(steps);
-    for (hsize_t r = 0; r < runs; ++r) run_numbers[r] = static_cast<std::int64_t>(r);
-    for (hsize_t t = 0; t < steps; ++t) step_numbers[t] = static_cast<std::int64_t>(t + 1);
-    auto scale = [&](const char* name, const std::vector<std::int64_t>& values, const char* units, const char* description) {
-        const hsize_t n = values.size();
-        Handle space(check(H5Screate_simple(1, &n, nullptr), "H5Screate_simple"));
-        Handle ds(check(H5Dcreate2(w.file, name, H5T_STD_I64LE, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), name));
-        check(H5Dwrite(ds, H5T_NATIVE_INT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()), name);
-        describe(ds, units, name, description);
-        make_scale(ds, name);
-        return ds;
-    };
-    Handle run_scale = scale("run", run_numbers, "1", "Run number: a row of the runs table");
-    Handle step_scale = scale("step", step_numbers, "steps",
-                              "Step number; a step is 1/steps_per_year of a year (root attribute), step 1 is the first simulated step");
+        // ---- coordinates ----
+        const Coordinates coords(w.file, s.world);
+        write_country_variables(w.file, s.world, coords);
+        std::vector<std::int64_t> run_numbers(runs), step_numbers(steps);
+        for (hsize_t r = 0; r < runs; ++r) run_numbers[r] = static_cast<std::int64_t>(r);
+        for (hsize_t t = 0; t < steps; ++t) step_numbers[t] = static_cast<std::int64_t>(t + 1);
+        auto scale = [&](const char* name, const std::vector<std::int64_t>& values, const char* units, const char* description) {
+            const hsize_t n = values.size();
+            Handle space(check(H5Screate_simple(1, &n, nullptr), "H5Screate_simple"));
+            Handle ds(check(H5Dcreate2(w.file, name, H5T_STD_I64LE, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), name));
+            check(H5Dwrite(ds, H5T_NATIVE_INT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()), name);
+            describe(ds, units, name, description);
+            make_scale(ds, name);
+            return ds;
+        };
+        Handle run_scale = scale("run", run_numbers, "1", "Run number: a row of the runs table");
+        Handle step_scale = scale("step", step_numbers, "steps",
+                                  "Step number; a step is 1/steps_per_year of a year (root attribute), step 1 is the first simulated step");
 
-    // ---- variables: [run, step, ...], one chunk per run ----
-    for (const Variable& v : layout.variables()) {
-        std::vector<hsize_t> dims{runs, steps}, chunk{1, steps};
-        std::vector<hid_t> scales{run_scale, step_scale};
-        for (Axis a : v.axes) {
-            dims.push_back(layout.axis_length(a));
-            chunk.push_back(layout.axis_length(a));
-            scales.push_back(coords.scale(a));
-        }
-        Handle space(check(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr), "H5Screate_simple"));
-        Handle dcpl(check(H5Pcreate(H5P_DATASET_CREATE), "H5Pcreate"));
-        check(H5Pset_chunk(dcpl, static_cast<int>(chunk.size()), chunk.data()), std::string("H5Pset_chunk ") + v.name);
-        // The filters RunRecorder::encode applies, in this order.
-        check(H5Pset_shuffle(dcpl), "H5Pset_shuffle");
-        check(H5Pset_deflate(dcpl, sweep_deflate_level), "H5Pset_deflate");
-        const double nan = std::numeric_limits<double>::quiet_NaN();
-        const std::int64_t minus_one = -1;
-        check(H5Pset_fill_value(dcpl, v.real ? H5T_NATIVE_DOUBLE : H5T_NATIVE_INT64,
-                                v.real ? static_cast<const void*>(&nan) : &minus_one), "H5Pset_fill_value");
-        Handle ds(check(H5Dcreate2(w.file, v.name, v.real ? H5T_IEEE_F64LE : H5T_STD_I64LE, space, H5P_DEFAULT, dcpl, H5P_DEFAULT),
-                        std::string("cannot create dataset '") + v.name + "'"));
-        describe(ds, v.units, v.long_name, std::string(v.description) + " (runs not complete read as the fill value: NaN or -1)");
-        attach(ds, scales);
-        w.vars.push_back(std::move(ds));
-    }
-
-    // ---- the runs table ----
-    w.runs_group = Handle(check(H5Gcreate2(w.file, "runs", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), "cannot create group 'runs'"));
-    h5::set_attribute(w.runs_group, "description",
-                      std::string("One row per run: its arm, replicate (the random streams it shares with the same replicate "
-                                  "of every other arm and design point), seed, the value of every factor, and status"));
-    h5::set_attribute(w.runs_group, "design", std::string(sweep::design_names[static_cast<int>(e.design)]));
-    std::vector<std::string> factor_names;
-    for (const sweep::Factor& fct : e.factors) factor_names.push_back(fct.path);
-    if (e.design == sweep::Design::saltelli) {
-        h5::set_attribute(w.runs_group, "N", e.samples);
-        h5::set_attribute(w.runs_group, "k", static_cast<std::int64_t>(e.factors.size()));
-    }
-    if (!factor_names.empty()) h5::set_attribute(w.runs_group, "factors", factor_names);
-    std::vector<std::int64_t> replicate, seed, sample;
-    std::vector<std::string> arm, matrix;
-    for (const sweep::RunSpec& r : e.runs) {
-        replicate.push_back(r.replicate);
-        seed.push_back(static_cast<std::int64_t>(e.seed));
-        arm.push_back(e.arms[r.arm].name);
-        matrix.push_back(r.matrix);
-        sample.push_back(r.sample);
-    }
-    column(w.runs_group, "run", H5T_STD_I64LE, H5T_NATIVE_INT64, run_numbers, run_scale, "1", "Run number");
-    string_column(w.runs_group, "arm", arm, run_scale, "Policy arm (a named set of parameter values) of the run");
-    column(w.runs_group, "replicate", H5T_STD_I64LE, H5T_NATIVE_INT64, replicate, run_scale, "1",
-           "Replicate: the second half of the random-stream key; equal replicates share their random numbers");
-    column(w.runs_group, "seed", H5T_STD_I64LE, H5T_NATIVE_INT64, seed, run_scale, "1", "Seed: the first half of the random-stream key");
-    for (std::size_t j = 0; j < e.factors.size(); ++j) {
-        const sweep::Factor& fct = e.factors[j];
-        const std::string description = "Value of the factor " + fct.path + " in the run";
-        switch (fct.column) {
-            case sweep::Factor::Column::integer: {
-                std::vector<std::int64_t> v;
-                for (const sweep::RunSpec& r : e.runs) v.push_back(std::get<std::int64_t>(r.values[j]));
-                column(w.runs_group, fct.path.c_str(), H5T_STD_I64LE, H5T_NATIVE_INT64, v, run_scale, "1", description);
-                break;
+        // ---- variables: [run, step, ...], one chunk per run ----
+        for (const Variable& v : layout.variables()) {
+            std::vector<hsize_t> dims{runs, steps}, chunk{1, steps};
+            std::vector<hid_t> scales{run_scale, step_scale};
+            for (Axis a : v.axes) {
+                dims.push_back(layout.axis_length(a));
+                chunk.push_back(layout.axis_length(a));
+                scales.push_back(coords.scale(a));
             }
-            case sweep::Factor::Column::real: {
-                std::vector<double> v;
-                for (const sweep::RunSpec& r : e.runs) v.push_back(std::get<double>(r.values[j]));
-                column(w.runs_group, fct.path.c_str(), H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, v, run_scale, "1", description);
-                break;
-            }
-            case sweep::Factor::Column::text: {
-                std::vector<std::string> v;
-                for (const sweep::RunSpec& r : e.runs) v.push_back(std::get<std::string>(r.values[j]));
-                string_column(w.runs_group, fct.path.c_str(), v, run_scale, description);
-                break;
+            Handle space(check(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr), "H5Screate_simple"));
+            Handle dcpl(check(H5Pcreate(H5P_DATASET_CREATE), "H5Pcreate"));
+            check(H5Pset_chunk(dcpl, static_cast<int>(chunk.size()), chunk.data()), std::string("H5Pset_chunk ") + v.name);
+            // The filters RunRecorder::encode applies, in this order.
+            check(H5Pset_shuffle(dcpl), "H5Pset_shuffle");
+            check(H5Pset_deflate(dcpl, sweep_deflate_level), "H5Pset_deflate");
+            const double nan = std::numeric_limits<double>::quiet_NaN();
+            const std::int64_t minus_one = -1;
+            check(H5Pset_fill_value(dcpl, v.real ? H5T_NATIVE_DOUBLE : H5T_NATIVE_INT64,
+                                    v.real ? static_cast<const void*>(&nan) : &minus_one), "H5Pset_fill_value");
+            Handle ds(check(H5Dcreate2(w.file, v.name, v.real ? H5T_IEEE_F64LE : H5T_STD_I64LE, space, H5P_DEFAULT, dcpl, H5P_DEFAULT),
+                            std::string("cannot create dataset '") + v.name + "'"));
+            describe(ds, v.units, v.long_name, std::string(v.description) + " (runs not complete read as the fill value: NaN or -1)");
+            attach(ds, scales);
+            w.vars.push_back(std::move(ds));
+        }
+
+        // ---- the runs table ----
+        w.runs_group = Handle(check(H5Gcreate2(w.file, "runs", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), "cannot create group 'runs'"));
+        h5::set_attribute(w.runs_group, "description",
+                          std::string("One row per run: its arm, replicate (the random streams it shares with the same replicate "
+                                      "of every other arm and design point), seed, the value of every factor, and status"));
+        h5::set_attribute(w.runs_group, "design", std::string(sweep::design_names[static_cast<int>(e.design)]));
+        std::vector<std::string> factor_names;
+        for (const sweep::Factor& fct : e.factors) factor_names.push_back(fct.path);
+        if (e.design == sweep::Design::saltelli) {
+            h5::set_attribute(w.runs_group, "N", e.samples);
+            h5::set_attribute(w.runs_group, "k", static_cast<std::int64_t>(e.factors.size()));
+        }
+        if (!factor_names.empty()) h5::set_attribute(w.runs_group, "factors", factor_names);
+        std::vector<std::int64_t> replicate, seed, sample;
+        std::vector<std::string> arm, matrix;
+        for (const sweep::RunSpec& r : e.runs) {
+            replicate.push_back(r.replicate);
+            seed.push_back(static_cast<std::int64_t>(e.seed));
+            arm.push_back(e.arms[r.arm].name);
+            matrix.push_back(r.matrix);
+            sample.push_back(r.sample);
+        }
+        column(w.runs_group, "run", H5T_STD_I64LE, H5T_NATIVE_INT64, run_numbers, run_scale, "1", "Run number");
+        string_column(w.runs_group, "arm", arm, run_scale, "Policy arm (a named set of parameter values) of the run");
+        column(w.runs_group, "replicate", H5T_STD_I64LE, H5T_NATIVE_INT64, replicate, run_scale, "1",
+               "Replicate: the second half of the random-stream key; equal replicates share their random numbers");
+        column(w.runs_group, "seed", H5T_STD_I64LE, H5T_NATIVE_INT64, seed, run_scale, "1", "Seed: the first half of the random-stream key");
+        for (std::size_t j = 0; j < e.factors.size(); ++j) {
+            const sweep::Factor& fct = e.factors[j];
+            const std::string description = "Value of the factor " + fct.path + " in the run";
+            switch (fct.column) {
+                case sweep::Factor::Column::integer: {
+                    std::vector<std::int64_t> v;
+                    for (const sweep::RunSpec& r : e.runs) v.push_back(std::get<std::int64_t>(r.values[j]));
+                    column(w.runs_group, fct.path.c_str(), H5T_STD_I64LE, H5T_NATIVE_INT64, v, run_scale, "1", description);
+                    break;
+                }
+                case sweep::Factor::Column::real: {
+                    std::vector<double> v;
+                    for (const sweep::RunSpec& r : e.runs) v.push_back(std::get<double>(r.values[j]));
+                    column(w.runs_group, fct.path.c_str(), H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, v, run_scale, "1", description);
+                    break;
+                }
+                case sweep::Factor::Column::text: {
+                    std::vector<std::string> v;
+                    for (const sweep::RunSpec& r : e.runs) v.push_back(std::get<std::string>(r.values[j]));
+                    string_column(w.runs_group, fct.path.c_str(), v, run_scale, description);
+                    break;
+                }
             }
         }
+        if (e.design == sweep::Design::saltelli) {
+            string_column(w.runs_group, "matrix", matrix, run_scale, "Saltelli matrix of the run: A, B, or AB_i (A with factor i from B)");
+            column(w.runs_group, "sample", H5T_STD_I64LE, H5T_NATIVE_INT64, sample, run_scale, "1", "Row of the Saltelli base matrices");
+        }
+        {
+            Handle type(check(H5Tcopy(H5T_C_S1), "H5Tcopy"));
+            check(H5Tset_size(type, status_size), "H5Tset_size");
+            std::vector<char> pending(runs * status_size, '\0');
+            for (hsize_t r = 0; r < runs; ++r) std::memcpy(pending.data() + r * status_size, "pending", 7);
+            Handle space(check(H5Screate_simple(1, &runs, nullptr), "H5Screate_simple"));
+            w.status = Handle(check(H5Dcreate2(w.runs_group, "status", type, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+                                    "cannot create runs/status"));
+            check(H5Dwrite(w.status, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, pending.data()), "cannot write runs/status");
+            describe(w.status, "1", "status", "complete once every variable of the run is in the file; pending otherwise");
+            attach(w.status, {run_scale});
+        }
+        {
+            const std::vector<std::int64_t> none(runs, -1);
+            w.checksum = column(w.runs_group, "checksum", H5T_STD_I64LE, H5T_NATIVE_INT64, none, run_scale, "1",
+                                "CRC-32 of the run's variables (those runs/checksum_variables lists, in that order, as "
+                                "little-endian 8-byte values), -1 until the run is complete; `ssesim verify` recomputes it");
+            std::string names;
+            for (const Variable& v : layout.variables()) names += (names.empty() ? "" : " ") + std::string(v.name);
+            h5::set_attribute(w.runs_group, "checksum_variables", names);
+        }
+        // Everything written so far is final: stamp it (per-run data are checked against runs/checksum).
+        std::vector<std::string> unstamped{"runs/status", "runs/checksum"};
+        for (const Variable& v : layout.variables()) unstamped.emplace_back(v.name);
+        stamp_checksums(w.file, unstamped);
+        publish_output(w.file, path);
+    } catch (const Error& err) {
+        // A file that could not be built (a full disk, a file-size limit) is not left behind.
+        impl_.reset();
+        fs::remove(path + ".creating", ec);
+        throw OutputError(with_path(path, err.what()));
     }
-    if (e.design == sweep::Design::saltelli) {
-        string_column(w.runs_group, "matrix", matrix, run_scale, "Saltelli matrix of the run: A, B, or AB_i (A with factor i from B)");
-        column(w.runs_group, "sample", H5T_STD_I64LE, H5T_NATIVE_INT64, sample, run_scale, "1", "Row of the Saltelli base matrices");
-    }
-    {
-        Handle type(check(H5Tcopy(H5T_C_S1), "H5Tcopy"));
-        check(H5Tset_size(type, status_size), "H5Tset_size");
-        std::vector<char> pending(runs * status_size, '\0');
-        for (hsize_t r = 0; r < runs; ++r) std::memcpy(pending.data() + r * status_size, "pending", 7);
-        Handle space(check(H5Screate_simple(1, &runs, nullptr), "H5Screate_simple"));
-        w.status = Handle(check(H5Dcreate2(w.runs_group, "status", type, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
-                                "cannot create runs/status"));
-        check(H5Dwrite(w.status, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, pending.data()), "cannot write runs/status");
-        describe(w.status, "1", "status", "complete once every variable of the run is in the file; pending otherwise");
-        attach(w.status, {run_scale});
-    }
-    {
-        const std::vector<std::int64_t> none(runs, -1);
-        w.checksum = column(w.runs_group, "checksum", H5T_STD_I64LE, H5T_NATIVE_INT64, none, run_scale, "1",
-                            "CRC-32 of the run's variables (those runs/checksum_variables lists, in that order, as "
-                            "little-endian 8-byte values), -1 until the run is complete; `ssesim verify` recomputes it");
-        std::string names;
-        for (const Variable& v : layout.variables()) names += (names.empty() ? "" : " ") + std::string(v.name);
-        h5::set_attribute(w.runs_group, "checksum_variables", names);
-    }
-    // Everything written so far is final: stamp it (per-run data are checked against runs/checksum).
-    std::vector<std::string> unstamped{"runs/status", "runs/checksum"};
-    for (const Variable& v : layout.variables()) unstamped.emplace_back(v.name);
-    stamp_checksums(w.file, unstamped);
-    check(H5Fflush(w.file, H5F_SCOPE_GLOBAL), path + ": cannot flush");
-    fs::rename(creating, path, ec);
-    if (ec) throw OutputError(path + ": cannot rename '" + creating + "' to it: " + ec.message());
 }
 
 SweepWriter::~SweepWriter() = default;

@@ -207,20 +207,28 @@ private:
     std::string file_;
 };
 
-std::string canonical(const Experiment& e, const std::vector<toml::table>& arm_tables) {
+/// The experiment with every setting as used, in a form that loads back to itself
+/// (the fuzz target checks it): the base scenario's path as written, text levels as
+/// the TOML values they were given as.
+std::string canonical(const Experiment& e, const std::string& scenario_given,
+                      const std::vector<std::vector<toml::table>>& level_nodes, const std::vector<toml::table>& arm_tables) {
     toml::table ex{{"name", e.name},
-                   {"scenario", e.base.source_path},
+                   {"scenario", scenario_given},
                    {"design", design_names[static_cast<int>(e.design)]},
                    {"replicates", e.replicates},
                    {"seed", static_cast<std::int64_t>(e.seed)},
-                   {"samples", e.samples},
                    {"output", e.output_file}};
+    if (e.design != Design::factorial) ex.insert("samples", e.samples);
     toml::array factors;
-    for (const Factor& f : e.factors) {
+    for (std::size_t j = 0; j < e.factors.size(); ++j) {
+        const Factor& f = e.factors[j];
         toml::table t{{"path", f.path}};
         if (e.design == Design::factorial) {
             toml::array levels;
-            for (const Value& v : f.levels) std::visit([&](const auto& x) { levels.push_back(x); }, v);
+            if (f.column == Factor::Column::text)
+                for (const toml::table& holder : level_nodes[j]) levels.push_back(*holder.get("v"));
+            else
+                for (const Value& v : f.levels) std::visit([&](const auto& x) { levels.push_back(x); }, v);
             t.insert("levels", levels);
         } else {
             t.insert("range", toml::array{f.low, f.high});
@@ -230,7 +238,8 @@ std::string canonical(const Experiment& e, const std::vector<toml::table>& arm_t
     }
     toml::array arms;
     for (const toml::table& a : arm_tables) arms.push_back(a);
-    toml::table root{{"experiment", ex}, {"factor", factors}, {"arm", arms}};
+    toml::table root{{"experiment", ex}, {"arm", arms}};
+    if (!factors.empty()) root.insert("factor", factors);
     std::ostringstream out;
     out << toml::toml_formatter(root);
     return out.str();
@@ -238,6 +247,17 @@ std::string canonical(const Experiment& e, const std::vector<toml::table>& arm_t
 
 void expand(Experiment& e) {
     const std::size_t k = e.factors.size();
+    // Count before building anything: a design too large is refused without allocating it.
+    double points_count = 1;
+    if (e.design == Design::factorial)
+        for (const Factor& f : e.factors) points_count *= static_cast<double>(f.levels.size());
+    else
+        points_count = static_cast<double>(e.samples) * (e.design == Design::saltelli ? static_cast<double>(k + 2) : 1.0);
+    const double planned = static_cast<double>(e.arms.size()) * points_count *
+                           static_cast<double>(e.design == Design::saltelli ? 1 : e.replicates);
+    if (planned > static_cast<double>(max_runs))
+        throw ScenarioError(e.source_path + ": the experiment expands to " + format_number(planned) + " runs; at most " +
+                            std::to_string(max_runs) + " are allowed");
     // The design points: one vector of values per point.
     std::vector<std::vector<Value>> points;
     std::vector<std::string> matrix;
@@ -251,12 +271,7 @@ void expand(Experiment& e) {
     };
     switch (e.design) {
         case Design::factorial: {
-            std::int64_t count = 1;
-            for (const Factor& f : e.factors) {
-                count *= static_cast<std::int64_t>(f.levels.size());
-                if (count > max_runs) break;
-            }
-            if (count > max_runs) throw ScenarioError(e.source_path + ": the design has more than " + std::to_string(max_runs) + " points");
+            const auto count = static_cast<std::int64_t>(points_count);
             std::vector<std::size_t> at(k, 0);
             for (std::int64_t p = 0; p < count; ++p) {  // the last factor varies fastest
                 std::vector<Value> v;
@@ -310,11 +325,6 @@ void expand(Experiment& e) {
             break;
         }
     }
-    const auto total = static_cast<double>(e.arms.size()) * static_cast<double>(points.size()) *
-                       static_cast<double>(e.design == Design::saltelli ? 1 : e.replicates);
-    if (total > static_cast<double>(max_runs))
-        throw ScenarioError(e.source_path + ": the experiment expands to " + format_number(total) + " runs; at most " +
-                            std::to_string(max_runs) + " are allowed");
     // Arms outermost, then design points, then replicates: run numbers are stable
     // for a given file, and replicate r is the random-stream key of every arm and point.
     for (std::size_t a = 0; a < e.arms.size(); ++a)
@@ -340,8 +350,11 @@ void expand(Experiment& e) {
 }  // namespace
 
 Experiment load_experiment(const std::string& path) {
+    return one_line_errors([&] { return load_experiment_text(read_text_file(path, "experiment file"), path); });
+}
+
+Experiment load_experiment_text(std::string_view text, const std::string& path) {
     return one_line_errors([&] {
-        const std::string text = read_text_file(path, "experiment file");
         const toml::table root = parse_toml(text, path, "experiment");
         Keys keys(path);
         keys.only(root, "", {"experiment", "factor", "arm"});
@@ -409,7 +422,7 @@ Experiment load_experiment(const std::string& path) {
         // ---- factors ----
         if (const toml::node* fn = root.get("factor")) {
             const toml::array* fa = fn->as_array();
-            if (!fa || !fa->is_array_of_tables()) keys.fail(*fn, "factor", "expected an array of tables ([[factor]]), got " + describe_node(*fn));
+            if (!fa || !(fa->empty() || fa->is_array_of_tables())) keys.fail(*fn, "factor", "expected an array of tables ([[factor]]), got " + describe_node(*fn));
             for (std::size_t i = 0; i < fa->size(); ++i) {
                 const toml::table& ft = *fa->get(i)->as_table();
                 const std::string tag = "factor[" + std::to_string(i) + "].";
@@ -495,7 +508,7 @@ Experiment load_experiment(const std::string& path) {
         std::vector<toml::table> arm_tables;
         if (const toml::node* an = root.get("arm")) {
             const toml::array* aa = an->as_array();
-            if (!aa || !aa->is_array_of_tables()) keys.fail(*an, "arm", "expected an array of tables ([[arm]]), got " + describe_node(*an));
+            if (!aa || !(aa->empty() || aa->is_array_of_tables())) keys.fail(*an, "arm", "expected an array of tables ([[arm]]), got " + describe_node(*an));
             if (e.design == Design::saltelli && aa->size() > 1)
                 keys.fail(*an, "arm", "a Saltelli design has one arm (run one Saltelli experiment per policy mix), got " + std::to_string(aa->size()));
             for (std::size_t i = 0; i < aa->size(); ++i) {
@@ -538,7 +551,7 @@ Experiment load_experiment(const std::string& path) {
             arm_tables.push_back(toml::table{{"name", "base"}, {"set", toml::table{}}});
         }
         expand(e);
-        e.resolved_toml = canonical(e, arm_tables);
+        e.resolved_toml = canonical(e, scenario_rel, impl.factor_nodes, arm_tables);
         return e;
     });
 }

@@ -40,7 +40,7 @@ struct Result {
 class Workers {
 public:
     Workers(const Experiment& e, const io::StepLayout& layout, int threads, int rank, std::function<std::int64_t()> next,
-            volatile std::sig_atomic_t& stop)
+            std::atomic<bool>& stop)
         : e_(e), layout_(layout), rank_(rank), next_(std::move(next)), stop_(stop), running_(threads) {
         for (int t = 0; t < threads; ++t) pool_.emplace_back([this, t] { work(t); });
     }
@@ -106,7 +106,7 @@ private:
     const io::StepLayout& layout_;
     int rank_;
     std::function<std::int64_t()> next_;
-    volatile std::sig_atomic_t& stop_;
+    std::atomic<bool>& stop_;
     std::mutex mutex_;
     std::condition_variable cv_;
     std::deque<Result> results_;
@@ -191,7 +191,7 @@ Result unpack(const std::vector<unsigned char>& bytes, std::size_t variables) {
 
 /// Rank 0 (or the only process): hands out runs, writes results, reports progress.
 SweepOutcome coordinate(const Experiment& e, const SweepOptions& o, const MpiSession& mpi, const io::StepLayout& layout,
-                        volatile std::sig_atomic_t& stop) {
+                        std::atomic<bool>& stop) {
     SweepOutcome outcome;
     outcome.writer = true;
     outcome.runs = static_cast<std::int64_t>(e.runs.size());
@@ -255,7 +255,7 @@ SweepOutcome coordinate(const Experiment& e, const SweepOptions& o, const MpiSes
     while (true) {
         if (std::exception_ptr f = workers.failure()) {
             if (mpi.size() > 1) mpi.abort(message_of(f), exit_code_of(f));
-            stop = 1;
+            stop = true;
             workers.join();
             writer->finish();
             std::rethrow_exception(f);
@@ -301,7 +301,7 @@ SweepOutcome coordinate(const Experiment& e, const SweepOptions& o, const MpiSes
     } catch (const std::exception& x) {
         // A write failed (a full disk, a removed directory): stop the workers, keep what is complete.
         if (mpi.size() > 1) mpi.abort(x.what(), exit_code_of(std::current_exception()));
-        stop = 1;
+        stop = true;
         workers.join();
         throw;
     }
@@ -314,7 +314,7 @@ SweepOutcome coordinate(const Experiment& e, const SweepOptions& o, const MpiSes
 
 /// Ranks other than 0: ask rank 0 for runs as workers fall idle, send results back.
 SweepOutcome serve(const Experiment& e, const SweepOptions& o, const MpiSession& mpi, const io::StepLayout& layout,
-                   volatile std::sig_atomic_t& stop) {
+                   std::atomic<bool>& stop) {
     std::int64_t go = 0;
     MPI_Bcast(&go, 1, MPI_INT64_T, 0, MPI_COMM_WORLD);
     std::mutex mutex;
@@ -387,7 +387,7 @@ bool launched_by_mpi() {
     return false;
 }
 
-SweepOutcome run_sweep(const Experiment& experiment, const SweepOptions& options, volatile std::sig_atomic_t& stop) {
+SweepOutcome run_sweep(const Experiment& experiment, const SweepOptions& options, std::atomic<bool>& stop) {
     if (options.threads < 1) throw UsageError("--threads: expected an integer >= 1, got " + std::to_string(options.threads));
     const io::StepLayout layout(experiment.base.world.size());
     MpiSession mpi;

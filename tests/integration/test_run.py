@@ -245,3 +245,46 @@ def test_verify_says_a_killed_run_was_never_closed(tmp_path):
     assert proc.stdout.endswith("datasets carry no checksum (the writer never closed the file: status 'running')\n")
     proc = run("verify", tmp_path / "missing.h5", check=False)
     assert proc.returncode == 3 and proc.stderr == f"ssesim: error: {tmp_path / 'missing.h5'}: cannot open as an HDF5 file\n"
+
+
+def test_a_full_disk_is_a_clear_error_and_never_a_file_that_looks_complete(tmp_path):
+    """A file-size limit (as a full disk or a quota would) stops the run with one line naming
+    the file, exit 3: while the file is being built nothing is left behind; later the file
+    left says it is not complete."""
+    import resource
+    s = scenario(tmp_path, steps=40, snapshot_interval=5)
+    full = tmp_path / "full.h5"
+    run("run", s, "-o", full, "--quiet")
+    size = full.stat().st_size
+    outcomes = set()
+    for k, limit in enumerate((size // 4, size - size // 20, size - 2000)):
+        out = tmp_path / f"limited{k}.h5"
+
+        def cap(limit=limit):
+            resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+        proc = subprocess.run([str(BIN), "run", str(s), "-o", str(out), "--quiet"], capture_output=True, text=True,
+                              env=ENV, preexec_fn=cap, timeout=300)
+        assert proc.returncode == 3, (limit, proc.returncode, proc.stderr)
+        assert proc.stdout == "" and proc.stderr.count("\n") == 1, proc.stderr
+        assert proc.stderr.startswith(f"ssesim: error: {out}: cannot "), proc.stderr
+        assert "File too large" in proc.stderr, proc.stderr
+        assert not (tmp_path / f"limited{k}.h5.creating").exists()
+        if not out.exists():
+            outcomes.add("refused while building")
+            continue
+        # The file left never passes for a complete one: either it says "running", or the
+        # disk filled in the middle of a flush and HDF5 refuses it (a truncated file, or
+        # metadata past its end), and so does `ssesim verify`.
+        try:
+            with h5py.File(out, "r") as f:
+                status, done = f.attrs["status"], int(f.attrs["steps_completed"])
+        except OSError:
+            outcomes.add("damaged")
+            proc = run("verify", out, check=False)
+            assert proc.returncode in (1, 3) and "every checksum matches" not in proc.stdout
+            continue
+        assert status == "running", limit
+        outcomes.add("stopped at a step" if done < 40 else "stopped while closing")
+        assert "datasets carry no checksum" in run("verify", out, check=False).stdout
+    assert "refused while building" in outcomes and len(outcomes) >= 2, outcomes

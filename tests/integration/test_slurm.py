@@ -7,7 +7,7 @@ import subprocess
 import pytest
 
 from helpers import BIN, ENV, ROOT, datasets, run
-from test_sweep import FACTORIAL, experiment, sweep_data
+from test_sweep import FACTORIAL, MPI_SANITIZERS, experiment, sweep_data
 
 CLUSTER = ROOT / "tools" / "slurm" / "local-cluster"
 
@@ -20,7 +20,7 @@ def cluster(tmp_path):
     state = tmp_path / "slurm"
     proc = subprocess.run([str(CLUSTER), "start", str(state)], capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0, proc.stderr
-    env = dict(ENV, SLURM_CONF=str(state / "slurm.conf"), SSESIM=str(BIN), ASAN_OPTIONS="detect_leaks=0")
+    env = dict(ENV, SLURM_CONF=str(state / "slurm.conf"), SSESIM=str(BIN), **MPI_SANITIZERS)
     try:
         yield env
     finally:

@@ -73,5 +73,14 @@ void write_common_provenance(hid_t file);
 /// of freed space, wide chunk indexes.
 h5::Handle crash_safe_access();
 h5::Handle crash_safe_creation();
+/// Creates the directories of `path` and the file `path`.creating with the crash-safe
+/// property lists. A file is built under that name and renamed once its structure is
+/// on disk (publish_output): a file under the final name always opens, and an
+/// existing file given with --overwrite is replaced only then. Errors name `path`.
+h5::Handle create_output(const std::string& path);
+/// Flushes the file built by create_output and renames it to `path`.
+void publish_output(hid_t file, const std::string& path);
+/// `message`, prefixed with `path` unless it starts with it.
+std::string with_path(const std::string& path, const std::string& message);
 
 }  // namespace ssesim::io

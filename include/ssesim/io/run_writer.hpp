@@ -13,6 +13,11 @@
 
 namespace ssesim::io {
 
+/// Call first in main: HDF5 closes what is still open at exit, but after a failed
+/// write (a full disk) the close fails and HDF5 1.10 crashes in its exit handler.
+/// ssesim closes its files itself, so the handler is not needed.
+void skip_hdf5_exit_handler();
+
 class RunWriter {
 public:
     /// Creates `path` (and its parent directories). Refuses an existing file
@@ -33,6 +38,7 @@ public:
 
 private:
     void close_with_status(const std::string& status);
+    void append_step(const model::Model& model);
     void write_flows(const model::Model& model);
     struct Impl;
     std::unique_ptr<Impl> impl_;

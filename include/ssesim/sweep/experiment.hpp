@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -81,18 +82,22 @@ public:
 private:
     struct Impl;
     std::unique_ptr<Impl> impl_;
-    friend Experiment load_experiment(const std::string& path);
+    friend Experiment load_experiment_text(std::string_view text, const std::string& path);
+/// The same from text; `path` names it in messages and anchors the base scenario's path.
+Experiment load_experiment_text(std::string_view text, const std::string& path);
 };
 
 /// Loads an experiment file and expands its design. Strict like the scenario
 /// loader: one-line ScenarioErrors with file:line:col, key and what was expected.
 Experiment load_experiment(const std::string& path);
+/// The same from text; `path` names it in messages and anchors the base scenario's path.
+Experiment load_experiment_text(std::string_view text, const std::string& path);
 
 /// True when `path` is a readable TOML file with an [experiment] table (what
 /// `ssesim validate` uses to tell experiments from scenarios).
 bool is_experiment_file(const std::string& path);
 
 /// Largest number of runs an experiment may expand to.
-inline constexpr std::int64_t max_runs = 10'000'000;
+inline constexpr std::int64_t max_runs = 1'000'000;
 
 }  // namespace ssesim::sweep

@@ -14,7 +14,7 @@
 // depend only on its scenario and replicate.
 #include "ssesim/sweep/experiment.hpp"
 
-#include <csignal>
+#include <atomic>
 #include <string>
 
 namespace ssesim::sweep {
@@ -42,6 +42,6 @@ bool launched_by_mpi();
 /// step, the file is closed with the complete runs marked, and the outcome says
 /// interrupted. Errors (a run's invariant, an output error) are thrown on the
 /// writer; under MPI a failing rank aborts the job after printing its message.
-SweepOutcome run_sweep(const Experiment& experiment, const SweepOptions& options, volatile std::sig_atomic_t& stop);
+SweepOutcome run_sweep(const Experiment& experiment, const SweepOptions& options, std::atomic<bool>& stop);
 
 }  // namespace ssesim::sweep

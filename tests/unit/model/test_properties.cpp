@@ -65,7 +65,7 @@ std::string random_scenario(std::uint64_t k) {
 }  // namespace
 
 TEST_CASE("random scenarios keep every invariant at every step", "[model][property]") {
-    const int cases = 250;
+    const int cases = 1000;
     int organisations_seen = 0;
     for (int k = 0; k < cases; ++k) {
         const std::string body = random_scenario(static_cast<std::uint64_t>(k));

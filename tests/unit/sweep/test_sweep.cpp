@@ -244,3 +244,24 @@ TEST_CASE("a run's chunks, compressed by the worker, read back through HDF5's fi
     CHECK(again.complete() == std::vector<bool>{false, true});
     again.finish();
 }
+
+TEST_CASE("the resolved experiment loads back to itself (fuzz_experiment findings)", "[sweep]") {
+    // Found by tools/fuzz: a factorial design's resolved text held `samples = 0`, which a
+    // factorial design refuses; an empty [[factor]] array was refused; text levels must
+    // keep their TOML type (a boolean is not the string "true").
+    Dir d;
+    for (const std::string& body : {
+             head + "replicates = 2\n[[factor]]\npath = \"population[0].join_federation\"\nlevels = [true, false]\n"
+                    "[[factor]]\npath = \"population[1].kind\"\nlevels = [\"for_profit\", \"social_enterprise\"]\n",
+             "factor = []\n" + head,
+             head + "design = \"lhs\"\nsamples = 3\n[[factor]]\npath = \"economy.trade_cost_per_1000km\"\nrange = [0.01, 0.05]\n",
+         }) {
+        const std::string p = d.write("e.toml", body);
+        const sweep::Experiment e = sweep::load_experiment(p);
+        const sweep::Experiment again = sweep::load_experiment_text(e.resolved_toml, p);
+        CHECK(again.resolved_toml == e.resolved_toml);
+        CHECK(again.runs.size() == e.runs.size());
+        CHECK(again.digest() == e.digest());
+        if (e.factors.size() == 2) CHECK(again.scenario_for(again.runs[4]).populations[0].join_federation == false);
+    }
+}
