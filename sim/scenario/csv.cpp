@@ -9,11 +9,21 @@
 #include <charconv>
 #include <cmath>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 
 namespace ssesim::scenario {
 
 CsvTable CsvTable::read(const std::string& path) {
+    // A world table is a small regular file: a device, a pipe or a huge file is refused
+    // before reading (a line of /dev/zero never ends).
+    std::error_code ec;
+    const auto status = std::filesystem::status(path, ec);
+    if (!ec && std::filesystem::exists(status) && !std::filesystem::is_regular_file(status))
+        throw ScenarioError(path + ": not a regular file, expected a CSV table");
+    if (const auto size = std::filesystem::file_size(path, ec); !ec && size > max_csv_bytes)
+        throw ScenarioError(path + ": file larger than " + std::to_string(max_csv_bytes / (1024 * 1024)) +
+                            " MiB; a world table is a small CSV file");
     std::ifstream in(path, std::ios::binary);
     if (!in) throw ScenarioError(path + ": cannot open file: " + std::strerror(errno));
     CsvTable t;

@@ -252,52 +252,52 @@ SweepOutcome coordinate(const Experiment& e, const SweepOptions& o, const MpiSes
     std::vector<unsigned char> buffer;
     const auto all_written = [&] { return outcome.computed == static_cast<std::int64_t>(todo.size()); };
     try {
-    while (true) {
-        if (std::exception_ptr f = workers.failure()) {
-            if (mpi.size() > 1) mpi.abort(message_of(f), exit_code_of(f));
-            stop = true;
-            workers.join();
-            writer->finish();
-            std::rethrow_exception(f);
-        }
-        if (std::optional<Result> r = workers.take(std::chrono::milliseconds(mpi.size() > 1 ? 2 : 100))) {
-            store(*r);
-            continue;
-        }
-        if (mpi.size() > 1) {
-            int flag = 0;
-            MPI_Status st;
-            MPI_Iprobe(MPI_ANY_SOURCE, MPI_ANY_TAG, MPI_COMM_WORLD, &flag, &st);
-            if (flag) {
-                if (st.MPI_TAG == tag_request) {
-                    std::int64_t none = 0;
-                    MPI_Recv(&none, 1, MPI_INT64_T, st.MPI_SOURCE, tag_request, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
-                    const std::int64_t run = take();
-                    MPI_Send(&run, 1, MPI_INT64_T, st.MPI_SOURCE, tag_assign, MPI_COMM_WORLD);
-                } else if (st.MPI_TAG == tag_result) {
-                    int count = 0;
-                    MPI_Get_count(&st, MPI_BYTE, &count);
-                    buffer.resize(static_cast<std::size_t>(count));
-                    MPI_Recv(buffer.data(), count, MPI_BYTE, st.MPI_SOURCE, tag_result, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
-                    store(unpack(buffer, layout.variables().size()));
-                } else if (st.MPI_TAG == tag_done) {
-                    std::int64_t none = 0;
-                    MPI_Recv(&none, 1, MPI_INT64_T, st.MPI_SOURCE, tag_done, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
-                    ++ranks_done;
-                }
+        while (true) {
+            if (std::exception_ptr f = workers.failure()) {
+                if (mpi.size() > 1) mpi.abort(message_of(f), exit_code_of(f));
+                stop = true;
+                workers.join();
+                writer->finish();
+                std::rethrow_exception(f);
+            }
+            if (std::optional<Result> r = workers.take(std::chrono::milliseconds(mpi.size() > 1 ? 2 : 100))) {
+                store(*r);
                 continue;
             }
+            if (mpi.size() > 1) {
+                int flag = 0;
+                MPI_Status st;
+                MPI_Iprobe(MPI_ANY_SOURCE, MPI_ANY_TAG, MPI_COMM_WORLD, &flag, &st);
+                if (flag) {
+                    if (st.MPI_TAG == tag_request) {
+                        std::int64_t none = 0;
+                        MPI_Recv(&none, 1, MPI_INT64_T, st.MPI_SOURCE, tag_request, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+                        const std::int64_t run = take();
+                        MPI_Send(&run, 1, MPI_INT64_T, st.MPI_SOURCE, tag_assign, MPI_COMM_WORLD);
+                    } else if (st.MPI_TAG == tag_result) {
+                        int count = 0;
+                        MPI_Get_count(&st, MPI_BYTE, &count);
+                        buffer.resize(static_cast<std::size_t>(count));
+                        MPI_Recv(buffer.data(), count, MPI_BYTE, st.MPI_SOURCE, tag_result, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+                        store(unpack(buffer, layout.variables().size()));
+                    } else if (st.MPI_TAG == tag_done) {
+                        std::int64_t none = 0;
+                        MPI_Recv(&none, 1, MPI_INT64_T, st.MPI_SOURCE, tag_done, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+                        ++ranks_done;
+                    }
+                    continue;
+                }
+            }
+            if (stop && mpi.size() > 1) {
+                // Other ranks may be mid-run: close the file with what is complete, then end the job.
+                writer->finish();
+                if (o.progress) std::fprintf(stderr, "\n");
+                std::cerr << "ssesim: interrupted: " << outcome.skipped + outcome.computed << " of " << outcome.runs
+                          << " runs complete in " << o.output << "; run the same command again to resume\n" << std::flush;
+                MPI_Abort(MPI_COMM_WORLD, 130);
+            }
+            if ((all_written() || stop) && workers.finished() && ranks_done == mpi.size() - 1) break;
         }
-        if (stop && mpi.size() > 1) {
-            // Other ranks may be mid-run: close the file with what is complete, then end the job.
-            writer->finish();
-            if (o.progress) std::fprintf(stderr, "\n");
-            std::cerr << "ssesim: interrupted: " << outcome.skipped + outcome.computed << " of " << outcome.runs
-                      << " runs complete in " << o.output << "; run the same command again to resume\n" << std::flush;
-            MPI_Abort(MPI_COMM_WORLD, 130);
-        }
-        if ((all_written() || stop) && workers.finished() && ranks_done == mpi.size() - 1) break;
-    }
     } catch (const std::exception& x) {
         // A write failed (a full disk, a removed directory): stop the workers, keep what is complete.
         if (mpi.size() > 1) mpi.abort(x.what(), exit_code_of(std::current_exception()));

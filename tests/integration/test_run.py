@@ -14,7 +14,7 @@ from helpers import BIN, ENV, ROOT, datasets, run, scenario
 def test_threads_do_not_change_a_single_bit(tmp_path):
     s = scenario(tmp_path)
     files = []
-    for threads in (1, 2, 4):
+    for threads in (1, 2, 3, 8):
         out = tmp_path / f"t{threads}.h5"
         run("run", s, "-o", out, "--threads", threads, "--quiet")
         files.append(datasets(out))

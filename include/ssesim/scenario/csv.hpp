@@ -8,6 +8,9 @@
 
 namespace ssesim::scenario {
 
+/// Largest world table accepted, in bytes (the shipped pairs table is 36 KB).
+inline constexpr std::size_t max_csv_bytes = 64 * 1024 * 1024;
+
 class CsvTable {
 public:
     /// Reads and splits the whole file; throws ScenarioError on any problem.
