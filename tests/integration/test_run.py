@@ -4,6 +4,7 @@ import signal
 import subprocess
 import time
 import tomllib
+from pathlib import Path
 
 import h5py
 import numpy as np
@@ -263,8 +264,9 @@ def test_a_full_disk_is_a_clear_error_and_never_a_file_that_looks_complete(tmp_p
         def cap(limit=limit):
             resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
 
+        env = dict(ENV, LSAN_OPTIONS=f"suppressions={Path(__file__).with_name('hdf5.lsan.supp')}:print_suppressions=0")
         proc = subprocess.run([str(BIN), "run", str(s), "-o", str(out), "--quiet"], capture_output=True, text=True,
-                              env=ENV, preexec_fn=cap, timeout=300)
+                              env=env, preexec_fn=cap, timeout=300)
         assert proc.returncode == 3, (limit, proc.returncode, proc.stderr)
         assert proc.stdout == "" and proc.stderr.count("\n") == 1, proc.stderr
         assert proc.stderr.startswith(f"ssesim: error: {out}: cannot "), proc.stderr
