@@ -167,6 +167,16 @@ SweepWriter::SweepWriter(const std::string& path, const sweep::Experiment& e, co
             throw OutputError(path + ": holds another experiment, or one computed by another build of ssesim (digest " + *found +
                               ", this sweep " + digest + "); pass --overwrite to replace it, or -o to write elsewhere");
         w.resumed = true;
+        // A kill in the middle of a run's flush can leave that run's chunk index entries on
+        // disk while the file's end of allocation (EOA) is still the older one: chunks
+        // allocated now would then land on the killed run's chunks, and rewriting that run
+        // (same compressed size: in place) would overwrite them. Only the chunks of the run
+        // being written when killed can lie past the EOA, so moving the EOA past the
+        // physical end by more than one run's data keeps every new allocation clear of them
+        // (found by the 20-kill resume test under TSan's timing).
+        std::uint64_t run_bytes = 0;
+        for (const Variable& v : layout.variables()) run_bytes += 8 * v.elements * static_cast<std::uint64_t>(e.base.steps);
+        check(H5Fincrement_filesize(w.file, 2 * run_bytes + (std::uint64_t{1} << 20)), path + ": cannot extend the file's allocation");
         w.runs_group = Handle(check(H5Gopen2(w.file, "runs", H5P_DEFAULT), path + ": no runs table"));
         w.status = Handle(check(H5Dopen2(w.runs_group, "status", H5P_DEFAULT), path + ": no runs/status"));
         w.checksum = Handle(check(H5Dopen2(w.runs_group, "checksum", H5P_DEFAULT), path + ": no runs/checksum"));
