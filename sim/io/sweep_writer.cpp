@@ -6,6 +6,7 @@
 
 #include <zlib.h>
 
+#include <algorithm>
 #include <cstring>
 #include <filesystem>
 #include <limits>
@@ -30,16 +31,19 @@ std::vector<unsigned char> shuffle8(std::span<const std::uint64_t> data) {
     return out;
 }
 
-void write_status(hid_t ds, std::int64_t run, const std::string& status) {
-    char text[status_size] = {};
-    std::memcpy(text, status.data(), std::min(status.size(), status_size - 1));
+Handle status_type() {
     Handle type(check(H5Tcopy(H5T_C_S1), "H5Tcopy"));
     check(H5Tset_size(type, status_size), "H5Tset_size");
+    return type;
+}
+
+/// Writes one element (run `run`) of a 1-D runs-table column.
+void write_element(hid_t ds, std::int64_t run, hid_t mem_type, const void* value, const std::string& what) {
     Handle file_space(check(H5Dget_space(ds), "H5Dget_space"));
     const hsize_t start = static_cast<hsize_t>(run), count = 1;
     check(H5Sselect_hyperslab(file_space, H5S_SELECT_SET, &start, nullptr, &count, nullptr), "H5Sselect_hyperslab");
     Handle mem_space(check(H5Screate_simple(1, &count, nullptr), "H5Screate_simple"));
-    check(H5Dwrite(ds, type, mem_space, file_space, H5P_DEFAULT, text), "cannot write the status of run " + std::to_string(run));
+    check(H5Dwrite(ds, mem_type, mem_space, file_space, H5P_DEFAULT, value), "cannot write the " + what + " of run " + std::to_string(run));
 }
 
 template <class T>
@@ -64,6 +68,16 @@ Handle string_column(hid_t group, const char* name, const std::vector<std::strin
 }
 
 }  // namespace
+
+std::vector<bool> runs_complete(hid_t status) {
+    Handle space(check(H5Dget_space(status), "H5Dget_space"));
+    const auto n = static_cast<std::size_t>(H5Sget_simple_extent_npoints(space));
+    std::vector<char> text(n * status_size);
+    check(H5Dread(status, status_type(), H5S_ALL, H5S_ALL, H5P_DEFAULT, text.data()), "cannot read runs/status");
+    std::vector<bool> done(n);
+    for (std::size_t r = 0; r < n; ++r) done[r] = std::strncmp(text.data() + r * status_size, "complete", status_size) == 0;
+    return done;
+}
 
 // ---- EncodedRun ----
 
@@ -180,15 +194,9 @@ SweepWriter::SweepWriter(const std::string& path, const sweep::Experiment& e, co
         w.runs_group = Handle(check(H5Gopen2(w.file, "runs", H5P_DEFAULT), path + ": no runs table"));
         w.status = Handle(check(H5Dopen2(w.runs_group, "status", H5P_DEFAULT), path + ": no runs/status"));
         w.checksum = Handle(check(H5Dopen2(w.runs_group, "checksum", H5P_DEFAULT), path + ": no runs/checksum"));
-        std::vector<char> text(runs * status_size);
-        Handle type(check(H5Tcopy(H5T_C_S1), "H5Tcopy"));
-        check(H5Tset_size(type, status_size), "H5Tset_size");
-        check(H5Dread(w.status, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, text.data()), path + ": cannot read runs/status");
-        for (hsize_t r = 0; r < runs; ++r) {
-            const bool done = std::strncmp(text.data() + r * status_size, "complete", status_size) == 0;
-            w.complete.push_back(done);
-            w.completed += done;
-        }
+        w.complete = runs_complete(w.status);
+        if (w.complete.size() != runs) throw OutputError(path + ": runs/status does not hold one status per run");
+        w.completed = std::count(w.complete.begin(), w.complete.end(), true);
         for (const Variable& v : layout.variables())
             w.vars.emplace_back(check(H5Dopen2(w.file, v.name, H5P_DEFAULT), path + ": no dataset '" + std::string(v.name) + "'"));
         h5::set_attribute(w.file, "status", std::string("running"));
@@ -320,8 +328,7 @@ SweepWriter::SweepWriter(const std::string& path, const sweep::Experiment& e, co
             column(w.runs_group, "sample", H5T_STD_I64LE, H5T_NATIVE_INT64, sample, run_scale, "1", "Row of the Saltelli base matrices");
         }
         {
-            Handle type(check(H5Tcopy(H5T_C_S1), "H5Tcopy"));
-            check(H5Tset_size(type, status_size), "H5Tset_size");
+            Handle type = status_type();
             std::vector<char> pending(runs * status_size, '\0');
             for (hsize_t r = 0; r < runs; ++r) std::memcpy(pending.data() + r * status_size, "pending", 7);
             Handle space(check(H5Screate_simple(1, &runs, nullptr), "H5Screate_simple"));
@@ -372,16 +379,10 @@ void SweepWriter::write(const EncodedRun& run) {
     }
     // First the run's data, then the marks that say it is complete.
     check(H5Fflush(w.file, H5F_SCOPE_GLOBAL), w.path + ": cannot flush run " + std::to_string(run.run));
-    {
-        const std::int64_t crc = run.checksum;
-        Handle file_space(check(H5Dget_space(w.checksum), "H5Dget_space"));
-        const hsize_t start = static_cast<hsize_t>(run.run), count = 1;
-        check(H5Sselect_hyperslab(file_space, H5S_SELECT_SET, &start, nullptr, &count, nullptr), "H5Sselect_hyperslab");
-        Handle mem_space(check(H5Screate_simple(1, &count, nullptr), "H5Screate_simple"));
-        check(H5Dwrite(w.checksum, H5T_NATIVE_INT64, mem_space, file_space, H5P_DEFAULT, &crc),
-              "cannot write the checksum of run " + std::to_string(run.run));
-    }
-    write_status(w.status, run.run, "complete");
+    const std::int64_t crc = run.checksum;
+    write_element(w.checksum, run.run, H5T_NATIVE_INT64, &crc, "checksum");
+    const char complete[status_size] = "complete";
+    write_element(w.status, run.run, status_type(), complete, "status");
     if (!w.complete[static_cast<std::size_t>(run.run)]) ++w.completed;
     w.complete[static_cast<std::size_t>(run.run)] = true;
     h5::set_attribute(w.file, "runs_completed", w.completed);

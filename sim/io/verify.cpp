@@ -2,6 +2,7 @@
 
 #include "ssesim/core/error.hpp"
 #include "ssesim/io/h5.hpp"
+#include "ssesim/io/sweep_writer.hpp"
 
 #include <zlib.h>
 
@@ -146,22 +147,17 @@ VerifyReport verify_file(const std::string& path) {
                                   (status == "running" ? " (the writer never closed the file: status 'running')" : ""));
 
     if (report.sweep) {
-        const std::vector<std::string>& names = per_run;
         Handle runs(check(H5Gopen2(file, "runs", H5P_DEFAULT), "runs"));
         Handle status_ds(check(H5Dopen2(runs, "status", H5P_DEFAULT), "runs/status"));
         Handle sum_ds(check(H5Dopen2(runs, "checksum", H5P_DEFAULT), "runs/checksum"));
-        Handle space(check(H5Dget_space(status_ds), "H5Dget_space"));
-        const auto n = static_cast<std::size_t>(H5Sget_simple_extent_npoints(space));
-        std::vector<char> text(n * 12);
-        Handle stype(check(H5Tcopy(H5T_C_S1), "H5Tcopy"));
-        check(H5Tset_size(stype, 12), "H5Tset_size");
-        check(H5Dread(status_ds, stype, H5S_ALL, H5S_ALL, H5P_DEFAULT, text.data()), "runs/status");
+        const std::vector<bool> complete = runs_complete(status_ds);
+        const std::size_t n = complete.size();
         std::vector<std::int64_t> sums(n);
         check(H5Dread(sum_ds, H5T_NATIVE_INT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, sums.data()), "runs/checksum");
         std::vector<Handle> vars;
-        for (const std::string& name : names) vars.emplace_back(check(H5Dopen2(file, name.c_str(), H5P_DEFAULT), "H5Dopen2 " + name));
+        for (const std::string& name : per_run) vars.emplace_back(check(H5Dopen2(file, name.c_str(), H5P_DEFAULT), "H5Dopen2 " + name));
         for (std::size_t r = 0; r < n; ++r) {
-            if (std::strncmp(text.data() + r * 12, "complete", 12) != 0) continue;
+            if (!complete[r]) continue;
             std::uint32_t crc = static_cast<std::uint32_t>(crc32_z(0, nullptr, 0));
             std::string damaged;
             for (std::size_t v = 0; v < vars.size() && damaged.empty(); ++v) {
@@ -169,7 +165,7 @@ VerifyReport verify_file(const std::string& path) {
                     const std::vector<std::uint64_t> data = read_run(vars[v], r);
                     crc = crc_update(crc, data.data(), data.size() * 8);
                 } catch (const OutputError&) {
-                    damaged = names[v];
+                    damaged = per_run[v];
                 }
             }
             ++report.runs;

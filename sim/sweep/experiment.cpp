@@ -601,6 +601,11 @@ scenario::Scenario Experiment::scenario_for(const RunSpec& run) const {
     }
 }
 
+void Experiment::check_scenarios() const {
+    for (const RunSpec& r : runs)
+        if (design == Design::saltelli || r.replicate == 0) (void)scenario_for(r);
+}
+
 std::string Experiment::digest() const {
     std::uint64_t h = 14695981039346656037ULL;
     auto add = [&](const std::string& s) { h = fnv1a(h, s.data(), s.size() + 1); };

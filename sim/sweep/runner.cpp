@@ -198,11 +198,8 @@ SweepOutcome coordinate(const Experiment& e, const SweepOptions& o, const MpiSes
     std::optional<io::SweepWriter> writer;
     std::vector<std::int64_t> todo;
     try {
-        // Every distinct scenario is checked before anything is written: a value the
-        // model refuses stops the sweep now, not hours in. Replicates differ only in
-        // their random streams.
-        for (const RunSpec& r : e.runs)
-            if (e.design == Design::saltelli || r.replicate == 0) (void)e.scenario_for(r);
+        // Checked before anything is written: a refused value stops the sweep now, not hours in.
+        e.check_scenarios();
         writer.emplace(o.output, e, layout, o.overwrite);
         for (std::size_t r = 0; r < e.runs.size(); ++r)
             if (!writer->complete()[r]) todo.push_back(static_cast<std::int64_t>(r));

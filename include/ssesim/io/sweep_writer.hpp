@@ -42,6 +42,9 @@ struct EncodedRun {
     static EncodedRun deserialize(std::span<const unsigned char> bytes, std::size_t variables);
 };
 
+/// Which runs a sweep file's `runs/status` dataset marks complete.
+std::vector<bool> runs_complete(hid_t status);
+
 /// Deflate level of the sweep file's chunks (zlib 1..9).
 inline constexpr int sweep_deflate_level = 4;
 

@@ -74,6 +74,10 @@ public:
     /// and the run.
     scenario::Scenario scenario_for(const RunSpec& run) const;
 
+    /// Loads the scenario of every distinct run (replicates differ only in their
+    /// random streams), so a value the model refuses stops a sweep before it starts.
+    void check_scenarios() const;
+
     /// A digest of everything a run's numbers depend on (the experiment, the
     /// base scenario, the world's figures, the program's version and commit): a
     /// sweep resumes only into a file with the same one.
