@@ -75,13 +75,13 @@ public:
                 continue;
             }
             if (is_table(full)) {
-                if (full == "population") {
+                if (is_table(full + "[]")) {  // an array of tables: [[population]], [[policy]]
                     const toml::array* arr = node.as_array();
-                    if (!arr || !arr->is_array_of_tables())
+                    if (!arr || !(arr->empty() || arr->is_array_of_tables()))
                         fail(node.source(), full,
-                             "expected an array of tables ([[population]]), got " + describe_node(node));
+                             "expected an array of tables ([[" + full + "]]), got " + describe_node(node));
                     for (const toml::node& element : *arr)
-                        check_keys(*element.as_table(), "population[]");
+                        check_keys(*element.as_table(), full + "[]");
                     continue;
                 }
                 if (!node.is_table()) fail(node.source(), full, "expected a table, got " + describe_node(node));
@@ -97,7 +97,9 @@ public:
                     hint = candidate;
                 }
             }
-            const std::string shown = prefix == "population[]" ? "population." + leaf : full;
+            const bool in_array = prefix.ends_with("[]");
+            const std::string array_name = in_array ? prefix.substr(0, prefix.size() - 2) : std::string();
+            const std::string shown = in_array ? array_name + "." + leaf : full;
             std::string message = "unknown key";
             const std::vector<std::string> keys = keys_of_table(prefix);
             if (!hint.empty()) {
@@ -107,7 +109,7 @@ public:
                 for (const std::string& c : keys) message += " " + c;
                 message += ")";
             } else {
-                const std::string where_in = prefix == "population[]" ? "[[population]]" : prefix.empty() ? "the top level" : "[" + prefix + "]";
+                const std::string where_in = in_array ? "[[" + array_name + "]]" : prefix.empty() ? "the top level" : "[" + prefix + "]";
                 message += " (not a key of " + where_in + "; `ssesim describe` lists them)";
             }
             fail(k.source(), shown, message);
@@ -561,6 +563,116 @@ Scenario load_text(std::string_view text, const std::string& path) {
     if (total_employees > 1e10)
         r.fail(pn->source(), "population", "expected at most 1e10 employees in all, got " + format_number(total_employees));
 
+    // ---- the policy regime: [[policy]] tables, one instrument each (model/instruments.hpp) ----
+    s.start_year = r.integer(run, "run.start_year", "run.start_year", table_src("run"));
+    if (const toml::node* poln = root.get("policy")) {
+        const toml::array& pols = *poln->as_array();
+        for (std::size_t i = 0; i < pols.size(); ++i) {
+            const toml::table& pt = *pols.get(i)->as_table();
+            const auto psrc = pt.source();
+            const std::string tag = "policy[" + std::to_string(i) + "].";
+            auto key = [&](std::string_view leaf) { return "policy[]." + std::string(leaf); };
+            auto shown = [&](std::string_view leaf) { return tag + std::string(leaf); };
+            Policy p;
+            p.type = r.enumeration<model::InstrumentType>(pt, key("type"), shown("type"), psrc, model::instrument_type_names);
+            const model::InstrumentInfo& info = model::instrument_info[static_cast<std::size_t>(p.type)];
+            auto [given_name, nsrc] = r.string(pt, key("name"), shown("name"), psrc);
+            p.name = given_name.empty() ? std::string(info.name) + "_" + std::to_string(i) : given_name;
+            if (!std::all_of(p.name.begin(), p.name.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.'; }) || p.name.size() > 64)
+                r.fail(nsrc, shown("name"), "expected a name of 1 to 64 letters, digits, '_', '-' or '.', got \"" + p.name + "\"");
+            for (const Policy& other : s.policies)
+                if (other.name == p.name) r.fail(nsrc, shown("name"), "the name \"" + p.name + "\" is already another policy's");
+            auto [code, csrc] = r.string(pt, key("country"), shown("country"), psrc);
+            p.country = s.world.index_of(code);
+            if (p.country < 0) r.fail(csrc, shown("country"), "expected a country listed in world.use, got \"" + code + "\"");
+            // direction and flow: "default" is the type's own; others must be ones the type acts on
+            auto [dir, dsrc] = r.string(pt, key("direction"), shown("direction"), psrc);
+            if (dir == "default") p.direction = info.default_direction;
+            else if (auto d = model::parse_enum<model::Direction>(model::direction_names, dir); d && (info.directions & model::bit_of(*d))) p.direction = *d;
+            else {
+                std::string allowed;
+                for (std::size_t k = 0; k < model::direction_names.size(); ++k)
+                    if (info.directions & (1u << k)) allowed += (allowed.empty() ? "" : ", ") + std::string(model::direction_names[k]);
+                r.fail(dsrc, shown("direction"), "expected default or a direction a " + std::string(info.name) + " acts in (" + allowed + "), got \"" + dir + "\"");
+            }
+            auto [flow, fsrc] = r.string(pt, key("flow"), shown("flow"), psrc);
+            if (flow == "default") p.flow = info.default_flow;
+            else if (auto f = model::parse_enum<model::PolicyFlow>(model::policy_flow_names, flow); f && (info.flows & model::bit_of(*f))) p.flow = *f;
+            else {
+                std::string allowed;
+                for (std::size_t k = 0; k < model::policy_flow_names.size(); ++k)
+                    if (info.flows & (1u << k)) allowed += (allowed.empty() ? "" : ", ") + std::string(model::policy_flow_names[k]);
+                r.fail(fsrc, shown("flow"), "expected default or a flow a " + std::string(info.name) + " acts on (" + allowed + "), got \"" + flow + "\"");
+            }
+            p.targets = r.enum_set(pt, key("targets"), shown("targets"), psrc, model::org_kind_names);
+            {
+                const toml::node* n = r.node_for(pt, key("partners"), shown("partners"), psrc);
+                const toml::array* arr = n->as_array();
+                if (!arr) r.fail(n->source(), shown("partners"), "expected an array of ISO3 country codes, got " + describe_node(*n));
+                for (std::size_t k = 0; k < arr->size(); ++k) {
+                    const toml::node& el = *arr->get(k);
+                    const std::string at = shown("partners") + "[" + std::to_string(k) + "]";
+                    const int c = el.is_string() ? s.world.index_of(std::string(*el.value<std::string_view>())) : -1;
+                    if (c < 0) r.fail(el.source(), at, "expected a country listed in world.use, got " + describe_node(el));
+                    if (c == p.country) r.fail(el.source(), at, "the implementing country cannot be its own partner");
+                    if (std::find(p.partners.begin(), p.partners.end(), c) != p.partners.end()) r.fail(el.source(), at, "listed twice");
+                    p.partners.push_back(c);
+                }
+            }
+            p.start = r.real(pt, key("start"), shown("start"), psrc);
+            p.end = r.real(pt, key("end"), shown("end"), psrc);
+            if (!(p.end > p.start))
+                r.fail(r.source_of(pt, "end"), shown("end"), "expected a year after " + shown("start") + " = " + format_number(p.start) + ", got " + format_number(p.end));
+            p.budget = r.real(pt, key("budget"), shown("budget"), psrc);
+            if (!info.spends && p.budget != 0)
+                r.fail(r.source_of(pt, "budget"), shown("budget"), "a " + std::string(info.name) + " spends nothing: expected 0, got " + format_number(p.budget));
+            p.intensity = r.real(pt, key("intensity"), shown("intensity"), psrc);
+            if (info.intensity.find("[0, 1]") != std::string_view::npos && p.intensity > 1)
+                r.fail(r.source_of(pt, "intensity"), shown("intensity"), "expected a share in [0, 1] for a " + std::string(info.name) + " (" + std::string(info.intensity) + "), got " + format_number(p.intensity));
+            p.unit_cost = r.real(pt, key("unit_cost"), shown("unit_cost"), psrc);
+            p.level = r.enumeration<model::PolicyLevel>(pt, key("level"), shown("level"), psrc, model::policy_level_names);
+            // who pays: governments by ISO3, other names are outside funders; shares sum to 1
+            {
+                const toml::node* n = r.node_for(pt, key("funders"), shown("funders"), psrc);
+                const toml::array* arr = n->as_array();
+                if (!arr) r.fail(n->source(), shown("funders"), "expected an array of names, got " + describe_node(*n));
+                for (std::size_t k = 0; k < arr->size(); ++k) {
+                    const toml::node& el = *arr->get(k);
+                    const std::string at = shown("funders") + "[" + std::to_string(k) + "]";
+                    const std::string v = el.is_string() ? std::string(*el.value<std::string_view>()) : std::string();
+                    if (v.empty() || v.size() > 64 || !std::all_of(v.begin(), v.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.'; }))
+                        r.fail(el.source(), at, "expected a name of 1 to 64 letters, digits, '_', '-' or '.', got " + describe_node(el));
+                    for (const Funder& f : p.funders)
+                        if (f.name == v) r.fail(el.source(), at, "\"" + v + "\" is listed twice");
+                    // A country of world.use is its government; any other name an outside funder.
+                    p.funders.push_back({v, s.world.index_of(v), 0});
+                }
+                if (p.funders.empty()) p.funders.push_back({s.world.countries[static_cast<std::size_t>(p.country)].iso3, p.country, 0});
+                const toml::node* sn = r.node_for(pt, key("funder_shares"), shown("funder_shares"), psrc);
+                const toml::array* sa = sn->as_array();
+                if (!sa) r.fail(sn->source(), shown("funder_shares"), "expected an array of numbers, got " + describe_node(*sn));
+                if (sa->empty()) {
+                    for (Funder& f : p.funders) f.share = 1.0 / static_cast<double>(p.funders.size());
+                } else {
+                    if (sa->size() != p.funders.size())
+                        r.fail(sn->source(), shown("funder_shares"), "expected one share per funder (" + std::to_string(p.funders.size()) + "), got " + std::to_string(sa->size()));
+                    double total = 0;
+                    for (std::size_t k = 0; k < sa->size(); ++k) {
+                        const toml::node& el = *sa->get(k);
+                        const std::optional<double> v = el.is_number() ? el.value<double>() : std::nullopt;
+                        if (!v || !(*v > 0) || *v > 1)
+                            r.fail(el.source(), shown("funder_shares") + "[" + std::to_string(k) + "]", "expected a number in (0, 1], got " + describe_node(el));
+                        p.funders[k].share = *v;
+                        total += *v;
+                    }
+                    if (std::abs(total - 1.0) > 1e-9)
+                        r.fail(sn->source(), shown("funder_shares"), "expected shares summing to 1, got " + format_number(total));
+                }
+            }
+            s.policies.push_back(std::move(p));
+        }
+    }
+
     // The resolved scenario: the parsed tree with archetypes applied and every default filled in.
     toml::table resolved = root;
     r.set_fallback(nullptr);
@@ -584,6 +696,11 @@ Scenario load_text(std::string_view text, const std::string& path) {
             for (auto& el : *resolved["population"].as_array()) set_default(*el.as_table(), leaf, spec.default_value);
             continue;
         }
+        if (key.starts_with("policy[].")) {
+            if (toml::array* pa = resolved["policy"].as_array())
+                for (auto& el : *pa) set_default(*el.as_table(), leaf, spec.default_value);
+            continue;
+        }
         toml::table* t = &resolved;
         std::string_view rest = key.substr(0, key.rfind('.'));
         while (!rest.empty()) {
@@ -601,6 +718,20 @@ Scenario load_text(std::string_view text, const std::string& path) {
         toml::table& pop = *resolved["population"].as_array()->get(i)->as_table();
         if (s.populations[i].kind == model::OrgKind::for_profit) pop.insert_or_assign("participation", 0.0);
         pop.erase("archetype");
+    }
+    for (std::size_t i = 0; i < s.policies.size(); ++i) {
+        const Policy& p = s.policies[i];
+        toml::table& pol = *resolved["policy"].as_array()->get(i)->as_table();
+        pol.insert_or_assign("name", p.name);
+        pol.insert_or_assign("direction", model::direction_names[static_cast<std::size_t>(p.direction)]);
+        pol.insert_or_assign("flow", model::policy_flow_names[static_cast<std::size_t>(p.flow)]);
+        toml::array funders, shares;
+        for (const Funder& f : p.funders) {
+            funders.push_back(f.name);
+            shares.push_back(f.share);
+        }
+        pol.insert_or_assign("funders", funders);
+        pol.insert_or_assign("funder_shares", shares);
     }
     (*resolved["run"].as_table()).insert_or_assign("archetypes", "");
     (*resolved["output"].as_table()).insert_or_assign("file", s.output_file);

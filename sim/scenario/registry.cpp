@@ -27,6 +27,8 @@ constexpr std::array registry{
               "File of named strategy archetypes (TOML tables of [[population]] keys), relative to the scenario file; empty: none", "setting"},
     ParamSpec{"run.replicate", T::integer, "0", "", 0, 4294967295.0, false, false, "",
               "Replicate number; the second half of the random-stream key", "setting"},
+    ParamSpec{"run.start_year", T::integer, "2020", "year", 1900, 2200, false, false, "",
+              "Calendar year of step 1 (policies start and end in calendar years)", "setting"},
     // ---- output ----
     ParamSpec{"output.file", T::string, "\"\"", "", 0, 0, false, false, "",
               "HDF5 file to write, relative to the working directory (overridden by -o); empty: results/<run.name>.h5", "setting"},
@@ -190,10 +192,44 @@ constexpr std::array registry{
     ParamSpec{"population[].subsidiary_kind", T::enumeration, "\"for_profit\"", "", 0, 0, false, false,
               "worker_coop|producer_coop|federation|association|social_enterprise|for_profit",
               "Kind of the affiliates it creates abroad (SILK: many of Mondragon's foreign units are not co-operatives)", "SILK: many of Mondragon's foreign units are not co-operatives"},
+    // ---- policy regime ([[policy]], one table per instrument; `ssesim describe --instruments`) ----
+    ParamSpec{"policy[].type", T::enumeration, "", "", 0, 0, false, false,
+              "export_service|trade_mission|trade_agreement|capacity_building|development_grant",
+              "Instrument type (each acts through one mechanism: `ssesim describe --instruments`)", "setting (DOMAIN.md §4)"},
+    ParamSpec{"policy[].name", T::string, "\"\"", "", 0, 0, false, false, "",
+              "Name of the instrument, unique in the regime (its fund account and output column); empty: type and index, e.g. export_service_0", "setting"},
+    ParamSpec{"policy[].country", T::country, "", "ISO3", 0, 0, false, false, "",
+              "Implementing country, one of world.use (its government pays unless funders say otherwise)", "setting"},
+    ParamSpec{"policy[].direction", T::enumeration, "\"default\"", "", 0, 0, false, false, "default|inward|outward|both",
+              "Direction of the flows it supports, among those its type allows; default: the type's own", "setting (DOMAIN.md §4)"},
+    ParamSpec{"policy[].flow", T::enumeration, "\"default\"", "", 0, 0, false, false, "default|goods|finance|intangibles",
+              "Flow it supports, among those its type allows; default: the type's own", "setting (DOMAIN.md §1)"},
+    ParamSpec{"policy[].targets", T::enum_list, "[\"worker_coop\", \"producer_coop\", \"federation\", \"association\", \"social_enterprise\"]", "", 0, 0, false, false,
+              "worker_coop|producer_coop|federation|association|social_enterprise|for_profit",
+              "Kinds of organisation it targets", "setting (SILK: SSE policies)"},
+    ParamSpec{"policy[].partners", T::country_list, "[]", "ISO3", 0, 300, false, false, "",
+              "Partner countries, among world.use; empty: every other country", "setting"},
+    ParamSpec{"policy[].start", T::real, "", "year", 1900, 2200, false, false, "",
+              "Calendar year it starts (run.start_year is step 1)", "setting"},
+    ParamSpec{"policy[].end", T::real, "", "year", 1900, 2200, false, false, "",
+              "Calendar year it ends, after start", "setting"},
+    ParamSpec{"policy[].budget", T::real, "0.0", "USD/year", 0, 1e13, false, false, "",
+              "Money it may spend per year, paid into its fund by the funders at the start of each programme year; what is unspent goes back at the year's end; 0 for an instrument that spends nothing", "setting (SILK: budgets mostly unstated, DOMAIN.md §8)"},
+    ParamSpec{"policy[].intensity", T::real, "0.5", "1", 0, 50, false, false, "",
+              "Strength of its mechanism; meaning by type (`ssesim describe --instruments`)", "assumption, to calibrate (issue 9)"},
+    ParamSpec{"policy[].unit_cost", T::real, "5000.0", "USD", 0, 1e9, false, false, "",
+              "Cost of one unit of its service (a mission participation, an organisation-year of training); meaning by type", "assumption, to calibrate (issue 9)"},
+    ParamSpec{"policy[].level", T::enumeration, "\"programme\"", "", 0, 0, false, false,
+              "action|programme|internationalisation_strategy|sse_strategy",
+              "Taxonomy level (DOMAIN.md §4): a specific action, a programme, a general internationalisation strategy, or a general SSE strategy with an internationalisation pillar", "DOMAIN.md §4 (SILK Lesson 1)"},
+    ParamSpec{"policy[].funders", T::name_list, "[]", "", 0, 0, false, false, "",
+              "Who pays its fund: ISO3 codes of world.use (governments) or other names (outside funders: donors, development banks); empty: the implementing government", "setting (SILK: Mexico co-financed 50% ITDP, 50% IDB)"},
+    ParamSpec{"policy[].funder_shares", T::real_list, "[]", "1", 0, 1, true, false, "",
+              "Share of the budget each funder pays, in the order of funders, summing to 1; empty: equal shares", "setting"},
 };
 
-constexpr std::array<std::string_view, 6> table_keys{
-    "run", "output", "world", "economy", "population", "population[]"};
+constexpr std::array<std::string_view, 8> table_keys{
+    "run", "output", "world", "economy", "population", "population[]", "policy", "policy[]"};
 // clang-format on
 
 std::string number(double v) {
@@ -216,6 +252,8 @@ std::string_view type_name(ParamType t) {
         case T::country_list: return "list of country codes";
         case T::boolean: return "boolean";
         case T::enum_list: return "list";
+        case T::name_list: return "list of names";
+        case T::real_list: return "list of numbers";
     }
     return "?";
 }
@@ -243,7 +281,9 @@ std::string ParamSpec::expected() const {
             return s;
         }
         case T::country: return "an ISO3 country code listed in world.use";
-        case T::country_list: return "an array of at least 2 ISO3 country codes";
+        case T::country_list: return min > 0 ? "an array of at least " + number(min) + " ISO3 country codes" : "an array of ISO3 country codes";
+        case T::name_list: return "an array of distinct names";
+        case T::real_list: return "an array of numbers in (" + number(min) + ", " + number(max) + "]";
         case T::boolean: return "true or false";
         case T::enum_list: {
             std::string s = "an array of distinct values among ";
@@ -297,7 +337,7 @@ std::string describe_toml() {
         std::string_view table = p.key.substr(0, dot);
         std::string_view leaf = p.key.substr(dot + 1);
         if (table != current_table) {
-            s << "\n" << (table == "population[]" ? "[[population]]" : "[" + std::string(table) + "]")
+            s << "\n" << (table.ends_with("[]") ? "[[" + std::string(table.substr(0, table.size() - 2)) + "]]" : "[" + std::string(table) + "]")
               << "\n";
             current_table = table;
         }

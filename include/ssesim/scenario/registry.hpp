@@ -18,6 +18,8 @@ enum class ParamType {
     country_list,  ///< array of ISO3 codes of the world file
     boolean,       ///< true or false
     enum_list,     ///< array of distinct values of `choices`
+    name_list,     ///< array of distinct non-empty names
+    real_list,     ///< array of numbers, each in the range
 };
 
 std::string_view type_name(ParamType t);

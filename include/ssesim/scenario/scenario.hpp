@@ -3,6 +3,7 @@
 // from a copy of it and never edits it. Every field below is declared once, with
 // its unit, range and meaning, in the parameter registry (registry.hpp);
 // `ssesim describe` prints that registry.
+#include "ssesim/model/instruments.hpp"
 #include "ssesim/model/types.hpp"
 #include "ssesim/model/world.hpp"
 
@@ -44,6 +45,31 @@ struct Population {
     double fdi_propensity = 0;       ///< chance per year an eligible export market is assessed for FDI
     double fdi_min_experience = 0;   ///< years of exporting before a subsidiary is considered
     model::OrgKind subsidiary_kind = model::OrgKind::for_profit;
+};
+
+/// Who pays an instrument's fund: a government (its country index) or an outside
+/// funder (a donor, a development bank, a foundation: country -1), with its share.
+struct Funder {
+    std::string name;
+    int country = -1;
+    double share = 0;
+};
+
+/// One instrument of the policy regime ([[policy]]; model/instruments.hpp).
+struct Policy {
+    model::InstrumentType type = model::InstrumentType::export_service;
+    std::string name;                 ///< unique; labels its ledger fund and its output column
+    int country = 0;                  ///< implementing country (index into World::countries)
+    model::Direction direction = model::Direction::outward;
+    model::PolicyFlow flow = model::PolicyFlow::goods;
+    std::uint32_t targets = 0;        ///< bit k set: organisations of kind k are targeted
+    std::vector<int> partners;        ///< partner countries; empty: every other country
+    double start = 0, end = 0;        ///< calendar years, start < end
+    double budget = 0;                ///< US$ per year
+    double intensity = 0;             ///< type-specific (InstrumentInfo::intensity)
+    double unit_cost = 0;             ///< US$, type-specific (InstrumentInfo::unit_cost)
+    model::PolicyLevel level = model::PolicyLevel::programme;
+    std::vector<Funder> funders;      ///< shares sum to 1
 };
 
 struct Economy {
@@ -97,6 +123,8 @@ struct Scenario {
     model::World world;
     Economy economy;
     std::vector<Population> populations;
+    std::vector<Policy> policies;
+    std::int64_t start_year = 2020;  ///< calendar year of step 1
     std::string resolved_toml;      ///< every parameter with the value used
 };
 
