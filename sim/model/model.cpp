@@ -15,7 +15,7 @@ namespace ssesim::model {
 Model::Model(scenario::Scenario scenario, int threads)
     : scenario_(std::move(scenario)),
       executor_(threads),
-      ledger_(sector_account_names(scenario_.world), flow_name_list()) {
+      ledger_(sector_account_names(scenario_.world, scenario_.policies), flow_name_list()) {
     const World& w = scenario_.world;
     const auto& e = scenario_.economy;
     const auto n = static_cast<Eigen::Index>(w.size());
@@ -59,6 +59,7 @@ Model::Model(scenario::Scenario scenario, int threads)
     }
     const std::size_t markets = w.size() * sector_count;
     market_budget_.assign(markets, 0);
+    policy_year_.assign(scenario_.policies.size(), -1);
     market_index_.assign(markets, 0.0);
     market_fringe_.assign(markets, 0.0);
     births_.assign(w.size() * org_kind_count, 0);
@@ -182,7 +183,10 @@ void Model::calibrate_fringe() {
 void Model::build_schedule() {
     const std::size_t markets = market_budget_.size();
     const std::size_t countries = scenario_.world.size();
+    const std::size_t policies = scenario_.policies.size();
     auto agents = [this] { return orgs_.size(); };
+    schedule_.add({"policy funds", "policies", policies, [policies] { return policies; },
+                   [this](std::size_t b, std::size_t e) { fund_policies(b, e); }});
     schedule_.add({"sense", "markets", 1, [markets] { return markets; },
                    [this](std::size_t b, std::size_t e) { sense(b, e); }});
     schedule_.add({"decide", "agents", agent_grain, agents,
@@ -226,6 +230,8 @@ void Model::step() {
     check_finite();
     ledger_.check(step_, orgs_.id);
     record_.ledger_flows = ledger_.step_flow_totals();
+    record_.policy_fund.resize(scenario_.policies.size());
+    for (std::size_t i = 0; i < scenario_.policies.size(); ++i) record_.policy_fund[i] = ledger_.sector_balance(fund_account(i));
     record_.flows = flow_tally_.collect();
     // What is recorded must add up to what the ledger moved: nothing lost.
     std::vector<Money> recorded(flow_count, 0);
@@ -268,10 +274,59 @@ void Model::check_finite() const {
                                      format_number(v.values[r]) + ", expected a finite number");
 }
 
+std::size_t Model::funder_account(std::size_t policy, std::size_t funder) const {
+    const scenario::Funder& f = scenario_.policies[policy].funders[funder];
+    const std::size_t n = scenario_.world.size();
+    if (f.country >= 0) return n + static_cast<std::size_t>(f.country);   // a government
+    const std::vector<std::string> outside = outside_funders(scenario_.policies);
+    return 2 * n + scenario_.policies.size() +
+           static_cast<std::size_t>(std::find(outside.begin(), outside.end(), f.name) - outside.begin());
+}
+
+void Model::fund_policies(std::size_t begin, std::size_t end) {
+    const double now = static_cast<double>(scenario_.start_year) + static_cast<double>(step_ - 1) * per_step_.years;
+    for (std::size_t i = begin; i < end; ++i) {
+        const scenario::Policy& p = scenario_.policies[i];
+        const bool active = now >= p.start && now < p.end;
+        const std::int64_t year = active ? static_cast<std::int64_t>(std::floor(now - p.start + 1e-9)) : -1;
+        if (year == policy_year_[i]) continue;
+        const Party fund = Party::sector(fund_account(i));
+        // What the fund did not spend goes back to its funders, by their shares.
+        const Money left = ledger_.sector_balance(fund_account(i));
+        Money returned = 0;
+        for (std::size_t k = 0; k < p.funders.size(); ++k) {
+            const Money part = k + 1 == p.funders.size() ? left - returned : floor_money(p.funders[k].share * static_cast<double>(left));
+            transfer(fund, Party::sector(funder_account(i, k)), part, flow_policy_refund);
+            returned += part;
+        }
+        // A new programme year: the funders pay its budget in.
+        if (active) {
+            const Money budget = usd_to_money(p.budget);
+            Money paid = 0;
+            for (std::size_t k = 0; k < p.funders.size(); ++k) {
+                const Money part = k + 1 == p.funders.size() ? budget - paid : floor_money(p.funders[k].share * static_cast<double>(budget));
+                transfer(Party::sector(funder_account(i, k)), fund, part, flow_policy_funding);
+                paid += part;
+            }
+        }
+        policy_year_[i] = year;
+    }
+}
+
 std::pair<std::uint16_t, std::uint8_t> Model::end_of(Party p) const noexcept {
     if (p.kind == Party::Kind::agent)
         return {orgs_.home[p.index], static_cast<std::uint8_t>(orgs_.kind[p.index])};
     const std::size_t n = scenario_.world.size();
+    const std::size_t policies = scenario_.policies.size();
+    if (p.index >= 2 * n && p.index < 2 * n + policies)   // a fund: in its implementing country
+        return {static_cast<std::uint16_t>(scenario_.policies[p.index - 2 * n].country), static_cast<std::uint8_t>(end_policy_fund)};
+    if (p.index >= 2 * n + policies) {
+        // An outside funder: recorded in the country of the first instrument it funds.
+        const std::string& name = outside_funders(scenario_.policies)[p.index - 2 * n - policies];
+        for (const scenario::Policy& q : scenario_.policies)
+            for (const scenario::Funder& f : q.funders)
+                if (f.name == name) return {static_cast<std::uint16_t>(q.country), static_cast<std::uint8_t>(end_outside_funder)};
+    }
     return p.index < n ? std::pair<std::uint16_t, std::uint8_t>{static_cast<std::uint16_t>(p.index), static_cast<std::uint8_t>(end_households)}
                        : std::pair<std::uint16_t, std::uint8_t>{static_cast<std::uint16_t>(p.index - n), static_cast<std::uint8_t>(end_government)};
 }

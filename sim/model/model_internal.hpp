@@ -3,6 +3,7 @@
 #include "ssesim/kernel/rng.hpp"
 #include "ssesim/model/model.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <string>
@@ -34,11 +35,23 @@ inline std::vector<std::string> flow_name_list() {
     return names;
 }
 
-/// Sector accounts: the households of each country (0..n-1), then their governments (n..2n-1).
-inline std::vector<std::string> sector_account_names(const World& w) {
+/// The outside funders (not governments) of a policy regime, in order of first mention.
+inline std::vector<std::string> outside_funders(const std::vector<scenario::Policy>& policies) {
+    std::vector<std::string> names;
+    for (const scenario::Policy& p : policies)
+        for (const scenario::Funder& f : p.funders)
+            if (f.country < 0 && std::find(names.begin(), names.end(), f.name) == names.end()) names.push_back(f.name);
+    return names;
+}
+
+/// Sector accounts: the households of each country (0..n-1), their governments
+/// (n..2n-1), one fund per policy instrument (2n..2n+P-1), then the outside funders.
+inline std::vector<std::string> sector_account_names(const World& w, const std::vector<scenario::Policy>& policies) {
     std::vector<std::string> names;
     for (const Country& c : w.countries) names.push_back("households " + c.iso3);
     for (const Country& c : w.countries) names.push_back("government " + c.iso3);
+    for (const scenario::Policy& p : policies) names.push_back("fund " + p.name);
+    for (const std::string& f : outside_funders(policies)) names.push_back("funder " + f);
     return names;
 }
 

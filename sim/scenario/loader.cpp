@@ -593,7 +593,7 @@ Scenario load_text(std::string_view text, const std::string& path) {
                 std::string allowed;
                 for (std::size_t k = 0; k < model::direction_names.size(); ++k)
                     if (info.directions & (1u << k)) allowed += (allowed.empty() ? "" : ", ") + std::string(model::direction_names[k]);
-                r.fail(dsrc, shown("direction"), "expected default or a direction a " + std::string(info.name) + " acts in (" + allowed + "), got \"" + dir + "\"");
+                r.fail(dsrc, shown("direction"), "expected default or a direction " + std::string(info.name) + " acts in (" + allowed + "), got \"" + dir + "\"");
             }
             auto [flow, fsrc] = r.string(pt, key("flow"), shown("flow"), psrc);
             if (flow == "default") p.flow = info.default_flow;
@@ -602,7 +602,7 @@ Scenario load_text(std::string_view text, const std::string& path) {
                 std::string allowed;
                 for (std::size_t k = 0; k < model::policy_flow_names.size(); ++k)
                     if (info.flows & (1u << k)) allowed += (allowed.empty() ? "" : ", ") + std::string(model::policy_flow_names[k]);
-                r.fail(fsrc, shown("flow"), "expected default or a flow a " + std::string(info.name) + " acts on (" + allowed + "), got \"" + flow + "\"");
+                r.fail(fsrc, shown("flow"), "expected default or a flow " + std::string(info.name) + " acts on (" + allowed + "), got \"" + flow + "\"");
             }
             p.targets = r.enum_set(pt, key("targets"), shown("targets"), psrc, model::org_kind_names);
             {

@@ -40,6 +40,8 @@ enum Flow : std::uint16_t {
     flow_technology,        ///< intangibles: giver -> receiver (technology, software)
     flow_management,        ///< intangibles: giver -> receiver (management and business models)
     flow_brand,             ///< intangibles: giver -> receiver (brand, certification, identity)
+    flow_policy_funding,    ///< finance: funder (government, outside funder) -> a policy instrument's fund
+    flow_policy_refund,     ///< finance: a fund's money unspent at the end of a programme year -> its funders
     flow_count
 };
 
@@ -72,6 +74,8 @@ inline constexpr std::array<FlowInfo, flow_count> flow_info{{
     {"technology", Channel::intangibles, false, false, "technology and software absorbed by the receiver (non-rival)"},
     {"management", Channel::intangibles, false, false, "management and business models absorbed by the receiver (non-rival)"},
     {"brand", Channel::intangibles, false, false, "brand and certification absorbed by the receiver (non-rival)"},
+    {"policy_funding", Channel::finance, true, false, "a funder's yearly budget paid into a policy instrument's fund"},
+    {"policy_refund", Channel::finance, true, false, "money a policy fund did not spend in a programme year, returned to its funders"},
 }};
 
 /// Intangible transfers are tallied as integers of this many knowledge units,
@@ -81,10 +85,12 @@ inline constexpr double knowledge_unit = 1e-6;
 /// The kind of party at one end of a flow: an organisation kind, or an account of a country.
 inline constexpr std::size_t end_households = org_kind_count;
 inline constexpr std::size_t end_government = org_kind_count + 1;
-inline constexpr std::size_t end_count = org_kind_count + 2;
+inline constexpr std::size_t end_policy_fund = org_kind_count + 2;
+inline constexpr std::size_t end_outside_funder = org_kind_count + 3;
+inline constexpr std::size_t end_count = org_kind_count + 4;
 inline constexpr std::array<std::string_view, end_count> end_names{
     "worker_coop", "producer_coop", "federation", "association", "social_enterprise", "for_profit",
-    "households", "government"};
+    "households", "government", "policy_fund", "outside_funder"};
 
 /// Key of one recorded flow cell: flow | origin | destination | source end | destination end.
 struct FlowKey {

@@ -34,6 +34,8 @@ struct StepRecord {
     std::vector<Money> household_money, government_money;
     // [flow]: ledger totals of the step
     std::vector<Money> ledger_flows;
+    // [policy]: money in each instrument's fund at the end of the step
+    std::vector<Money> policy_fund;
 
     std::size_t at(std::size_t c, std::size_t k) const noexcept { return c * org_kind_count + k; }
 };
@@ -77,6 +79,9 @@ private:
     void found(std::uint32_t group, bool opening);
 
     // phases
+    /// Policy funds (serial over instruments): at the start of each programme year the
+    /// funders pay the year's budget in, after returning what the fund did not spend.
+    void fund_policies(std::size_t begin, std::size_t end);
     void sense(std::size_t begin, std::size_t end);
     void decide(std::size_t begin, std::size_t end);
     void emit_flows(std::size_t begin, std::size_t end);
@@ -161,6 +166,9 @@ private:
     std::vector<std::uint32_t> offer_link_;      // link row, or no_link for the home market
     std::vector<double> offer_weight_;           // CES weight of each offer this step
     std::vector<Money> market_budget_;           // households' budget this step
+    std::vector<std::int64_t> policy_year_;      // per instrument: programme year last funded, -1 before or after it
+    std::size_t fund_account(std::size_t policy) const noexcept { return 2 * scenario_.world.size() + policy; }
+    std::size_t funder_account(std::size_t policy, std::size_t funder) const;
     std::vector<double> market_index_;           // sum of weight (p tau)^(1-sigma) last step
     std::vector<double> base_budget_;            // households' spending by market at step 1, cents per step
     std::vector<double> opening_output_;         // simulated home producers' output at step 0, US$ per year

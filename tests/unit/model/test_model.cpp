@@ -42,7 +42,7 @@ std::vector<std::int64_t> fingerprint(const Model& m) {
 
 }  // namespace
 
-TEST_CASE("the schedule runs the nine phases in the documented order", "[model]") {
+TEST_CASE("the schedule runs the ten phases in the documented order", "[model]") {
     Model m(small_scenario(), 1);
     CHECK(m.schedule().describe() ==
           "sense (markets) -> decide (agents) -> emit flows (markets) -> tenders (countries) -> settle (agents) -> "

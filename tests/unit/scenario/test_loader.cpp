@@ -106,7 +106,7 @@ TEST_CASE("malformed scenarios get one specific line each", "[scenario]") {
     // rule: unknown keys are errors, with a hint when one is close
     should_fail(with("[economy]\nelastcity = 3.0\n"), "15:1: economy.elastcity: unknown key (did you mean 'elasticity'?)");
     // rule: unknown top-level table
-    should_fail(with("[polcy]\nx = 1\n"), "14:2: polcy: unknown key (expected one of: run output world economy population)");
+    should_fail(with("[polcy]\nx = 1\n"), "14:2: polcy: unknown key (did you mean 'policy'?)");
     // rule: unknown key inside an array of tables names the table
     should_fail(with("missions = 0.5\n"), "14:1: population.missions: unknown key (did you mean 'mission'?)");
     // rule: wrong type
