@@ -48,6 +48,7 @@ const Series series_table[] = {
     {"contacts", Kind::count, "1", "contacts abroad", "Foreign countries where the organisations have ties but no commitment (after unplanned opportunities)", &R::contacts, nullptr},
     {"employees_abroad", Kind::count, "persons", "employees abroad", "Employees of the organisations founded abroad (subsidiaries, offshore affiliates, licensees, nodes), by the founder's home country and kind", &R::employees_abroad, nullptr},
     {"investments", Kind::count, "1", "subsidiaries founded", "Affiliates founded abroad at the start of the step (outward FDI), by the parent's home country and kind", &R::investments, nullptr},
+    {"policy_foundings", Kind::count, "1", "organisations founded by policy", "Organisations founded under a policy instrument at the start of the step (model_adoption: licensees or nodes of a foreign model, their capital paid by the fund), by their home country and kind", &R::policy_foundings, nullptr},
     {"founded_abroad", Kind::count, "1", "organisations founded abroad", "Subsidiaries, offshore affiliates, licensees and federation nodes founded abroad at the start of the step (new SSEOs abroad when of an SSE kind), by the founder's home country and kind", &R::founded_abroad, nullptr},
     {"revenue", Kind::money, "USD", "revenue", "Sales at home and abroad in the step (current US$ of the 2022 wage data)", &R::revenue, nullptr},
     {"export_revenue", Kind::money, "USD", "export revenue", "Sales to households of foreign countries and public tenders won abroad in the step", &R::export_revenue, nullptr},
@@ -63,7 +64,7 @@ const Series series_table[] = {
 };
 constexpr std::size_t series_count = std::size(series_table);
 // The variables after the series, in this order.
-enum Extra : std::size_t { household_money = series_count, government_money, flow_value, flow_count, outward_flows, inward_flows, ledger_flows };
+enum Extra : std::size_t { household_money = series_count, government_money, flow_value, flow_count, outward_flows, inward_flows, ledger_flows, policy_fund, policy_spend };
 
 double usd(Money m) { return money_to_usd(m); }
 
@@ -72,7 +73,7 @@ void put_int(std::span<std::uint64_t> row, std::size_t at, std::int64_t v) { std
 
 }  // namespace
 
-StepLayout::StepLayout(std::size_t countries) : countries_(countries) {
+StepLayout::StepLayout(const scenario::Scenario& sc) : countries_(sc.world.size()), policies_(sc.policies.size()) {
     for (const Series& s : series_table)
         variables_.push_back({s.name, s.kind != Kind::count, s.units, s.long_name, s.description, {Axis::country, Axis::org_kind}});
     variables_.push_back({"household_money", true, "USD", "household money",
@@ -97,6 +98,16 @@ StepLayout::StepLayout(std::size_t countries) : countries_(countries) {
                           {Axis::flow, Axis::country, Axis::end_kind}});
     variables_.push_back({"ledger_flows", true, "USD", "ledger flows", "Total of every double-entry posting in the step, by flow kind",
                           {Axis::flow}});
+    if (policies_ > 0) {
+        variables_.push_back({"policy_fund", true, "USD", "money in each policy fund",
+                              "Money in each policy instrument's fund at the end of the step: the programme year's budget "
+                              "paid in by its funders, less what it spent; unspent money goes back at the year's end",
+                              {Axis::policy}});
+        variables_.push_back({"policy_spend", true, "USD", "policy spending",
+                              "What each policy instrument paid in the step to organisations (reimbursed costs, founding "
+                              "capital) and households (mission travel and venues, trainers); refunds to funders not counted",
+                              {Axis::policy}});
+    }
     for (Variable& v : variables_) {
         v.elements = 1;
         for (Axis a : v.axes) v.elements *= axis_length(a);
@@ -113,6 +124,7 @@ std::size_t StepLayout::axis_length(Axis a) const noexcept {
         case Axis::org_kind: return model::org_kind_count;
         case Axis::flow: return model::flow_count;
         case Axis::end_kind: return model::end_count;
+        case Axis::policy: return policies_;
     }
     return 0;
 }
@@ -151,9 +163,14 @@ void StepLayout::fill(const model::Model& model, std::span<std::uint64_t> row) c
         }
     }
     for (std::size_t f = 0; f < model::flow_count; ++f) put_real(row, variables_[ledger_flows].offset + f, usd(r.ledger_flows[f]));
+    for (std::size_t p = 0; p < policies_; ++p) {
+        put_real(row, variables_[policy_fund].offset + p, usd(r.policy_fund[p]));
+        put_real(row, variables_[policy_spend].offset + p, usd(r.policy_spend[p]));
+    }
 }
 
-Coordinates::Coordinates(hid_t file, const model::World& world) {
+Coordinates::Coordinates(hid_t file, const scenario::Scenario& s) {
+    const model::World& world = s.world;
     std::vector<std::string> iso, kinds, flows, channels, ends;
     for (const auto& c : world.countries) iso.push_back(c.iso3);
     for (auto k : model::org_kind_names) kinds.emplace_back(k);
@@ -178,7 +195,31 @@ Coordinates::Coordinates(hid_t file, const model::World& world) {
     describe(channel_, "1", "flow channel", "goods, finance, intangibles (DOMAIN.md §1) or domestic (an organisation with its own economy)");
     attach(channel_, {flow_});
     end_kind_ = scale("end_kind", ends, "kind of party",
-                      "Kind of party at one end of a flow: an organisation kind, or a country's households or government");
+                      "Kind of party at one end of a flow: an organisation kind, a country's households or government, "
+                      "a policy instrument's fund or an outside funder");
+    if (s.policies.empty()) return;
+    std::vector<std::string> names, types, countries, directions, flows_of, levels;
+    for (const scenario::Policy& p : s.policies) {
+        names.push_back(p.name);
+        types.emplace_back(model::instrument_type_names[static_cast<std::size_t>(p.type)]);
+        countries.push_back(world.countries[static_cast<std::size_t>(p.country)].iso3);
+        directions.emplace_back(model::direction_names[static_cast<std::size_t>(p.direction)]);
+        flows_of.emplace_back(model::policy_flow_names[static_cast<std::size_t>(p.flow)]);
+        levels.emplace_back(model::policy_level_names[static_cast<std::size_t>(p.level)]);
+    }
+    policy_ = scale("policy", names, "policy instrument", "Name of each instrument of the policy regime ([[policy]] in the scenario)");
+    auto label = [&](const char* name, const std::vector<std::string>& values, const char* long_name, const char* description) {
+        Handle ds = h5::write_strings(file, name, values);
+        describe(ds, "1", long_name, description);
+        attach(ds, {policy_});
+        policy_labels_.push_back(std::move(ds));
+    };
+    label("policy_type", types, "instrument type", "Type of each instrument (ssesim describe --instruments)");
+    label("policy_country", countries, "implementing country", "Country implementing each instrument (ISO3)");
+    label("policy_direction", directions, "direction", "Direction of the flows each instrument supports: inward, outward or both");
+    label("policy_flow", flows_of, "flow", "Flow each instrument supports: goods, finance or intangibles");
+    label("policy_level", levels, "taxonomy level",
+          "action, programme, internationalisation_strategy or sse_strategy (DOMAIN.md §4, SILK Lesson 1)");
 }
 
 hid_t Coordinates::scale(Axis a) const noexcept {
@@ -189,6 +230,7 @@ hid_t Coordinates::scale(Axis a) const noexcept {
         case Axis::origin: return origin_;
         case Axis::destination: return destination_;
         case Axis::end_kind: return end_kind_;
+        case Axis::policy: return policy_;
     }
     return H5I_INVALID_HID;
 }

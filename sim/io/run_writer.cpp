@@ -131,11 +131,11 @@ struct RunWriter::Impl {
     std::int64_t steps = 0;
     std::int64_t snapshot_interval = 0;
 
-    explicit Impl(std::size_t countries) : layout(countries), row(layout.row_elements()) {}
+    explicit Impl(const scenario::Scenario& s) : layout(s), row(layout.row_elements()) {}
 };
 
 RunWriter::RunWriter(const std::string& path, bool overwrite, const model::Model& model, int threads)
-    : impl_(std::make_unique<Impl>(model.scenario().world.size())) {
+    : impl_(std::make_unique<Impl>(model.scenario())) {
     h5::silence_hdf5_errors();
     Impl& w = *impl_;
     w.path = path;
@@ -164,7 +164,7 @@ RunWriter::RunWriter(const std::string& path, bool overwrite, const model::Model
         h5::set_attribute(w.file, "status", std::string("running"));
 
         // ---- coordinates (dimension scales) and static country variables ----
-        const Coordinates coords(w.file, world);
+        const Coordinates coords(w.file, s);
         write_country_variables(w.file, world, coords);
         w.step_scale = Extendible(w.file, "step", H5T_STD_I64LE, H5T_NATIVE_INT64, {}, steps);
         describe(w.step_scale.id(), "steps", "step",

@@ -228,7 +228,7 @@ SweepWriter::SweepWriter(const std::string& path, const sweep::Experiment& e, co
         h5::set_attribute(w.file, "status", std::string("running"));
 
         // ---- coordinates ----
-        const Coordinates coords(w.file, s.world);
+        const Coordinates coords(w.file, s);
         write_country_variables(w.file, s.world, coords);
         std::vector<std::int64_t> run_numbers(runs), step_numbers(steps);
         for (hsize_t r = 0; r < runs; ++r) run_numbers[r] = static_cast<std::int64_t>(r);

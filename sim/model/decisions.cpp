@@ -31,6 +31,7 @@ void Model::decide(std::size_t begin, std::size_t end) {
         }
         orgs_.entering[i] = -1;
         orgs_.contact[i] = -1;
+        orgs_.visit[i] = -1;                                     // joined in `policies`, after this phase
         orgs_.tender_revenue[i] = orgs_.tender_abroad[i] = 0;   // won in `tenders`, after this phase
         // The delivered price of its inputs, from its suppliers' prices of the last step.
         double input_price = 0;
@@ -156,6 +157,8 @@ Model::Move Model::evaluate_move(std::size_t i, std::size_t d, Mode mode) const 
     const scenario::Population& strategy = scenario_.populations[orgs_.group[i]];
     const double mission = orgs_.mission[i];
     const double support = e.support_cost * countries[home].wage_usd * per_step_.years * cents_per_usd;
+    // the share of it a policy in force reimburses (development_grant)
+    const double support_borne = support * (1.0 - reimbursed_share(true, home, orgs_.kind[i], d));
     double ties = 0;
     for (std::uint32_t r = orgs_.link_begin[i]; r < orgs_.link_begin[i + 1]; ++r)
         if (links_.dest[r] == d) ties = links_.ties[r];
@@ -168,7 +171,9 @@ Model::Move Model::evaluate_move(std::size_t i, std::size_t d, Mode mode) const 
                              std::pow(orgs_.price[i] * trade_cost(home, d), 1.0 - e.elasticity);
             const double revenue = static_cast<double>(market_budget_[m]) * x / (market_index_[m] + x);
             const double fixed = export_fixed_cost_cents(i, d, ties);
-            move.utility = (1.0 - 1.0 / orgs_.markup[i]) * revenue - fixed +
+            // a policy in force may reimburse a share of it (export_service)
+            const double borne = fixed * (1.0 - reimbursed_share(false, home, orgs_.kind[i], d));
+            move.utility = (1.0 - 1.0 / orgs_.markup[i]) * revenue - borne +
                            mission * e.mission_job_value * revenue / orgs_.markup[i];
             move.cash_needed = fixed / per_step_.years;   // a year of the market's fixed cost
             break;
@@ -180,9 +185,9 @@ Model::Move Model::evaluate_move(std::size_t i, std::size_t d, Mode mode) const 
             const OrgKind kind = mode == Mode::licence ? strategy.licensee_kind : strategy.node_kind;
             // A co-operative abroad needs a co-operative law that fits (SILK: legal differences).
             const bool coop = kind == OrgKind::worker_coop || kind == OrgKind::producer_coop;
-            const double legal = coop ? scenario_.world.legal_compat(static_cast<Eigen::Index>(home), static_cast<Eigen::Index>(d)) : 1.0;
+            const double legal = coop ? legal_compat(home, d) : 1.0;
             const double jobs_value = e.mission_impact_value * countries[d].wage_usd * per_step_.years * cents_per_usd * partner.employees;
-            move.utility = legal * (fee * partner.revenue + mission * jobs_value) - support;
+            move.utility = legal * (fee * partner.revenue + mission * jobs_value) - support_borne;
             move.cash_needed = support / per_step_.years;
             break;
         }
@@ -193,7 +198,7 @@ Model::Move Model::evaluate_move(std::size_t i, std::size_t d, Mode mode) const 
             for (std::size_t k = 0; k < org_kind_count; ++k)
                 if (strategy.transfer_kinds & (1u << k)) reachable += employees_by_kind_[d * org_kind_count + k];
             const double adopted = per_step_.adoption * reachable * e.technology_effect * orgs_.technology[i];
-            move.utility = mission * e.mission_impact_value * countries[d].wage_usd * per_step_.years * cents_per_usd * adopted - support;
+            move.utility = mission * e.mission_impact_value * countries[d].wage_usd * per_step_.years * cents_per_usd * adopted - support_borne;
             move.cash_needed = support / per_step_.years;
             break;
         }

@@ -1,5 +1,5 @@
 // The model: construction, the step, flows and the record (ODD §3, §7).
-#include "model_internal.hpp"
+#include "instrument.hpp"
 
 #include "ssesim/core/error.hpp"
 #include "ssesim/core/format.hpp"
@@ -59,7 +59,6 @@ Model::Model(scenario::Scenario scenario, int threads)
     }
     const std::size_t markets = w.size() * sector_count;
     market_budget_.assign(markets, 0);
-    policy_year_.assign(scenario_.policies.size(), -1);
     market_index_.assign(markets, 0.0);
     market_fringe_.assign(markets, 0.0);
     births_.assign(w.size() * org_kind_count, 0);
@@ -70,6 +69,7 @@ Model::Model(scenario::Scenario scenario, int threads)
     join_federations();
     rebuild_indices();
     calibrate_fringe();
+    open_policies();
     // Prospects at step 1 see the opening markets' price indices, not empty markets.
     for (std::size_t m = 0; m < markets; ++m) market_index_[m] = price_index(m) + fringe_weight_[m];
     build_schedule();
@@ -202,6 +202,8 @@ void Model::build_schedule() {
                    [this](std::size_t b, std::size_t e) { transfer_between_organisations(b, e); }});
     schedule_.add({"absorb", "agents", agent_grain, agents,
                    [this](std::size_t b, std::size_t e) { absorb(b, e); }});
+    schedule_.add({"policies", "policies", policies, [policies] { return policies; },
+                   [this](std::size_t b, std::size_t e) { act_policies(b, e); }});
     schedule_.add({"learn", "agents", agent_grain, agents,
                    [this](std::size_t b, std::size_t e) { learn(b, e); }});
     schedule_.add({"record", "countries", 1, [countries] { return countries; },
@@ -211,6 +213,7 @@ void Model::build_schedule() {
 void Model::step() {
     ++step_;
     ledger_.begin_step();
+    record_.policy_spend.assign(scenario_.policies.size(), 0);
     if (step_ > 1) restructure();
     else {
         std::fill(births_.begin(), births_.end(), 0);
@@ -274,45 +277,6 @@ void Model::check_finite() const {
                                      format_number(v.values[r]) + ", expected a finite number");
 }
 
-std::size_t Model::funder_account(std::size_t policy, std::size_t funder) const {
-    const scenario::Funder& f = scenario_.policies[policy].funders[funder];
-    const std::size_t n = scenario_.world.size();
-    if (f.country >= 0) return n + static_cast<std::size_t>(f.country);   // a government
-    const std::vector<std::string> outside = outside_funders(scenario_.policies);
-    return 2 * n + scenario_.policies.size() +
-           static_cast<std::size_t>(std::find(outside.begin(), outside.end(), f.name) - outside.begin());
-}
-
-void Model::fund_policies(std::size_t begin, std::size_t end) {
-    const double now = static_cast<double>(scenario_.start_year) + static_cast<double>(step_ - 1) * per_step_.years;
-    for (std::size_t i = begin; i < end; ++i) {
-        const scenario::Policy& p = scenario_.policies[i];
-        const bool active = now >= p.start && now < p.end;
-        const std::int64_t year = active ? static_cast<std::int64_t>(std::floor(now - p.start + 1e-9)) : -1;
-        if (year == policy_year_[i]) continue;
-        const Party fund = Party::sector(fund_account(i));
-        // What the fund did not spend goes back to its funders, by their shares.
-        const Money left = ledger_.sector_balance(fund_account(i));
-        Money returned = 0;
-        for (std::size_t k = 0; k < p.funders.size(); ++k) {
-            const Money part = k + 1 == p.funders.size() ? left - returned : floor_money(p.funders[k].share * static_cast<double>(left));
-            transfer(fund, Party::sector(funder_account(i, k)), part, flow_policy_refund);
-            returned += part;
-        }
-        // A new programme year: the funders pay its budget in.
-        if (active) {
-            const Money budget = usd_to_money(p.budget);
-            Money paid = 0;
-            for (std::size_t k = 0; k < p.funders.size(); ++k) {
-                const Money part = k + 1 == p.funders.size() ? budget - paid : floor_money(p.funders[k].share * static_cast<double>(budget));
-                transfer(Party::sector(funder_account(i, k)), fund, part, flow_policy_funding);
-                paid += part;
-            }
-        }
-        policy_year_[i] = year;
-    }
-}
-
 std::pair<std::uint16_t, std::uint8_t> Model::end_of(Party p) const noexcept {
     if (p.kind == Party::Kind::agent)
         return {orgs_.home[p.index], static_cast<std::uint8_t>(orgs_.kind[p.index])};
@@ -360,6 +324,7 @@ void Model::record_countries(std::size_t begin, std::size_t end) {
             rec.exits[a] = exits_[a];
             rec.investments[a] = investments_[a];
             rec.founded_abroad[a] = founded_abroad_[a];
+            rec.policy_foundings[a] = policy_foundings_[a];
         }
         for (std::uint32_t h = home_begin_[c]; h < home_begin_[c + 1]; ++h) {
             const std::uint32_t i = home_orgs_[h];
@@ -479,7 +444,8 @@ void Model::rebuild_indices() {
     const std::size_t ck = n_countries * org_kind_count;
     for (auto* v : {&rec.organisations, &rec.employees, &rec.exporters, &rec.destinations, &rec.births, &rec.exits,
                     &rec.subsidiaries, &rec.employees_abroad, &rec.investments, &rec.licensees, &rec.nodes,
-                    &rec.transfer_countries, &rec.contacts, &rec.founded_abroad, &rec.suppliers, &rec.offshore})
+                    &rec.transfer_countries, &rec.contacts, &rec.founded_abroad, &rec.suppliers, &rec.offshore,
+                    &rec.policy_foundings})
         v->assign(ck, 0);
     for (auto* v : {&rec.technology, &rec.management, &rec.brand, &rec.participation, &rec.impact_home, &rec.impact_abroad})
         v->assign(ck, 0.0);

@@ -51,6 +51,7 @@ void Model::found(std::uint32_t group, bool opening) {
     orgs_.expected_labour[slot] = employees;
     orgs_.entering[slot] = -1;
     orgs_.contact[slot] = -1;
+    orgs_.visit[slot] = -1;
     ledger_.append_agents(1);
     if (opening)
         ledger_.endow(Party::agent(slot), capital);
@@ -58,21 +59,9 @@ void Model::found(std::uint32_t group, bool opening) {
         transfer(Party::sector(home_account), Party::agent(slot), capital, flow_founding_capital);
 }
 
-bool Model::found_affiliate(std::uint32_t parent, std::uint32_t r) {
-    const Mode mode = links_.mode[r];
-    const std::size_t dest = links_.dest[r];
+std::size_t Model::add_affiliate(std::uint32_t parent, std::size_t dest, Mode mode, OrgKind kind, const Subsidiary& plan) {
     const bool owned = mode == Mode::subsidiary || mode == Mode::offshore;
-    const Subsidiary plan = mode == Mode::subsidiary ? plan_subsidiary(parent, r)
-                            : mode == Mode::offshore ? plan_offshore(parent, dest)
-                                                     : plan_partner(parent, dest, mode);
-    const Money capital = floor_money(plan.capital);
-    // A subsidiary or an offshore affiliate is paid for by its parent (outward
-    // FDI); a licensee or a federation node by local founders.
-    if (owned && capital > ledger_.agent_balance(parent)) return false;
     const scenario::Population& strategy = scenario_.populations[orgs_.group[parent]];
-    const OrgKind kind = owned                   ? strategy.subsidiary_kind
-                         : mode == Mode::licence ? strategy.licensee_kind
-                                                 : strategy.node_kind;
     const std::uint64_t id = next_id_++;
     orgs_.for_each_column([](auto& col) { col.emplace_back(); });
     const std::size_t slot = orgs_.size() - 1;
@@ -99,17 +88,37 @@ bool Model::found_affiliate(std::uint32_t parent, std::uint32_t r) {
     orgs_.overhead[slot] = floor_money(plan.overhead);
     orgs_.entering[slot] = -1;
     orgs_.contact[slot] = -1;
+    orgs_.visit[slot] = -1;
     orgs_.entering_partner[slot] = no_parent;
     ledger_.append_agents(1);
-    if (owned)
-        transfer(Party::agent(parent), Party::agent(slot), capital, flow_fdi);
-    else
-        transfer(Party::sector(dest), Party::agent(slot), capital, flow_founding_capital);
     // What it started with came from its parent: record it as transferred.
     record_intangible(parent, slot, flow_technology, plan.technology);
     record_intangible(parent, slot, flow_management, plan.management);
     record_intangible(parent, slot, flow_brand, plan.brand);
-    links_.affiliate[r] = id;
+    return slot;
+}
+
+bool Model::found_affiliate(std::uint32_t parent, std::uint32_t r) {
+    const Mode mode = links_.mode[r];
+    const std::size_t dest = links_.dest[r];
+    const bool owned = mode == Mode::subsidiary || mode == Mode::offshore;
+    const Subsidiary plan = mode == Mode::subsidiary ? plan_subsidiary(parent, r)
+                            : mode == Mode::offshore ? plan_offshore(parent, dest)
+                                                     : plan_partner(parent, dest, mode);
+    const Money capital = floor_money(plan.capital);
+    // A subsidiary or an offshore affiliate is paid for by its parent (outward
+    // FDI); a licensee or a federation node by local founders.
+    if (owned && capital > ledger_.agent_balance(parent)) return false;
+    const scenario::Population& strategy = scenario_.populations[orgs_.group[parent]];
+    const OrgKind kind = owned                   ? strategy.subsidiary_kind
+                         : mode == Mode::licence ? strategy.licensee_kind
+                                                 : strategy.node_kind;
+    const std::size_t slot = add_affiliate(parent, dest, mode, kind, plan);
+    if (owned)
+        transfer(Party::agent(parent), Party::agent(slot), capital, flow_fdi);
+    else
+        transfer(Party::sector(dest), Party::agent(slot), capital, flow_founding_capital);
+    links_.affiliate[r] = orgs_.id[slot];
     links_.revenue[r] = 0;
     links_.fixed_cost[r] = 0;
     return true;
@@ -182,8 +191,10 @@ void Model::restructure() {
                 if (row.mode == Mode::sourcing) row.affiliate = orgs_.entering_partner[i];
             }
         }
-        if (orgs_.contact[i] >= 0) {
-            Row& row = row_for(orgs_.contact[i]);
+        // an unplanned opportunity, and a trade mission joined, add ties where they were
+        for (const std::int32_t there : {orgs_.contact[i], orgs_.visit[i]}) {
+            if (there < 0) continue;
+            Row& row = row_for(there);
             row.ties = std::min(1.0, row.ties + e.opportunity_ties);
         }
         std::sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) { return a.dest < b.dest; });
@@ -232,7 +243,10 @@ void Model::restructure() {
         if (planned == Mode::subsidiary || planned == Mode::offshore) ++investments_[a];
     }
 
-    // 4. Births: each population group founds Poisson(birth_rate * count) new
+    // 4. Organisations founded under a policy instrument (model_adoption).
+    found_adopters();
+
+    // 5. Births: each population group founds Poisson(birth_rate * count) new
     //    organisations, funded by its home households.
     for (std::uint32_t g = 0; g < scenario_.populations.size(); ++g) {
         const scenario::Population& p = scenario_.populations[g];

@@ -386,7 +386,7 @@ bool launched_by_mpi() {
 
 SweepOutcome run_sweep(const Experiment& experiment, const SweepOptions& options, std::atomic<bool>& stop) {
     if (options.threads < 1) throw UsageError("--threads: expected an integer >= 1, got " + std::to_string(options.threads));
-    const io::StepLayout layout(experiment.base.world.size());
+    const io::StepLayout layout(experiment.base);
     MpiSession mpi;
     if (mpi.rank() == 0) return coordinate(experiment, options, mpi, layout, stop);
     return serve(experiment, options, mpi, layout, stop);

@@ -17,7 +17,7 @@
 namespace ssesim::io {
 
 /// Axes after `step` (and `run`): each is a dimension scale of the file.
-enum class Axis { country, org_kind, flow, origin, destination, end_kind };
+enum class Axis { country, org_kind, flow, origin, destination, end_kind, policy };
 
 struct Variable {
     const char* name;
@@ -32,7 +32,8 @@ struct Variable {
 
 class StepLayout {
 public:
-    explicit StepLayout(std::size_t countries);
+    /// The variables of a run of `s`; those over the policy axis only when it has policies.
+    explicit StepLayout(const scenario::Scenario& s);
 
     const std::vector<Variable>& variables() const noexcept { return variables_; }
     /// Elements (8 bytes each) of one step of every variable.
@@ -43,20 +44,22 @@ public:
     void fill(const model::Model& model, std::span<std::uint64_t> row) const;
 
 private:
-    std::size_t countries_;
+    std::size_t countries_, policies_;
     std::vector<Variable> variables_;
     std::size_t row_elements_ = 0;
 };
 
 /// The coordinate datasets of a file: one dimension scale per Axis, plus
-/// `flow_channel` (attached to `flow`).
+/// `flow_channel` (attached to `flow`); with policies, the `policy` scale and the
+/// type, country, direction, flow and level of each (attached to it).
 class Coordinates {
 public:
-    Coordinates(hid_t file, const model::World& world);
+    Coordinates(hid_t file, const scenario::Scenario& s);
     hid_t scale(Axis a) const noexcept;
 
 private:
-    h5::Handle country_, org_kind_, flow_, origin_, destination_, end_kind_, channel_;
+    h5::Handle country_, org_kind_, flow_, origin_, destination_, end_kind_, channel_, policy_;
+    std::vector<h5::Handle> policy_labels_;
 };
 
 /// units, long_name and description attributes (CF conventions).

@@ -42,6 +42,8 @@ enum Flow : std::uint16_t {
     flow_brand,             ///< intangibles: giver -> receiver (brand, certification, identity)
     flow_policy_funding,    ///< finance: funder (government, outside funder) -> a policy instrument's fund
     flow_policy_refund,     ///< finance: a fund's money unspent at the end of a programme year -> its funders
+    flow_policy_grant,      ///< finance: a policy fund -> an organisation (a share of its costs; founding capital)
+    flow_programme_services,///< goods: households -> a policy fund (mission travel and venues, trainers)
     flow_count
 };
 
@@ -76,6 +78,10 @@ inline constexpr std::array<FlowInfo, flow_count> flow_info{{
     {"brand", Channel::intangibles, false, false, "brand and certification absorbed by the receiver (non-rival)"},
     {"policy_funding", Channel::finance, true, false, "a funder's yearly budget paid into a policy instrument's fund"},
     {"policy_refund", Channel::finance, true, false, "money a policy fund did not spend in a programme year, returned to its funders"},
+    {"policy_grant", Channel::finance, true, false,
+     "a policy fund's payment to an organisation: a share of its costs reimbursed, or the founding capital of an adopter"},
+    {"programme_services", Channel::goods, true, true,
+     "services a policy fund buys for its programme: travel and venues of trade missions, trainers"},
 }};
 
 /// Intangible transfers are tallied as integers of this many knowledge units,

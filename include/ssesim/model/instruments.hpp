@@ -27,10 +27,11 @@ enum class InstrumentType : std::uint8_t {
     trade_agreement,    ///< SSE clauses in trade and association agreements: legal compatibility
     capacity_building,  ///< Scotland: management knowledge (absorptive capacity) of targeted organisations
     development_grant,  ///< KOICA CTS: pays a share of the cost of technology projects abroad
+    model_adoption,     ///< Mexico Rodando Juntas: local co-ops founded under a foreign SSE model's licence
 };
-inline constexpr std::size_t instrument_type_count = 5;
+inline constexpr std::size_t instrument_type_count = 6;
 inline constexpr std::array<std::string_view, instrument_type_count> instrument_type_names{
-    "export_service", "trade_mission", "trade_agreement", "capacity_building", "development_grant"};
+    "export_service", "trade_mission", "trade_agreement", "capacity_building", "development_grant", "model_adoption"};
 
 struct InstrumentInfo {
     std::string_view name;
@@ -58,8 +59,10 @@ inline constexpr std::array<InstrumentInfo, instrument_type_count> instrument_in
     {"trade_mission", bit_of(Direction::inward) | bit_of(Direction::outward) | bit_of(Direction::both), Direction::both,
      bit_of(PolicyFlow::goods) | bit_of(PolicyFlow::finance) | bit_of(PolicyFlow::intangibles), PolicyFlow::goods, true,
      "Outgoing missions (outward, both): targeted organisations of the country get unplanned opportunities in partner "
-     "countries at `intensity` per year; incoming missions (inward, both): targeted organisations of partner countries "
-     "get them in the country. Each participation costs `unit_cost`, paid to the participant from the fund",
+     "countries at `intensity` per year (each adds ties there, as any unplanned opportunity); incoming missions (inward, "
+     "both): targeted organisations of partner countries get them in the country. Each participation costs `unit_cost`, "
+     "paid from the fund to the households of the country visited (travel, venues); participants are admitted in a "
+     "random order while the fund can pay",
      "extra unplanned opportunities per targeted organisation per year", "US$ per participation (travel, fees)",
      "SILK: the Netherlands' in- and outgoing impact trade missions combined with conferences"},
     {"trade_agreement", bit_of(Direction::both), Direction::both, bit_of(PolicyFlow::goods), PolicyFlow::goods, false,
@@ -71,7 +74,8 @@ inline constexpr std::array<InstrumentInfo, instrument_type_count> instrument_in
      bit_of(PolicyFlow::intangibles), PolicyFlow::intangibles, true,
      "Training and advice for targeted organisations of the country: their management-model stock closes `intensity` "
      "of its gap to 1 per year, raising their absorptive capacity for knowledge from abroad; each organisation-year "
-     "costs `unit_cost`, paid to home households (trainers) from the fund",
+     "costs `unit_cost`, paid from the fund to home households (trainers); participants are admitted in a random order "
+     "while the fund can pay",
      "share of the management gap closed per year", "US$ per organisation and year of training",
      "SILK: Scotland's Social Enterprise Strategy 2016-2026 (capacity building; the Observatory)"},
     {"development_grant", bit_of(Direction::outward), Direction::outward,
@@ -81,6 +85,14 @@ inline constexpr std::array<InstrumentInfo, instrument_type_count> instrument_in
      "such a move while the fund holds money",
      "share of the support cost paid, in [0, 1]", "",
      "SILK: Korea's KOICA Creative Technology Solution programme (development cooperation)"},
+    {"model_adoption", bit_of(Direction::inward), Direction::inward, bit_of(PolicyFlow::intangibles), PolicyFlow::intangibles,
+     true,
+     "Local collectives in the country adopt the model of a foreign SSE organisation: `intensity` new organisations a "
+     "year are founded there as licensees (or federation nodes) of the largest organisation of a targeted kind in the "
+     "partner countries whose strategy licenses or federates, with the founding capital `unit_cost` paid from the fund; "
+     "they then pay its fee and absorb its management model and brand like any licensee",
+     "organisations founded per year", "US$ of founding capital per organisation",
+     "SILK: Mexico's Rodando Juntas (CoopCycle adopted by courier collectives; ITDP 50%, IDB 50%)"},
 }};
 
 }  // namespace ssesim::model

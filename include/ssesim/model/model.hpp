@@ -11,12 +11,24 @@
 #include "ssesim/scenario/scenario.hpp"
 
 #include <array>
+#include <memory>
 #include <cstdint>
 #include <string>
 #include <vector>
 
 namespace ssesim::model {
 
+namespace detail {
+class Instrument;
+struct PolicyDesk;
+/// Organisations an instrument decided to found (model_adoption), founded in the next structural update.
+struct Adoption {
+    std::size_t policy;
+    std::uint64_t licensor;   ///< id of the organisation whose model they adopt
+    Mode mode;                ///< licence or node
+    std::int64_t count;
+};
+}  // namespace detail
 
 /// Aggregates of one step, by country and organisation kind. Money in cents.
 struct StepRecord {
@@ -34,8 +46,11 @@ struct StepRecord {
     std::vector<Money> household_money, government_money;
     // [flow]: ledger totals of the step
     std::vector<Money> ledger_flows;
-    // [policy]: money in each instrument's fund at the end of the step
-    std::vector<Money> policy_fund;
+    // [policy]: money in each instrument's fund at the end of the step, and what it
+    // spent in the step (paid to organisations and households; refunds not counted)
+    std::vector<Money> policy_fund, policy_spend;
+    // [country][kind]: organisations founded under a policy instrument at the start of the step
+    std::vector<std::int64_t> policy_foundings;
 
     std::size_t at(std::size_t c, std::size_t k) const noexcept { return c * org_kind_count + k; }
 };
@@ -44,6 +59,9 @@ class Model {
 public:
     /// Builds the opening population (step 0). `threads` >= 1.
     Model(scenario::Scenario scenario, int threads);
+    ~Model();
+    Model(const Model&) = delete;
+    Model& operator=(const Model&) = delete;
 
     /// Runs one step: the structural update (from step 2), the phases, the identity checks.
     void step();
@@ -67,9 +85,25 @@ public:
     double export_fixed_cost_usd(std::size_t origin, std::size_t dest) const;
     /// Iceberg trade cost tau >= 1.
     double trade_cost(std::size_t origin, std::size_t dest) const { return tau_(static_cast<Eigen::Index>(origin), static_cast<Eigen::Index>(dest)); }
+    /// Legal compatibility for co-operatives from `origin` to `dest` this step: the
+    /// world's, or the floor a trade agreement in force guarantees.
+    double legal_compat(std::size_t origin, std::size_t dest) const {
+        return legal_(static_cast<Eigen::Index>(origin), static_cast<Eigen::Index>(dest));
+    }
+    /// Share of an export market's fixed cost (`support` false) or of a partner's
+    /// support cost (`support` true) that policy instruments in force reimburse to an
+    /// organisation of `kind` from `home` serving `dest`, this step; in [0, 1].
+    double reimbursed_share(bool support, std::size_t home, OrgKind kind, std::size_t dest) const noexcept {
+        const std::vector<double>& v = support ? support_share_ : export_share_;
+        if (v.empty()) return 0.0;
+        const std::size_t n = scenario_.world.size();
+        return v[(home * org_kind_count + static_cast<std::size_t>(kind)) * n + dest];
+    }
 
 private:
     void build_schedule();
+    /// The instruments of the policy regime and what they need (policies.cpp).
+    void open_policies();
     void open_population();
     void restructure();   // between steps: exits, market entries and exits, births, indices
     void rebuild_indices();
@@ -80,8 +114,14 @@ private:
 
     // phases
     /// Policy funds (serial over instruments): at the start of each programme year the
-    /// funders pay the year's budget in, after returning what the fund did not spend.
+    /// funders pay the year's budget in, after returning what the fund did not spend;
+    /// then every instrument in force sets what the organisations' decisions see.
     void fund_policies(std::size_t begin, std::size_t end);
+    /// Policies (serial over instruments), after settlement and absorption: what each
+    /// instrument in force pays for and does this step (policies.cpp).
+    void act_policies(std::size_t begin, std::size_t end);
+    /// Structural update: the organisations instruments founded last step.
+    void found_adopters();
     void sense(std::size_t begin, std::size_t end);
     void decide(std::size_t begin, std::size_t end);
     void emit_flows(std::size_t begin, std::size_t end);
@@ -123,6 +163,9 @@ private:
     /// Founds the organisation planned for link `r` of `org` (subsidiary, licence or
     /// node); false when it cannot be paid for any more.
     bool found_affiliate(std::uint32_t org, std::uint32_t link);
+    /// Appends an organisation of `kind` founded in `dest` from `plan`, bound to
+    /// `parent` by `mode` (its capital is paid by the caller); returns its slot.
+    std::size_t add_affiliate(std::uint32_t parent, std::size_t dest, Mode mode, OrgKind kind, const Subsidiary& plan);
     void absorb(std::size_t begin, std::size_t end);
     void run_tenders(std::size_t begin, std::size_t end);
     /// Knowledge gain of `receiver` from `giver` for one stock this step (Cohen & Levinthal).
@@ -167,6 +210,14 @@ private:
     std::vector<double> offer_weight_;           // CES weight of each offer this step
     std::vector<Money> market_budget_;           // households' budget this step
     std::vector<std::int64_t> policy_year_;      // per instrument: programme year last funded, -1 before or after it
+    std::vector<Money> fund_open_;               // per instrument: money in its fund after this step's funding
+    // policy instruments (policies.cpp) and what they set for this step's decisions
+    std::vector<std::unique_ptr<detail::Instrument>> instruments_;
+    std::unique_ptr<detail::PolicyDesk> desk_;
+    std::vector<double> export_share_, support_share_;   // [home][kind][dest]; empty without policies
+    Eigen::MatrixXd legal_;
+    std::vector<detail::Adoption> adoptions_;   // decided by instruments, founded in the next structural update
+    std::vector<std::int64_t> policy_foundings_;   // [country][kind], last structural update
     std::size_t fund_account(std::size_t policy) const noexcept { return 2 * scenario_.world.size() + policy; }
     std::size_t funder_account(std::size_t policy, std::size_t funder) const;
     std::vector<double> market_index_;           // sum of weight (p tau)^(1-sigma) last step

@@ -7,7 +7,9 @@
 
 #include <catch2/catch.hpp>
 
+#include <cmath>
 #include <string>
+#include <vector>
 
 using namespace ssesim;
 using model::Model;
@@ -16,10 +18,40 @@ namespace {
 
 const std::string here = std::string(SSESIM_SOURCE_DIR) + "/scenarios/policy_test.toml";
 
+// Spain's worker co-ops (targeted by default) and firms (never), France's co-ops,
+// and a CoopCycle-like French federation founding nodes abroad.
+const std::string populations = R"(
+[[population]]
+country = "ESP"
+kind = "for_profit"
+sector = "manufacturing"
+count = 10
+outward_drive = 4.0
+[[population]]
+country = "FRA"
+kind = "worker_coop"
+sector = "manufacturing"
+count = 10
+outward_drive = 4.0
+[[population]]
+country = "FRA"
+kind = "federation"
+sector = "platform_logistics"
+count = 1
+employees = 10
+mission = 0.9
+modes = ["node"]
+birth_rate = 0.0
+outward_drive = 20.0
+technology = 0.9
+management = 0.5
+brand = 0.5
+)";
+
 std::string scenario_with(const std::string& policies) {
     return R"([run]
 name = "p"
-steps = 16
+steps = 40
 seed = 3
 start_year = 2020
 [world]
@@ -30,7 +62,9 @@ kind = "worker_coop"
 sector = "manufacturing"
 count = 20
 mission = 0.5
-)" + policies;
+outward_drive = 4.0
+management = 0.2
+)" + populations + policies;
 }
 
 }  // namespace
@@ -68,24 +102,290 @@ funder_shares = [0.5, 0.5]
 }
 
 TEST_CASE("an instrument that spends nothing needs no budget, and bad regimes are refused by name", "[policy]") {
+    // `message` starts with the line within `policy` (1: its [[policy]] header)
+    const std::string empty = scenario_with("");
+    const auto before = std::count(empty.begin(), empty.end(), '\n');
     const auto fails = [&](const std::string& policy, const std::string& message) {
+        const std::size_t colon = message.find(':');
+        const std::string line = std::to_string(before + std::stol(message.substr(0, colon)));
         try {
             scenario::load_scenario_text(scenario_with(policy), here);
             FAIL("loaded, but expected: " << message);
         } catch (const Error& e) {
-            CHECK(std::string(e.what()) == here + ":" + message);
+            CHECK(std::string(e.what()) == here + ":" + line + message.substr(colon));
         }
     };
     fails("[[policy]]\ntype = \"trade_agreement\"\ncountry = \"ESP\"\nstart = 2020\nend = 2025\nbudget = 5.0\n",
-          "19:10: policy[0].budget: a trade_agreement spends nothing: expected 0, got 5");
+          "6:10: policy[0].budget: a trade_agreement spends nothing: expected 0, got 5");
     fails("[[policy]]\ntype = \"export_servce\"\ncountry = \"ESP\"\nstart = 2020\nend = 2025\n",
-          "15:8: policy[0].type: expected one of export_service, trade_mission, trade_agreement, capacity_building, development_grant, got \"export_servce\"");
+          "2:8: policy[0].type: expected one of export_service, trade_mission, trade_agreement, capacity_building, development_grant, model_adoption, got \"export_servce\"");
     fails("[[policy]]\ntype = \"export_service\"\ncountry = \"ESP\"\nstart = 2025\nend = 2020\n",
-          "18:7: policy[0].end: expected a year after policy[0].start = 2025, got 2020");
+          "5:7: policy[0].end: expected a year after policy[0].start = 2025, got 2020");
     fails("[[policy]]\ntype = \"export_service\"\ncountry = \"PER\"\nstart = 2020\nend = 2025\n",
-          "16:11: policy[0].country: expected a country listed in world.use, got \"PER\"");
+          "3:11: policy[0].country: expected a country listed in world.use, got \"PER\"");
     fails("[[policy]]\ntype = \"export_service\"\ncountry = \"ESP\"\nstart = 2020\nend = 2025\nbudget = -1.0\n",
-          "19:10: policy[0].budget: expected a number in [0, 1e+13], got -1");
+          "6:10: policy[0].budget: expected a number in [0, 1e+13], got -1");
     fails("[[policy]]\ntype = \"export_service\"\ncountry = \"ESP\"\ndirection = \"inward\"\nstart = 2020\nend = 2025\n",
-          "17:13: policy[0].direction: expected default or a direction export_service acts in (outward), got \"inward\"");
+          "4:13: policy[0].direction: expected default or a direction export_service acts in (outward), got \"inward\"");
+}
+
+namespace {
+
+constexpr std::size_t ESP = 0, MEX = 1, FRA = 2;
+using model::OrgKind;
+
+/// What the targeted organisations of `country` paid this step for links of `modes`, times `share`, floored.
+Money claims(const Model& m, std::size_t country, double share, std::uint32_t targets, std::initializer_list<model::Mode> modes) {
+    const auto& o = m.organisations();
+    const auto& l = m.links();
+    Money claim = 0;
+    for (std::size_t i = 0; i < o.size(); ++i) {
+        if (o.home[i] != country || !((targets >> static_cast<unsigned>(o.kind[i])) & 1u)) continue;
+        for (std::uint32_t r = o.link_begin[i]; r < o.link_begin[i + 1]; ++r)
+            if (std::find(modes.begin(), modes.end(), l.mode[r]) != modes.end())
+                claim += static_cast<Money>(std::floor(share * static_cast<double>(l.fixed_cost[r])));
+    }
+    return claim;
+}
+
+constexpr std::uint32_t sse_kinds = 0b11111;   // every kind but for_profit
+
+}  // namespace
+
+TEST_CASE("export_service lowers the entry cost of the targeted SSEOs of its country only, and pays exactly their claims", "[policy]") {
+    Model m(scenario::load_scenario_text(scenario_with(R"(
+[[policy]]
+type = "export_service"
+name = "accio"
+country = "ESP"
+start = 2020.0
+end = 2030.0
+budget = 10000000.0
+intensity = 0.5
+)"), here), 1);
+    Money paid = 0, this_year = 0;
+    for (int t = 0; t < 12; ++t) {
+        m.step();
+        // the share decisions see: Spain's co-ops, in every other country; nobody else's
+        CHECK(m.reimbursed_share(false, ESP, OrgKind::worker_coop, FRA) == 0.5);
+        CHECK(m.reimbursed_share(false, ESP, OrgKind::worker_coop, MEX) == 0.5);
+        CHECK(m.reimbursed_share(false, ESP, OrgKind::for_profit, FRA) == 0.0);
+        CHECK(m.reimbursed_share(false, FRA, OrgKind::worker_coop, ESP) == 0.0);
+        CHECK(m.reimbursed_share(true, ESP, OrgKind::worker_coop, FRA) == 0.0);
+        // what the fund paid is half of what the targeted organisations paid for their export markets
+        const Money expected = claims(m, ESP, 0.5, sse_kinds, {model::Mode::exports});
+        CHECK(m.record().policy_spend[0] == expected);
+        CHECK(m.record().ledger_flows[model::flow_policy_grant] == expected);
+        paid += expected;
+        this_year = t % 4 == 0 ? expected : this_year + expected;
+    }
+    REQUIRE(paid > 0);   // Spain's co-ops did export: the test saw claims
+    // the government paid this year's budget in; the fund holds it less what organisations received
+    CHECK(m.record().policy_fund[0] == Money{10000000} * 100 - this_year);
+}
+
+TEST_CASE("a spent budget stops the instrument, and the government's account falls by what organisations received", "[policy]") {
+    Model m(scenario::load_scenario_text(scenario_with(R"(
+[[policy]]
+type = "export_service"
+country = "ESP"
+start = 2020.0
+end = 2025.0
+budget = 2000.0
+intensity = 1.0
+)"), here), 1);
+    Money funding = 0, refund = 0, grants = 0;
+    bool emptied = false;
+    for (int t = 1; t <= 40; ++t) {
+        const bool was_empty = t > 1 && m.record().policy_fund[0] == 0;
+        m.step();
+        const auto& f = m.record().ledger_flows;
+        funding += f[model::flow_policy_funding];
+        refund += f[model::flow_policy_refund];
+        grants += f[model::flow_policy_grant];
+        CHECK(m.record().policy_fund[0] >= 0);
+        // an empty fund pays nothing and counts for nothing until the next year's budget
+        if (was_empty && f[model::flow_policy_funding] == 0) {
+            emptied = true;
+            CHECK(m.record().policy_spend[0] == 0);
+            CHECK(m.reimbursed_share(false, ESP, OrgKind::worker_coop, FRA) == 0.0);
+        }
+    }
+    REQUIRE(emptied);
+    CHECK(funding == 5 * 200000);   // five programme years
+    CHECK(funding - refund == grants);
+    CHECK(m.record().policy_fund[0] == 0);
+}
+
+TEST_CASE("trade_mission sends targeted organisations both ways, within its budget, paying the country visited", "[policy]") {
+    Model m(scenario::load_scenario_text(scenario_with(R"(
+[[policy]]
+type = "trade_mission"
+country = "ESP"
+partners = ["FRA"]
+start = 2020.0
+end = 2030.0
+budget = 30000.0
+intensity = 4.0
+unit_cost = 1000.0
+)"), here), 1);
+    std::int64_t out = 0, in = 0;
+    Money year_spend = 0;
+    for (int t = 1; t <= 12; ++t) {
+        m.step();
+        const auto& o = m.organisations();
+        std::int64_t visits = 0;
+        for (std::size_t i = 0; i < o.size(); ++i) {
+            if (o.visit[i] < 0) continue;
+            ++visits;
+            CHECK(o.kind[i] != OrgKind::for_profit);
+            if (o.home[i] == ESP) {
+                CHECK(o.visit[i] == static_cast<std::int32_t>(FRA));
+                ++out;
+            } else {
+                CHECK(o.home[i] == FRA);
+                CHECK(o.visit[i] == static_cast<std::int32_t>(ESP));
+                ++in;
+            }
+        }
+        CHECK(m.record().policy_spend[0] == visits * 100000);
+        CHECK(m.record().ledger_flows[model::flow_programme_services] == visits * 100000);
+        year_spend += m.record().policy_spend[0];
+        if (t % 4 == 0) {
+            CHECK(year_spend <= 3000000);   // 30 participations a year at most
+            year_spend = 0;
+        }
+    }
+    CHECK(out > 0);
+    CHECK(in > 0);
+}
+
+TEST_CASE("trade_agreement raises legal compatibility to its floor both ways while in force, and only then", "[policy]") {
+    scenario::Scenario s = scenario::load_scenario_text(scenario_with(R"(
+[[policy]]
+type = "trade_agreement"
+country = "ESP"
+partners = ["MEX"]
+start = 2021.0
+end = 2022.0
+intensity = 0.95
+)"), here);
+    const Eigen::MatrixXd world = s.world.legal_compat;
+    REQUIRE(world(ESP, MEX) < 0.95);
+    Model m(std::move(s), 1);
+    for (int t = 1; t <= 12; ++t) {
+        m.step();
+        const bool in_force = t >= 5 && t <= 8;   // 2021.0 to 2021.75
+        CHECK(m.legal_compat(ESP, MEX) == (in_force ? 0.95 : world(ESP, MEX)));
+        CHECK(m.legal_compat(MEX, ESP) == (in_force ? 0.95 : world(MEX, ESP)));
+        CHECK(m.legal_compat(ESP, FRA) == world(ESP, FRA));   // not a partner
+        CHECK(m.ledger().sector_balance(2 * 3) == 0);          // its fund: it spends nothing
+    }
+}
+
+TEST_CASE("capacity_building closes the targeted organisations' management gap and pays trainers per organisation", "[policy]") {
+    Model m(scenario::load_scenario_text(scenario_with(R"(
+[[policy]]
+type = "capacity_building"
+country = "ESP"
+start = 2020.0
+end = 2030.0
+budget = 5000.0
+intensity = 0.5
+unit_cost = 4000.0
+)"), here), 1);
+    const auto before = m.organisations().management;
+    m.step();
+    const auto& o = m.organisations();
+    const double closed = 1.0 - std::pow(0.5, 0.25);
+    int trained = 0, untouched = 0;
+    for (std::size_t i = 0; i < o.size(); ++i) {
+        const double expected = before[i] + closed * (1.0 - before[i]);
+        if (o.home[i] == ESP && o.kind[i] == OrgKind::worker_coop && o.management[i] == expected) ++trained;
+        else if (o.management[i] == before[i]) ++untouched;
+    }
+    // 5,000 a year buys five quarters of training at 1,000: five of Spain's 20 co-ops; everyone else is as before
+    CHECK(trained == 5);
+    CHECK(untouched == static_cast<int>(o.size()) - 5);
+    CHECK(m.record().policy_spend[0] == 5 * 100000);
+    CHECK(m.record().policy_fund[0] == 0);
+    // the management model is recorded as an intangible from the fund to Spain's co-ops
+    double units = 0;
+    for (const auto& c : m.record().flows) {
+        const auto k = model::FlowKey::unpack(c.key);
+        if (k.flow == model::flow_management && k.source_end == model::end_policy_fund) units += static_cast<double>(c.value);
+    }
+    CHECK(units * model::knowledge_unit == Approx(5 * closed * 0.8).epsilon(1e-5));
+    m.step();   // the fund is empty: nobody is trained until next year
+    CHECK(m.record().policy_spend[0] == 0);
+}
+
+TEST_CASE("development_grant pays its share of the support of nodes abroad of targeted organisations", "[policy]") {
+    Model m(scenario::load_scenario_text(scenario_with(R"(
+[[policy]]
+type = "development_grant"
+name = "koica"
+country = "FRA"
+targets = ["federation"]
+start = 2020.0
+end = 2040.0
+budget = 10000000.0
+intensity = 0.5
+)"), here), 1);
+    Money paid = 0;
+    for (int t = 0; t < 40; ++t) {
+        m.step();
+        CHECK(m.reimbursed_share(true, FRA, OrgKind::federation, ESP) == 0.5);
+        CHECK(m.reimbursed_share(true, FRA, OrgKind::worker_coop, ESP) == 0.0);
+        CHECK(m.reimbursed_share(false, FRA, OrgKind::federation, ESP) == 0.0);
+        const Money expected = claims(m, FRA, 0.5, 1u << static_cast<unsigned>(OrgKind::federation),
+                                      {model::Mode::licence, model::Mode::node, model::Mode::open_transfer});
+        CHECK(m.record().policy_spend[0] == expected);
+        paid += expected;
+    }
+    REQUIRE(paid > 0);   // the federation did found nodes abroad
+}
+
+TEST_CASE("model_adoption founds licensed local co-ops of the foreign model, paying their capital until the fund is spent", "[policy]") {
+    Model m(scenario::load_scenario_text(scenario_with(R"(
+[[policy]]
+type = "model_adoption"
+name = "rodando_juntas"
+country = "MEX"
+partners = ["FRA"]
+targets = ["federation"]
+start = 2020.0
+end = 2030.0
+budget = 50000.0
+intensity = 8.0
+unit_cost = 10000.0
+funders = ["MEX", "IDB"]
+)"), here), 1);
+    const std::uint64_t federation = [&] {
+        const auto& o = m.organisations();
+        for (std::size_t i = 0; i < o.size(); ++i)
+            if (o.kind[i] == OrgKind::federation) return o.id[i];
+        return model::no_parent;
+    }();
+    std::vector<std::int64_t> founded;
+    for (int t = 1; t <= 8; ++t) {
+        m.step();
+        const auto& r = m.record();
+        founded.push_back(r.policy_foundings[r.at(MEX, static_cast<std::size_t>(OrgKind::worker_coop))]);
+        CHECK(r.policy_spend[0] == founded.back() * 1000000);
+    }
+    // two a quarter (8 a year) from step 2 (decided in step 1), until the five the budget pays for;
+    // the next year's budget from step 5 pays five more
+    CHECK(founded == std::vector<std::int64_t>{0, 2, 2, 1, 0, 2, 2, 1});
+    std::int64_t adopters = 0;
+    const auto& o = m.organisations();
+    for (std::size_t i = 0; i < o.size(); ++i)
+        if (o.home[i] == MEX) {
+            ++adopters;
+            CHECK(o.parent[i] == federation);
+            CHECK(o.kind[i] == OrgKind::worker_coop);
+            CHECK(o.sector[i] == model::Sector::platform_logistics);
+        }
+    CHECK(adopters + m.record().exits[m.record().at(MEX, 0)] <= 10);
+    CHECK(adopters >= 1);
 }

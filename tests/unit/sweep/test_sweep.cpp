@@ -199,7 +199,7 @@ TEST_CASE("experiment files are read strictly, with file, line, key and what was
 TEST_CASE("a run's chunks, compressed by the worker, read back through HDF5's filters unchanged", "[sweep]") {
     Dir d;
     const sweep::Experiment e = sweep::load_experiment(d.write("e.toml", head + "replicates = 2\n"));
-    const io::StepLayout layout(e.base.world.size());
+    const io::StepLayout layout(e.base);
     const std::string path = (d.path / "s.h5").string();
     std::vector<std::vector<std::uint64_t>> raw;
     {
