@@ -258,6 +258,8 @@ void Model::restructure() {
         for (std::int64_t j = 0; j < k; ++j) found(g, false);
         births_[static_cast<std::size_t>(p.country) * org_kind_count + static_cast<std::size_t>(p.kind)] += k;
     }
+    // Balances read in the first phase (a policy fund's) include what this update paid.
+    ledger_.commit();
     rebuild_indices();
 }
 

@@ -1,0 +1,94 @@
+"""Policy regimes through the program: the five SILK policy cases run and record what
+they spend and the flows they target; the mix experiment's arms share common random
+numbers, are funded with the same total budget and differ in the flows they target."""
+import tomllib
+
+import h5py
+import numpy as np
+import pytest
+
+from helpers import ROOT, run
+
+POLICIES = ROOT / "scenarios" / "policies"
+CASES = ["catalonia_accio", "mexico_rodando_juntas", "netherlands_missions", "korea_koica_cts", "scotland_strategy"]
+
+
+def flow_index(f, name):
+    return [x.decode() for x in f["flow"][()]].index(name)
+
+
+def test_the_mix_scenario_is_the_default_one_plus_a_policy_regime():
+    default = tomllib.loads((ROOT / "scenarios" / "default.toml").read_text())
+    mix = tomllib.loads((POLICIES / "mix.toml").read_text())
+    assert len(mix.pop("policy")) == 4
+    for key in ("countries", "pairs"):
+        assert (POLICIES / mix["world"].pop(key)).resolve() == (ROOT / "scenarios" / default["world"].pop(key)).resolve()
+    assert mix["run"].pop("name") == "policy_mix" and default["run"].pop("name") == "default"
+    mix["output"].pop("file"), default["output"].pop("file")
+    assert mix == default
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_each_policy_case_runs_and_records_its_spending_and_targeted_flows(tmp_path, case):
+    out = tmp_path / f"{case}.h5"
+    run("run", POLICIES / f"{case}.toml", "-o", out)
+    with h5py.File(out, "r") as f:
+        names = f["policy"].asstr()[()]
+        types = f["policy_type"].asstr()[()]
+        spend, fund = f["policy_spend"][()], f["policy_fund"][()]
+        ledger = f["ledger_flows"][()]
+        value = f["flow_value"][()]
+        funding = ledger[:, flow_index(f, "policy_funding")].sum()
+        refund = ledger[:, flow_index(f, "policy_refund")].sum()
+        assert spend.shape == fund.shape == (f["step"].shape[0], len(names))
+        assert (spend.sum(axis=0) > 0).all(), dict(zip(names, spend.sum(axis=0)))
+        assert (fund >= 0).all()
+        # every dollar paid in was spent or went back
+        assert funding == pytest.approx(spend.sum() + refund + fund[-1].sum(), abs=0.01)
+        # the flows each type acts through carry its spending, step by step
+        grant = value[:, flow_index(f, "policy_grant")].sum(axis=(1, 2))
+        services = value[:, flow_index(f, "programme_services")].sum(axis=(1, 2))
+        by_type = {t: spend[:, [i for i, u in enumerate(types) if u == t]].sum(axis=1) for t in set(types)}
+        paid_as_grants = sum(by_type.get(t, 0) for t in ("export_service", "development_grant", "model_adoption"))
+        paid_as_services = sum(by_type.get(t, 0) for t in ("trade_mission", "capacity_building"))
+        np.testing.assert_allclose(grant, paid_as_grants, atol=0.01)
+        np.testing.assert_allclose(services, paid_as_services, atol=0.01)
+        if case == "mexico_rodando_juntas":
+            assert f["policy_foundings"][()].sum() > 0
+            assert f.attrs["scenario"].count("IDB") >= 1
+
+
+def test_the_mix_experiment_arms_share_random_numbers_and_budget_and_differ_in_the_flows_they_target(tmp_path):
+    out = tmp_path / "mix.h5"
+    run("sweep", ROOT / "scenarios" / "experiments" / "mix.toml", "-o", out, "-t", "2")
+    with h5py.File(out, "r") as f:
+        arm = f["runs/arm"].asstr()[()]
+        replicate, seed = f["runs/replicate"][()], f["runs/seed"][()]
+        assert sorted(set(arm)) == ["both", "inward", "none", "outward"]
+        # common random numbers: replicate r has the same seed in every arm
+        for r in set(replicate):
+            assert len({(s, r) for s, q in zip(seed, replicate) if q == r}) == 1
+        ledger = f["ledger_flows"][()]                     # [run, step, flow]
+        funding = ledger[:, :, flow_index(f, "policy_funding")].sum(axis=1)
+        spend = f["policy_spend"][()].sum(axis=1)         # [run, policy]
+        value = f["flow_value"][()]                        # [run, step, flow, origin, destination]
+        grants = value[:, :, flow_index(f, "policy_grant")].sum(axis=(1, 2, 3))
+        management = value[:, :, flow_index(f, "management")].sum(axis=(1, 2, 3))
+        names = list(f["policy"].asstr()[()])
+        inward = [names.index("incoming_missions"), names.index("capacity_building")]
+        outward = [names.index("outgoing_missions"), names.index("export_service")]
+    by = {a: arm == a for a in ("none", "inward", "outward", "both")}
+    assert (funding[by["none"]] == 0).all() and (spend[by["none"]] == 0).all() and (grants[by["none"]] == 0).all()
+    # the same total budget: 10 programme years of US$ 2 million in every policy arm
+    for a in ("inward", "outward", "both"):
+        np.testing.assert_allclose(funding[by[a]], 20_000_000.0)
+        assert (spend[by[a]].sum(axis=1) <= funding[by[a]] + 0.01).all()
+    # each arm spends only through its own instruments
+    assert (spend[by["inward"]][:, outward] == 0).all() and (spend[by["inward"]][:, inward] > 0).all()
+    assert (spend[by["outward"]][:, inward] == 0).all() and (spend[by["outward"]][:, outward] > 0).all()
+    assert (spend[by["both"]] > 0).all()
+    # and they differ in the flows they target: export costs paid back only outward; the
+    # management model trained into Spain's SSEOs only inward (more than with no policy)
+    assert (grants[by["inward"]] == 0).all() and (grants[by["outward"]] > 0).all()
+    order = lambda a: np.argsort(replicate[by[a]])
+    assert (management[by["inward"]][order("inward")] > management[by["none"]][order("none")]).all()
