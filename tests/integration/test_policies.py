@@ -1,13 +1,15 @@
 """Policy regimes through the program: the five SILK policy cases run and record what
 they spend and the flows they target; the mix experiment's arms share common random
 numbers, are funded with the same total budget and differ in the flows they target."""
+import html
+import subprocess
 import tomllib
 
 import h5py
 import numpy as np
 import pytest
 
-from helpers import ROOT, run
+from helpers import ENV, ROOT, run
 
 POLICIES = ROOT / "scenarios" / "policies"
 CASES = ["catalonia_accio", "mexico_rodando_juntas", "netherlands_missions", "korea_koica_cts", "scotland_strategy"]
@@ -74,6 +76,7 @@ def test_the_mix_experiment_arms_share_random_numbers_and_budget_and_differ_in_t
         value = f["flow_value"][()]                        # [run, step, flow, origin, destination]
         grants = value[:, :, flow_index(f, "policy_grant")].sum(axis=(1, 2, 3))
         management = value[:, :, flow_index(f, "management")].sum(axis=(1, 2, 3))
+        stock = f["management"][()][:, -1].sum(axis=(1, 2))   # final step, all countries and kinds
         names = list(f["policy"].asstr()[()])
         inward = [names.index("incoming_missions"), names.index("capacity_building")]
         outward = [names.index("outgoing_missions"), names.index("export_service")]
@@ -92,3 +95,20 @@ def test_the_mix_experiment_arms_share_random_numbers_and_budget_and_differ_in_t
     assert (grants[by["inward"]] == 0).all() and (grants[by["outward"]] > 0).all()
     order = lambda a: np.argsort(replicate[by[a]])
     assert (management[by["inward"]][order("inward")] > management[by["none"]][order("none")]).all()
+
+    # the analysis reads it back: the management model trained in is the inward arm's gain
+    env = dict(ENV, PYTHONPATH=str(ROOT / "analysis"))
+    proc = subprocess.run(["/usr/bin/python3", "-m", "ssesim_analysis", "compare", str(out), "--arms",
+                           "none,inward,outward,both", "--indicator", "management"], capture_output=True, text=True, env=env)
+    assert proc.returncode == 0, proc.stderr
+    rows = {line.split()[0]: float(line.split()[4]) for line in proc.stdout.splitlines()[3:]}
+    for a in ("inward", "outward", "both"):
+        paired = stock[by[a]][order(a)] - stock[by["none"]][order("none")]
+        assert rows[a] == pytest.approx(paired.mean(), rel=1e-3, abs=0.5)
+    proc = subprocess.run(["/usr/bin/python3", "-m", "ssesim_analysis", "brief", str(out), "-o", str(tmp_path / "brief")],
+                          capture_output=True, text=True, env=env)
+    assert proc.returncode == 0, proc.stderr
+    text = html.unescape((tmp_path / "brief" / "brief.html").read_text())
+    assert "experiment 'policy_mix'" in text
+    for a in ("inward", "outward", "both"):
+        assert f"'{a}' minus 'none'" in text
