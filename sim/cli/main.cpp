@@ -4,6 +4,7 @@
 #include "ssesim/core/version.hpp"
 #include "ssesim/io/run_writer.hpp"
 #include "ssesim/io/verify.hpp"
+#include "ssesim/model/instruments.hpp"
 #include "ssesim/model/model.hpp"
 #include "ssesim/scenario/loader.hpp"
 #include "ssesim/scenario/registry.hpp"
@@ -13,6 +14,7 @@
 #include <boost/program_options.hpp>
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <csignal>
@@ -50,6 +52,10 @@ constexpr const char* usage_text =
     "  verify FILE         recompute the checksums of a run or sweep file\n"
     "  describe [--format md|toml]\n"
     "                      every scenario parameter with default, unit, range, meaning\n"
+    "  describe --instruments\n"
+    "                      every policy instrument type ([[policy]] type): directions,\n"
+    "                      flows, effect, what intensity and unit_cost mean, its SILK\n"
+    "                      source; then the fields common to every instrument\n"
     "\n"
     "options:\n"
     "  -h, --help          this text\n"
@@ -258,10 +264,92 @@ int cmd_verify(const std::vector<std::string>& args) {
     return exit_failure;
 }
 
+/// `text` wrapped at word boundaries to lines of at most `width` characters, the
+/// first continuing a line already `indent` long, the others indented by `indent`.
+std::string wrap(std::string_view text, std::size_t indent, std::size_t width = 80) {
+    std::string out, line;
+    const std::size_t room = width > indent + 20 ? width - indent : 20;
+    auto flush = [&] {
+        if (!out.empty()) out += "\n" + std::string(indent, ' ');
+        out += line;
+        line.clear();
+    };
+    std::size_t at = 0;
+    while (at < text.size()) {
+        const std::size_t space = text.find(' ', at);
+        const std::string_view word = text.substr(at, space == std::string_view::npos ? std::string_view::npos : space - at);
+        at = space == std::string_view::npos ? text.size() : space + 1;
+        if (word.empty()) continue;
+        if (!line.empty() && line.size() + 1 + word.size() > room) flush();
+        line += (line.empty() ? "" : " ") + std::string(word);
+    }
+    if (!line.empty() || out.empty()) flush();
+    return out;
+}
+
+/// The names of the set bits of `bits` among `names`, the default marked.
+template <std::size_t N>
+std::string allowed(std::uint32_t bits, const std::array<std::string_view, N>& names, std::size_t default_index) {
+    std::string s;
+    for (std::size_t k = 0; k < N; ++k) {
+        if (!((bits >> k) & 1u)) continue;
+        s += (s.empty() ? "" : ", ") + std::string(names[k]) + (k == default_index ? " (default)" : "");
+    }
+    return s;
+}
+
+/// `ssesim describe --instruments`: the instrument vocabulary of policy regimes
+/// (model/instruments.hpp) and the [[policy]] keys every instrument has.
+std::string describe_instruments() {
+    constexpr std::size_t label = 14;   // "  directions  " and the like
+    std::ostringstream s;
+    auto field = [&](std::string_view name, std::string_view text) {
+        std::string head = "  " + std::string(name);
+        head.resize(label, ' ');
+        s << head << wrap(text, label) << "\n";
+    };
+    s << wrap("Policy instrument types. A policy regime is a list of [[policy]] tables in the scenario file, one "
+              "instrument each; its `type` names one of these (sim/ODD.md, section 7.16).", 0)
+      << "\n";
+    for (const model::InstrumentInfo& info : model::instrument_info) {
+        s << "\n" << info.name << "\n";
+        field("directions", allowed(info.directions, model::direction_names, static_cast<std::size_t>(info.default_direction)));
+        field("flows", allowed(info.flows, model::policy_flow_names, static_cast<std::size_t>(info.default_flow)));
+        field("spends", info.spends ? "yes: its budget is paid into its fund at the start of each programme year, "
+                                      "and what is unspent goes back to the funders at its end"
+                                    : "no: it acts without money (budget must be 0)");
+        field("effect", info.effect);
+        field("intensity", info.intensity);
+        field("unit_cost", info.unit_cost.empty() ? std::string_view("not used by this type") : info.unit_cost);
+        field("source", info.source);
+    }
+    s << "\n"
+      << wrap("Fields common to every instrument (the [[policy]] keys; `ssesim describe` gives their types and the "
+              "sources of their defaults):", 0)
+      << "\n";
+    for (const scenario::ParamSpec& p : scenario::parameters()) {
+        if (!p.key.starts_with("policy[].")) continue;
+        s << "\n" << p.key.substr(p.key.find('.') + 1) << "\n";
+        field("unit", p.unit.empty() ? std::string_view("none") : p.unit);
+        field("default", p.required() ? std::string_view("required") : p.default_value);
+        if (p.has_range() || p.type == scenario::ParamType::enumeration || p.type == scenario::ParamType::enum_list ||
+            p.type == scenario::ParamType::real_list)
+            field("values", p.expected());
+        field("meaning", p.meaning);
+    }
+    return s.str();
+}
+
 int cmd_describe(const std::vector<std::string>& args) {
     po::options_description opts("describe");
-    opts.add_options()("format", po::value<std::string>()->default_value("md"), "md or toml");
+    opts.add_options()("format", po::value<std::string>()->default_value("md"), "md or toml")
+        ("instruments", po::bool_switch(), "the policy instrument types and the fields of a [[policy]] table, as text");
     const po::variables_map vm = parse(args, opts, {});
+    if (vm["instruments"].as<bool>()) {
+        if (!vm["format"].defaulted()) throw UsageError("--instruments: prints plain text; --format does not apply to it");
+        std::cout << describe_instruments();
+        return exit_ok;
+    }
     const std::string f = vm["format"].as<std::string>();
     if (f == "md")
         std::cout << scenario::describe_markdown();

@@ -20,7 +20,6 @@ struct PolicyDesk {
     const Links& links;
     const std::vector<std::uint32_t>& home_begin;
     const std::vector<std::uint32_t>& home_orgs;
-    const std::vector<std::int64_t>& parent_slot;
     const std::uint32_t& step;
     double years;
     std::vector<double>& export_share;

@@ -1,4 +1,4 @@
-// Policy regimes (issue 5; ODD §7.11): each instrument type is one small class
+// Policy regimes (issue 5; ODD §7.16): each instrument type is one small class
 // acting through two hooks, `shape` (start of the step, after its fund is paid:
 // what the organisations' decisions will see) and `act` (after settlement and
 // absorption: what it pays for and does). Budgets are real money: every payment
@@ -63,7 +63,7 @@ public:
         const auto c = static_cast<std::size_t>(q.country);
         const double chance = 1.0 - std::exp(-q.intensity * d.years);
         // independent organisations only: affiliates do not decide moves abroad
-        auto eligible = [&](std::uint32_t i) { return d.targets(p_, i) && d.parent_slot[i] < 0; };
+        auto eligible = [&](std::uint32_t i) { return d.targets(p_, i) && d.orgs.parent[i] == no_parent; };
         std::vector<Draw> going;
         if (q.direction != Direction::inward) {
             std::vector<std::size_t> partners;
@@ -137,7 +137,7 @@ public:
                 const std::uint32_t i = d.home_orgs[h];
                 const std::uint32_t modes = d.scenario.populations[d.orgs.group[i]].modes;
                 const bool founds = modes & ((1u << static_cast<unsigned>(Mode::licence)) | (1u << static_cast<unsigned>(Mode::node)));
-                if (!founds || !d.targets(p_, i) || d.parent_slot[i] >= 0) continue;
+                if (!founds || !d.targets(p_, i) || d.orgs.parent[i] != no_parent) continue;
                 if (licensor < 0 || d.orgs.employees[i] > d.orgs.employees[static_cast<std::size_t>(licensor)] ||
                     (d.orgs.employees[i] == d.orgs.employees[static_cast<std::size_t>(licensor)] &&
                      d.orgs.id[i] < d.orgs.id[static_cast<std::size_t>(licensor)])) {
@@ -184,7 +184,7 @@ void Model::open_policies() {
     for (std::size_t i = 0; i < scenario_.policies.size(); ++i)
         instruments_.push_back(detail::make_instrument(scenario_.policies[i].type, i));
     desk_ = std::make_unique<detail::PolicyDesk>(detail::PolicyDesk{
-        scenario_, orgs_, links_, home_begin_, home_orgs_, parent_slot_, step_, per_step_.years, export_share_,
+        scenario_, orgs_, links_, home_begin_, home_orgs_, step_, per_step_.years, export_share_,
         support_share_, legal_, orgs_.visit, orgs_.gain_management, adoptions_,
         [this](std::size_t p) { return fund_open_[p]; },
         [this](std::size_t p, Party payee, Money amount, Flow flow) {

@@ -76,7 +76,7 @@ inline constexpr std::array<InstrumentInfo, instrument_type_count> instrument_in
      "of its gap to 1 per year, raising their absorptive capacity for knowledge from abroad; each organisation-year "
      "costs `unit_cost`, paid from the fund to home households (trainers); participants are admitted in a random order "
      "while the fund can pay",
-     "share of the management gap closed per year", "US$ per organisation and year of training",
+     "share of the management gap closed per year, in [0, 1]", "US$ per organisation and year of training",
      "SILK: Scotland's Social Enterprise Strategy 2016-2026 (capacity building; the Observatory)"},
     {"development_grant", bit_of(Direction::outward), Direction::outward,
      bit_of(PolicyFlow::intangibles) | bit_of(PolicyFlow::finance), PolicyFlow::intangibles, true,
@@ -90,7 +90,8 @@ inline constexpr std::array<InstrumentInfo, instrument_type_count> instrument_in
      "Local collectives in the country adopt the model of a foreign SSE organisation: `intensity` new organisations a "
      "year are founded there as licensees (or federation nodes) of the largest organisation of a targeted kind in the "
      "partner countries whose strategy licenses or federates, with the founding capital `unit_cost` paid from the fund; "
-     "they then pay its fee and absorb its management model and brand like any licensee",
+     "they then pay its fee and absorb its model like any licensee (management model and brand) or node (technology "
+     "and brand)",
      "organisations founded per year", "US$ of founding capital per organisation",
      "SILK: Mexico's Rodando Juntas (CoopCycle adopted by courier collectives; ITDP 50%, IDB 50%)"},
 }};
