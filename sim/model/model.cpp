@@ -286,7 +286,7 @@ std::pair<std::uint16_t, std::uint8_t> Model::end_of(Party p) const noexcept {
         return {static_cast<std::uint16_t>(scenario_.policies[p.index - 2 * n].country), static_cast<std::uint8_t>(end_policy_fund)};
     if (p.index >= 2 * n + policies) {
         // An outside funder: recorded in the country of the first instrument it funds.
-        const std::string& name = outside_funders(scenario_.policies)[p.index - 2 * n - policies];
+        const std::string name = outside_funders(scenario_.policies)[p.index - 2 * n - policies];   // a copy: the list is a temporary
         for (const scenario::Policy& q : scenario_.policies)
             for (const scenario::Funder& f : q.funders)
                 if (f.name == name) return {static_cast<std::uint16_t>(q.country), static_cast<std::uint8_t>(end_outside_funder)};
