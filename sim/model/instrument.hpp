@@ -121,6 +121,10 @@ protected:
         std::uint32_t org;
         std::uint16_t dest;
     };
+    /// Admission order of drawn organisations: by u, then slot.
+    static void admission_order(std::vector<Draw>& draws) {
+        std::sort(draws.begin(), draws.end(), [](const Draw& a, const Draw& b) { return a.u < b.u || (a.u == b.u && a.org < b.org); });
+    }
     template <class Eligible, class Dest>
     std::vector<Draw> draw(PolicyDesk& d, std::size_t country, double chance, Eligible eligible, Dest dest) const {
         std::vector<Draw> out;

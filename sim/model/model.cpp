@@ -284,13 +284,8 @@ std::pair<std::uint16_t, std::uint8_t> Model::end_of(Party p) const noexcept {
     const std::size_t policies = scenario_.policies.size();
     if (p.index >= 2 * n && p.index < 2 * n + policies)   // a fund: in its implementing country
         return {static_cast<std::uint16_t>(scenario_.policies[p.index - 2 * n].country), static_cast<std::uint8_t>(end_policy_fund)};
-    if (p.index >= 2 * n + policies) {
-        // An outside funder: recorded in the country of the first instrument it funds.
-        const std::string name = outside_funders(scenario_.policies)[p.index - 2 * n - policies];   // a copy: the list is a temporary
-        for (const scenario::Policy& q : scenario_.policies)
-            for (const scenario::Funder& f : q.funders)
-                if (f.name == name) return {static_cast<std::uint16_t>(q.country), static_cast<std::uint8_t>(end_outside_funder)};
-    }
+    if (p.index >= 2 * n + policies)   // an outside funder
+        return {outside_funder_country_[p.index - 2 * n - policies], static_cast<std::uint8_t>(end_outside_funder)};
     return p.index < n ? std::pair<std::uint16_t, std::uint8_t>{static_cast<std::uint16_t>(p.index), static_cast<std::uint8_t>(end_households)}
                        : std::pair<std::uint16_t, std::uint8_t>{static_cast<std::uint16_t>(p.index - n), static_cast<std::uint8_t>(end_government)};
 }

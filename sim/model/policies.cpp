@@ -80,7 +80,7 @@ public:
                     const std::vector<Draw> coming = draw(d, o, chance, eligible, [&](std::uint32_t, double) { return c; });
                     going.insert(going.end(), coming.begin(), coming.end());
                 }
-        std::sort(going.begin(), going.end(), [](const Draw& a, const Draw& b) { return a.u < b.u || (a.u == b.u && a.org < b.org); });
+        admission_order(going);
         const Money cost = usd_to_money(q.unit_cost);
         Money left = d.fund(p_);
         for (const Draw& g : going) {
@@ -101,7 +101,7 @@ public:
         const auto c = static_cast<std::size_t>(q.country);
         std::vector<Draw> trainees = draw(d, c, 1.0, [&](std::uint32_t i) { return d.targets(p_, i); },
                                           [&](std::uint32_t, double) { return c; });
-        std::sort(trainees.begin(), trainees.end(), [](const Draw& a, const Draw& b) { return a.u < b.u || (a.u == b.u && a.org < b.org); });
+        admission_order(trainees);
         const Money cost = usd_to_money(q.unit_cost * d.years);
         const double closed = step_probability(q.intensity, d.years);   // share of the gap closed this step
         Money left = d.fund(p_);
@@ -179,6 +179,23 @@ void Model::open_policies() {
     fund_open_.assign(scenario_.policies.size(), 0);
     policy_foundings_.assign(n * org_kind_count, 0);
     if (scenario_.policies.empty()) return;
+    // Funders' accounts: a government's, or an outside funder's (after the funds, in
+    // order of first mention), recorded in the country of the first instrument it funds.
+    const std::vector<std::string> outside = outside_funders(scenario_.policies);
+    constexpr std::uint16_t unset = 0xFFFF;
+    outside_funder_country_.assign(outside.size(), unset);
+    for (const scenario::Policy& q : scenario_.policies) {
+        std::vector<std::size_t>& accounts = funder_account_.emplace_back();
+        for (const scenario::Funder& f : q.funders) {
+            if (f.country >= 0) {
+                accounts.push_back(n + static_cast<std::size_t>(f.country));
+                continue;
+            }
+            const auto k = static_cast<std::size_t>(std::find(outside.begin(), outside.end(), f.name) - outside.begin());
+            accounts.push_back(2 * n + scenario_.policies.size() + k);
+            if (outside_funder_country_[k] == unset) outside_funder_country_[k] = static_cast<std::uint16_t>(q.country);
+        }
+    }
     export_share_.assign(n * org_kind_count * n, 0.0);
     support_share_.assign(n * org_kind_count * n, 0.0);
     for (std::size_t i = 0; i < scenario_.policies.size(); ++i)
@@ -200,15 +217,6 @@ void Model::open_policies() {
         }});
 }
 
-std::size_t Model::funder_account(std::size_t policy, std::size_t funder) const {
-    const scenario::Funder& f = scenario_.policies[policy].funders[funder];
-    const std::size_t n = scenario_.world.size();
-    if (f.country >= 0) return n + static_cast<std::size_t>(f.country);   // a government
-    const std::vector<std::string> outside = outside_funders(scenario_.policies);
-    return 2 * n + scenario_.policies.size() +
-           static_cast<std::size_t>(std::find(outside.begin(), outside.end(), f.name) - outside.begin());
-}
-
 void Model::fund_policies(std::size_t begin, std::size_t end) {
     const double now = static_cast<double>(scenario_.start_year) + static_cast<double>(step_ - 1) * per_step_.years;
     for (std::size_t i = begin; i < end; ++i) {
@@ -223,7 +231,7 @@ void Model::fund_policies(std::size_t begin, std::size_t end) {
             Money returned = 0;
             for (std::size_t k = 0; k < p.funders.size(); ++k) {
                 const Money part = k + 1 == p.funders.size() ? balance - returned : floor_money(p.funders[k].share * static_cast<double>(balance));
-                transfer(fund, Party::sector(funder_account(i, k)), part, flow_policy_refund);
+                transfer(fund, Party::sector(funder_account_[i][k]), part, flow_policy_refund);
                 returned += part;
             }
             balance = 0;
@@ -233,7 +241,7 @@ void Model::fund_policies(std::size_t begin, std::size_t end) {
                 Money paid = 0;
                 for (std::size_t k = 0; k < p.funders.size(); ++k) {
                     const Money part = k + 1 == p.funders.size() ? budget - paid : floor_money(p.funders[k].share * static_cast<double>(budget));
-                    transfer(Party::sector(funder_account(i, k)), fund, part, flow_policy_funding);
+                    transfer(Party::sector(funder_account_[i][k]), fund, part, flow_policy_funding);
                     paid += part;
                 }
                 balance = budget;

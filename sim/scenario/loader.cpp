@@ -24,6 +24,15 @@
 namespace ssesim::scenario {
 namespace {
 
+/// The names whose bit is set in `mask`, comma-separated.
+template <std::size_t N>
+std::string names_in(std::uint32_t mask, const std::array<std::string_view, N>& names) {
+    std::string out;
+    for (std::size_t k = 0; k < N; ++k)
+        if (mask & (1u << k)) out += (out.empty() ? "" : ", ") + std::string(names[k]);
+    return out;
+}
+
 using namespace detail;
 
 namespace fs = std::filesystem;
@@ -589,21 +598,15 @@ Scenario load_text(std::string_view text, const std::string& path) {
             auto [dir, dsrc] = r.string(pt, key("direction"), shown("direction"), psrc);
             if (dir == "default") p.direction = info.default_direction;
             else if (auto d = model::parse_enum<model::Direction>(model::direction_names, dir); d && (info.directions & model::bit_of(*d))) p.direction = *d;
-            else {
-                std::string allowed;
-                for (std::size_t k = 0; k < model::direction_names.size(); ++k)
-                    if (info.directions & (1u << k)) allowed += (allowed.empty() ? "" : ", ") + std::string(model::direction_names[k]);
-                r.fail(dsrc, shown("direction"), "expected default or a direction " + std::string(info.name) + " acts in (" + allowed + "), got \"" + dir + "\"");
-            }
+            else
+                r.fail(dsrc, shown("direction"), "expected default or a direction " + std::string(info.name) + " acts in (" +
+                                                     names_in(info.directions, model::direction_names) + "), got \"" + dir + "\"");
             auto [flow, fsrc] = r.string(pt, key("flow"), shown("flow"), psrc);
             if (flow == "default") p.flow = info.default_flow;
             else if (auto f = model::parse_enum<model::PolicyFlow>(model::policy_flow_names, flow); f && (info.flows & model::bit_of(*f))) p.flow = *f;
-            else {
-                std::string allowed;
-                for (std::size_t k = 0; k < model::policy_flow_names.size(); ++k)
-                    if (info.flows & (1u << k)) allowed += (allowed.empty() ? "" : ", ") + std::string(model::policy_flow_names[k]);
-                r.fail(fsrc, shown("flow"), "expected default or a flow " + std::string(info.name) + " acts on (" + allowed + "), got \"" + flow + "\"");
-            }
+            else
+                r.fail(fsrc, shown("flow"), "expected default or a flow " + std::string(info.name) + " acts on (" +
+                                                names_in(info.flows, model::policy_flow_names) + "), got \"" + flow + "\"");
             p.targets = r.enum_set(pt, key("targets"), shown("targets"), psrc, model::org_kind_names);
             {
                 const toml::node* n = r.node_for(pt, key("partners"), shown("partners"), psrc);

@@ -219,7 +219,8 @@ private:
     std::vector<detail::Adoption> adoptions_;   // decided by instruments, founded in the next structural update
     std::vector<std::int64_t> policy_foundings_;   // [country][kind], last structural update
     std::size_t fund_account(std::size_t policy) const noexcept { return 2 * scenario_.world.size() + policy; }
-    std::size_t funder_account(std::size_t policy, std::size_t funder) const;
+    std::vector<std::vector<std::size_t>> funder_account_;   // [policy][funder]: ledger account (open_policies)
+    std::vector<std::uint16_t> outside_funder_country_;      // country an outside funder's flows are recorded in
     std::vector<double> market_index_;           // sum of weight (p tau)^(1-sigma) last step
     std::vector<double> base_budget_;            // households' spending by market at step 1, cents per step
     std::vector<double> opening_output_;         // simulated home producers' output at step 0, US$ per year
