@@ -64,7 +64,7 @@ const Series series_table[] = {
 };
 constexpr std::size_t series_count = std::size(series_table);
 // The variables after the series, in this order.
-enum Extra : std::size_t { household_money = series_count, government_money, flow_value, flow_count, outward_flows, inward_flows, ledger_flows, policy_fund, policy_spend };
+enum Extra : std::size_t { household_money = series_count, government_money, flow_value, flow_count, outward_flows, inward_flows, ledger_flows, policy_fund, policy_spend, policy_loans, policy_written_off };
 
 double usd(Money m) { return money_to_usd(m); }
 
@@ -105,7 +105,14 @@ StepLayout::StepLayout(const scenario::Scenario& sc) : countries_(sc.world.size(
                               {Axis::policy}});
         variables_.push_back({"policy_spend", true, "USD", "policy spending",
                               "What each policy instrument paid in the step to organisations (reimbursed costs, founding "
-                              "capital) and households (mission travel and venues, trainers); refunds to funders not counted",
+                              "capital, loans) and households (mission travel and venues, trainers); refunds to funders not counted",
+                              {Axis::policy}});
+        variables_.push_back({"policy_loans", true, "USD", "patient-capital loans outstanding",
+                              "Principal of each instrument's patient-capital loans still owed at the end of the step "
+                              "(0 for instruments that do not lend)",
+                              {Axis::policy}});
+        variables_.push_back({"policy_written_off", true, "USD", "patient-capital loans written off",
+                              "Principal still owed by borrowers that exited in the structural update at the start of the step",
                               {Axis::policy}});
     }
     for (Variable& v : variables_) {
@@ -166,6 +173,8 @@ void StepLayout::fill(const model::Model& model, std::span<std::uint64_t> row) c
     for (std::size_t p = 0; p < policies_; ++p) {
         put_real(row, variables_[policy_fund].offset + p, usd(r.policy_fund[p]));
         put_real(row, variables_[policy_spend].offset + p, usd(r.policy_spend[p]));
+        put_real(row, variables_[policy_loans].offset + p, usd(r.policy_loans[p]));
+        put_real(row, variables_[policy_written_off].offset + p, usd(r.policy_written_off[p]));
     }
 }
 

@@ -32,6 +32,8 @@ void Model::decide(std::size_t begin, std::size_t end) {
         orgs_.entering[i] = -1;
         orgs_.contact[i] = -1;
         orgs_.visit[i] = -1;                                     // joined in `policies`, after this phase
+        orgs_.borrow[i] = 0;                                     // lent in `policies` (patient capital)
+        orgs_.borrow_dest[i] = -1;
         orgs_.tender_revenue[i] = orgs_.tender_abroad[i] = 0;   // won in `tenders`, after this phase
         // The delivered price of its inputs, from its suppliers' prices of the last step.
         double input_price = 0;
@@ -58,7 +60,16 @@ void Model::decide(std::size_t begin, std::size_t end) {
         // Uppsala: markets that lose money are left after the patience period;
         // experience in a market raises commitment to a subsidiary where the
         // proximity-concentration trade-off favours it (HMY 2004).
-        double best_gain = 0, ties = 0;
+        // Cash, and the credit a patient-capital fund in force would lend for a move
+        // (one loan at a time, for one move a step).
+        const Money cash = ledger_.agent_balance(i);
+        auto credit = [&](std::size_t d) { return orgs_.loan[i] > 0 || orgs_.borrow[i] > 0 ? Money{0} : credit_line(home, orgs_.kind[i], d); };
+        auto ask = [&](std::size_t d, double needed) {
+            if (needed <= static_cast<double>(cash)) return;
+            orgs_.borrow[i] = static_cast<Money>(std::ceil(needed)) - cash;
+            orgs_.borrow_dest[i] = static_cast<std::int32_t>(d);
+        };
+        double best_gain = 0, best_capital = 0, ties = 0;
         std::uint32_t best_link = no_link;
         for (std::uint32_t r = orgs_.link_begin[i]; r < orgs_.link_begin[i + 1]; ++r) {
             links_.invest[r] = 0;
@@ -74,12 +85,16 @@ void Model::decide(std::size_t begin, std::size_t end) {
                 links_.experience[r] < strategy.fdi_min_experience || u_fdi >= fdi_chance)
                 continue;
             const Subsidiary plan = plan_subsidiary(i, r);
-            if (plan.gain > best_gain && static_cast<double>(ledger_.agent_balance(i)) >= plan.capital) {
+            if (plan.gain > best_gain && static_cast<double>(cash + credit(links_.dest[r])) >= plan.capital) {
                 best_gain = plan.gain;
+                best_capital = plan.capital;
                 best_link = r;
             }
         }
-        if (best_link != no_link) links_.invest[best_link] = 1;
+        if (best_link != no_link) {
+            links_.invest[best_link] = 1;
+            ask(links_.dest[best_link], best_capital);
+        }
 
         // Unplanned opportunities (invitations, events, missions) arrive at random
         // and leave ties in their country, whatever the organisation was planning.
@@ -133,7 +148,7 @@ void Model::decide(std::size_t begin, std::size_t end) {
         for (Mode m : {Mode::exports, Mode::licence, Mode::node, Mode::open_transfer, Mode::sourcing, Mode::offshore}) {
             if (!(strategy.modes & bit(m))) continue;
             const Move move = evaluate_move(i, d, m);
-            if (move.utility > best.utility && static_cast<double>(ledger_.agent_balance(i)) >= move.cash_needed) {
+            if (move.utility > best.utility && static_cast<double>(cash + credit(d)) >= move.cash_needed) {
                 best = move;
                 best_mode = m;
             }
@@ -143,6 +158,7 @@ void Model::decide(std::size_t begin, std::size_t end) {
             orgs_.entering_mode[i] = best_mode;
             orgs_.entering_partner[i] =
                 best_mode == Mode::sourcing ? orgs_.id[static_cast<std::size_t>(best_supplier(i, d))] : no_parent;
+            ask(d, best.cash_needed);
         }
     }
 }

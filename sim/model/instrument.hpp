@@ -24,6 +24,8 @@ struct PolicyDesk {
     double years;
     std::vector<double>& export_share;
     std::vector<double>& support_share;
+    std::vector<Money>& credit_line;
+    std::vector<double>& recognition;            ///< coop_recognition by country this step
     Eigen::MatrixXd& legal;
     std::vector<std::int32_t>& visit;            ///< orgs_.visit
     std::vector<double>& gain_management;        ///< orgs_.gain_management
@@ -34,6 +36,8 @@ struct PolicyDesk {
     std::function<void(std::size_t p, Party payee, Money amount, Flow flow)> spend;
     /// Records an intangible of `amount` given by fund `p` to organisation `org`.
     std::function<void(std::size_t p, std::size_t org, Flow flow, double amount)> give;
+    /// Lends organisation `org` what it asked for (orgs.borrow) from fund `p`, repaid over `term` years.
+    std::function<void(std::size_t p, std::size_t org, double term)> lend;
 
     const scenario::Policy& policy(std::size_t p) const { return scenario.policies[p]; }
     std::size_t countries() const { return scenario.world.size(); }
@@ -64,18 +68,21 @@ public:
 protected:
     std::size_t p_;
 
-    /// Adds `share` to the reimbursed share of every targeted kind of the country for each partner.
-    void add_share(PolicyDesk& d, std::vector<double>& table, double share) const {
+    /// Calls f(cell) on the cell of every targeted kind of the country and each
+    /// partner in a [home][kind][dest] table.
+    template <class T, class F>
+    void for_each_target(PolicyDesk& d, std::vector<T>& table, F f) const {
         const scenario::Policy& q = d.policy(p_);
         const std::size_t n = d.countries(), c = static_cast<std::size_t>(q.country);
         for (std::size_t k = 0; k < org_kind_count; ++k) {
             if (!((q.targets >> k) & 1u)) continue;
             for (std::size_t dest = 0; dest < n; ++dest)
-                if (d.partner(p_, dest)) {
-                    double& v = table[(c * org_kind_count + k) * n + dest];
-                    v = std::min(1.0, v + share);
-                }
+                if (d.partner(p_, dest)) f(table[(c * org_kind_count + k) * n + dest]);
         }
+    }
+    /// Adds `share` to the reimbursed share of every targeted kind of the country for each partner.
+    void add_share(PolicyDesk& d, std::vector<double>& table, double share) const {
+        for_each_target(d, table, [share](double& v) { v = std::min(1.0, v + share); });
     }
 
     /// Pays each (organisation, cents) claim from the fund; pro rata when the fund

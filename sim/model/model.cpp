@@ -235,6 +235,11 @@ void Model::step() {
     record_.ledger_flows = ledger_.step_flow_totals();
     record_.policy_fund.resize(scenario_.policies.size());
     for (std::size_t i = 0; i < scenario_.policies.size(); ++i) record_.policy_fund[i] = ledger_.sector_balance(fund_account(i));
+    record_.policy_written_off = written_off_;
+    record_.policy_loans.assign(scenario_.policies.size(), 0);
+    if (!credit_line_.empty())
+        for (std::size_t i = 0; i < orgs_.size(); ++i)
+            if (orgs_.loan[i] > 0) record_.policy_loans[static_cast<std::size_t>(orgs_.loan_policy[i])] += orgs_.loan[i];
     record_.flows = flow_tally_.collect();
     // What is recorded must add up to what the ledger moved: nothing lost.
     std::vector<Money> recorded(flow_count, 0);

@@ -156,6 +156,48 @@ private:
     double owed_ = 0;   // foundings due but not yet made (fractions of one)
 };
 
+/// Patient capital: long-term loans that make moves abroad affordable.
+class PatientCapital final : public Instrument {
+public:
+    using Instrument::Instrument;
+    void shape(PolicyDesk& d) override {
+        if (d.fund(p_) <= 0) return;
+        const Money line = usd_to_money(d.policy(p_).unit_cost);
+        for_each_target(d, d.credit_line, [line](Money& v) { v = std::max(v, line); });
+    }
+    void act(PolicyDesk& d) override {
+        // The requests this fund can meet (each one asked on the largest line in
+        // force), granted in a random order while the fund can lend.
+        const scenario::Policy& q = d.policy(p_);
+        const auto c = static_cast<std::size_t>(q.country);
+        const Money line = usd_to_money(q.unit_cost);
+        auto eligible = [&](std::uint32_t i) {
+            return d.orgs.borrow[i] > 0 && d.orgs.borrow[i] <= line && d.targets(p_, i) &&
+                   d.partner(p_, static_cast<std::size_t>(d.orgs.borrow_dest[i]));
+        };
+        std::vector<Draw> asks = draw(d, c, 1.0, eligible, [](std::uint32_t, double) { return 0; });
+        admission_order(asks);
+        Money left = d.fund(p_);
+        for (const Draw& a : asks) {
+            const Money amount = d.orgs.borrow[a.org];
+            if (amount > left) continue;
+            left -= amount;
+            d.lend(p_, a.org, q.intensity);
+        }
+    }
+};
+
+/// A law recognising co-operatives: the country's coop_recognition while in force.
+class LegalRecognition final : public Instrument {
+public:
+    using Instrument::Instrument;
+    void shape(PolicyDesk& d) override {
+        const scenario::Policy& q = d.policy(p_);
+        double& r = d.recognition[static_cast<std::size_t>(q.country)];
+        r = std::max(r, q.intensity);
+    }
+};
+
 std::unique_ptr<Instrument> make_instrument(InstrumentType type, std::size_t index) {
     switch (type) {
         case InstrumentType::export_service: return std::make_unique<ExportService>(index);
@@ -164,6 +206,8 @@ std::unique_ptr<Instrument> make_instrument(InstrumentType type, std::size_t ind
         case InstrumentType::capacity_building: return std::make_unique<CapacityBuilding>(index);
         case InstrumentType::development_grant: return std::make_unique<DevelopmentGrant>(index);
         case InstrumentType::model_adoption: return std::make_unique<ModelAdoption>(index);
+        case InstrumentType::patient_capital: return std::make_unique<PatientCapital>(index);
+        case InstrumentType::legal_recognition: return std::make_unique<LegalRecognition>(index);
     }
     return nullptr;
 }
@@ -178,6 +222,9 @@ void Model::open_policies() {
     policy_year_.assign(scenario_.policies.size(), -1);
     fund_open_.assign(scenario_.policies.size(), 0);
     policy_foundings_.assign(n * org_kind_count, 0);
+    written_off_.assign(scenario_.policies.size(), 0);
+    recognition_.clear();
+    for (const Country& c : scenario_.world.countries) recognition_.push_back(c.coop_recognition);
     if (scenario_.policies.empty()) return;
     // Funders' accounts: a government's, or an outside funder's (after the funds, in
     // order of first mention), recorded in the country of the first instrument it funds.
@@ -198,11 +245,14 @@ void Model::open_policies() {
     }
     export_share_.assign(n * org_kind_count * n, 0.0);
     support_share_.assign(n * org_kind_count * n, 0.0);
+    if (std::any_of(scenario_.policies.begin(), scenario_.policies.end(),
+                    [](const scenario::Policy& q) { return q.type == InstrumentType::patient_capital; }))
+        credit_line_.assign(n * org_kind_count * n, 0);
     for (std::size_t i = 0; i < scenario_.policies.size(); ++i)
         instruments_.push_back(detail::make_instrument(scenario_.policies[i].type, i));
     desk_ = std::make_unique<detail::PolicyDesk>(detail::PolicyDesk{
         scenario_, orgs_, links_, home_begin_, home_orgs_, step_, per_step_.years, export_share_,
-        support_share_, legal_, orgs_.visit, orgs_.gain_management, adoptions_,
+        support_share_, credit_line_, recognition_, legal_, orgs_.visit, orgs_.gain_management, adoptions_,
         [this](std::size_t p) { return fund_open_[p]; },
         [this](std::size_t p, Party payee, Money amount, Flow flow) {
             transfer(Party::sector(fund_account(p)), payee, amount, flow);
@@ -214,6 +264,14 @@ void Model::open_policies() {
             const FlowKey key{static_cast<std::uint16_t>(flow), static_cast<std::uint16_t>(scenario_.policies[p].country),
                               orgs_.home[org], static_cast<std::uint8_t>(end_policy_fund), static_cast<std::uint8_t>(orgs_.kind[org])};
             flow_tally_.add(key.pack(), units);
+        },
+        [this](std::size_t p, std::size_t org, double term) {
+            const Money amount = orgs_.borrow[org];
+            desk_->spend(p, Party::agent(org), amount, flow_policy_loan);
+            orgs_.loan[org] += amount;
+            orgs_.loan_policy[org] = static_cast<std::int32_t>(p);
+            orgs_.instalment[org] = static_cast<Money>(std::ceil(static_cast<double>(amount) * per_step_.years / term));
+            orgs_.borrow[org] = 0;
         }});
 }
 
@@ -225,7 +283,8 @@ void Model::fund_policies(std::size_t begin, std::size_t end) {
         const std::int64_t year = active ? static_cast<std::int64_t>(std::floor(now - p.start + 1e-9)) : -1;
         // (balances read in a phase are those at its start: the fund's after this phase is tracked here)
         Money balance = ledger_.sector_balance(fund_account(i));
-        if (year != policy_year_[i]) {
+        // (a fund out of force may still hold loan repayments: they go back every step)
+        if (year != policy_year_[i] || (year < 0 && balance != 0)) {
             const Party fund = Party::sector(fund_account(i));
             // What the fund did not spend goes back to its funders, by their shares.
             Money returned = 0;
@@ -254,16 +313,42 @@ void Model::fund_policies(std::size_t begin, std::size_t end) {
     if (begin != 0) return;   // the phase is one serial chunk (grain = instruments)
     std::fill(export_share_.begin(), export_share_.end(), 0.0);
     std::fill(support_share_.begin(), support_share_.end(), 0.0);
+    std::fill(credit_line_.begin(), credit_line_.end(), 0);
     legal_ = scenario_.world.legal_compat;
+    const std::size_t n = scenario_.world.size();
+    for (std::size_t c = 0; c < n; ++c) recognition_[c] = scenario_.world.countries[c].coop_recognition;
     for (std::size_t i = 0; i < instruments_.size(); ++i) {
         if (policy_year_[i] >= 0) instruments_[i]->shape(*desk_);
         else instruments_[i]->pause();
     }
+    // Laws recognising co-operatives: the legal compatibility of each pair moves with
+    // the lower recognition of the two, as the world's was built (ODD §7.16); after
+    // every instrument, so the result does not depend on their order (agreements'
+    // floors are kept).
+    for (std::size_t o = 0; o < n; ++o)
+        for (std::size_t d = 0; d < n; ++d) {
+            const double cr_o = scenario_.world.countries[o].coop_recognition, cr_d = scenario_.world.countries[d].coop_recognition;
+            if (o == d || (recognition_[o] == cr_o && recognition_[d] == cr_d)) continue;
+            const double before = std::min(cr_o, cr_d), after = std::min(recognition_[o], recognition_[d]);
+            const auto io = static_cast<Eigen::Index>(o), id = static_cast<Eigen::Index>(d);
+            const double v = before > 0 ? std::min(1.0, scenario_.world.legal_compat(io, id) * after / before) : after;
+            legal_(io, id) = std::max(legal_(io, id), v);
+        }
 }
 
 void Model::act_policies(std::size_t begin, std::size_t end) {
     for (std::size_t i = begin; i < end; ++i)
         if (policy_year_[i] >= 0) instruments_[i]->act(*desk_);
+    if (credit_line_.empty() || end != instruments_.size()) return;
+    // A move whose loan no fund granted is not made (the phase is one serial chunk);
+    // what was asked stays in `borrow` until the next decision.
+    for (std::uint32_t i = 0; i < orgs_.size(); ++i) {
+        if (orgs_.borrow[i] == 0) continue;
+        const std::int32_t dest = orgs_.borrow_dest[i];
+        if (orgs_.entering[i] == dest) orgs_.entering[i] = -1;
+        for (std::uint32_t r = orgs_.link_begin[i]; r < orgs_.link_begin[i + 1]; ++r)
+            if (links_.dest[r] == dest) links_.invest[r] = 0;
+    }
 }
 
 void Model::found_adopters() {

@@ -53,6 +53,14 @@ void Model::settle(std::size_t begin, std::size_t end) {
             }
         }
         pay(home, orgs_.overhead[i], flow_market_services);
+        // A patient-capital loan: this step's instalment, as far as cash allows (arrears are carried).
+        if (orgs_.loan[i] > 0) {
+            const Money paid = std::min({orgs_.loan[i], orgs_.instalment[i], cash});
+            transfer(Party::agent(i), Party::sector(fund_account(static_cast<std::size_t>(orgs_.loan_policy[i]))), paid,
+                     flow_loan_repayment);
+            orgs_.loan[i] -= paid;
+            cash -= paid;
+        }
         // Public tenders won this step: at home, and abroad (services exported).
         exports += orgs_.tender_abroad[i];
         const Money revenue = orgs_.revenue[i] + exports + (orgs_.tender_revenue[i] - orgs_.tender_abroad[i]);

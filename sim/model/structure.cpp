@@ -52,6 +52,8 @@ void Model::found(std::uint32_t group, bool opening) {
     orgs_.entering[slot] = -1;
     orgs_.contact[slot] = -1;
     orgs_.visit[slot] = -1;
+    orgs_.loan_policy[slot] = -1;
+    orgs_.borrow_dest[slot] = -1;
     ledger_.append_agents(1);
     if (opening)
         ledger_.endow(Party::agent(slot), capital);
@@ -89,6 +91,8 @@ std::size_t Model::add_affiliate(std::uint32_t parent, std::size_t dest, Mode mo
     orgs_.entering[slot] = -1;
     orgs_.contact[slot] = -1;
     orgs_.visit[slot] = -1;
+    orgs_.loan_policy[slot] = -1;
+    orgs_.borrow_dest[slot] = -1;
     orgs_.entering_partner[slot] = no_parent;
     ledger_.append_agents(1);
     // What it started with came from its parent: record it as transferred.
@@ -127,6 +131,7 @@ bool Model::found_affiliate(std::uint32_t parent, std::uint32_t r) {
 void Model::restructure() {
     std::fill(births_.begin(), births_.end(), 0);
     std::fill(exits_.begin(), exits_.end(), 0);
+    std::fill(written_off_.begin(), written_off_.end(), 0);
     const auto& e = scenario_.economy;
 
     // 1. Exits in id order: an organisation that could not pay what it owed is
@@ -137,6 +142,7 @@ void Model::restructure() {
     for (std::uint32_t i = 0; i < orgs_.size(); ++i) {
         if (orgs_.insolvent[i]) {
             transfer(Party::agent(i), Party::sector(orgs_.home[i]), ledger_.agent_balance(i), flow_liquidation);
+            if (orgs_.loan[i] > 0) written_off_[static_cast<std::size_t>(orgs_.loan_policy[i])] += orgs_.loan[i];
             ++exits_[orgs_.home[i] * org_kind_count + static_cast<std::size_t>(orgs_.kind[i])];
         } else {
             new_slot[i] = static_cast<std::uint32_t>(kept.size());

@@ -632,6 +632,8 @@ Scenario load_text(std::string_view text, const std::string& path) {
             p.intensity = r.real(pt, key("intensity"), shown("intensity"), psrc);
             if (info.intensity.find("[0, 1]") != std::string_view::npos && p.intensity > 1)
                 r.fail(r.source_of(pt, "intensity"), shown("intensity"), "expected a share in [0, 1] (" + std::string(info.name) + ": " + std::string(info.intensity) + "), got " + format_number(p.intensity));
+            if (info.positive_intensity && !(p.intensity > 0))
+                r.fail(r.source_of(pt, "intensity"), shown("intensity"), "expected a number above 0 (" + std::string(info.name) + ": " + std::string(info.intensity) + "), got " + format_number(p.intensity));
             p.unit_cost = r.real(pt, key("unit_cost"), shown("unit_cost"), psrc);
             p.level = r.enumeration<model::PolicyLevel>(pt, key("level"), shown("level"), psrc, model::policy_level_names);
             // who pays: governments by ISO3, other names are outside funders; shares sum to 1

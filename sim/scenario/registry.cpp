@@ -194,7 +194,7 @@ constexpr std::array registry{
               "Kind of the affiliates it creates abroad (SILK: many of Mondragon's foreign units are not co-operatives)", "SILK: many of Mondragon's foreign units are not co-operatives"},
     // ---- policy regime ([[policy]], one table per instrument; `ssesim describe --instruments`) ----
     ParamSpec{"policy[].type", T::enumeration, "", "", 0, 0, false, false,
-              "export_service|trade_mission|trade_agreement|capacity_building|development_grant|model_adoption",
+              "export_service|trade_mission|trade_agreement|capacity_building|development_grant|model_adoption|patient_capital|legal_recognition",
               "Instrument type (each acts through one mechanism: `ssesim describe --instruments`)", "setting (DOMAIN.md §4)"},
     ParamSpec{"policy[].name", T::string, "\"\"", "", 0, 0, false, false, "",
               "Name of the instrument, unique in the regime (its fund account and output column); empty: type and index, e.g. export_service_0", "setting"},

@@ -15,6 +15,8 @@ def test_describe_instruments():
         "capacity_building": "SILK: Scotland's Social Enterprise Strategy 2016-2026",
         "development_grant": "SILK: Korea's KOICA Creative Technology Solution programme",
         "model_adoption": "SILK: Mexico's Rodando Juntas (CoopCycle adopted by courier collectives; ITDP 50%, IDB 50%)",
+        "patient_capital": "DOMAIN.md section 4: long-lasting (patient) support and financing as a barrier",
+        "legal_recognition": "SILK lessons and DOMAIN.md section 5: legal recognition of co-operatives differs by country",
     }
     headings = re.findall(r"(?m)^(\w+)\n  directions", text)
     assert headings == list(sources), headings  # every type, in the order of model::instrument_info
@@ -24,7 +26,11 @@ def test_describe_instruments():
     assert "trade_agreement directions both (default) flows goods (default) spends no:" in flat
     assert "model_adoption directions inward (default)" in flat
     assert "unit_cost US$ per participation (travel, fees)" in flat
-    assert flat.count("unit_cost not used by this type") == 3  # export_service, trade_agreement, development_grant
+    assert "patient_capital directions outward (default) flows finance (default) spends yes" in flat
+    assert "legal_recognition directions both (default)" in flat
+    assert "unit_cost US$: the most one organisation may borrow" in flat
+    # export_service, trade_agreement, development_grant, legal_recognition
+    assert flat.count("unit_cost not used by this type") == 4
     assert all(len(line) <= 80 for line in text.splitlines()), "lines wrapped at 80 characters"
     # then every [[policy]] key of the registry, with unit, default and meaning
     keys = re.findall(r"\| `policy\[\]\.(\w+)` \|", run("describe").stdout)

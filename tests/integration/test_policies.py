@@ -60,6 +60,37 @@ def test_each_policy_case_runs_and_records_its_spending_and_targeted_flows(tmp_p
             assert f.attrs["scenario"].count("IDB") >= 1
 
 
+def test_the_patient_capital_example_lends_and_its_loans_add_up(tmp_path):
+    out = tmp_path / "quebec.h5"
+    run("run", POLICIES / "quebec_patient_capital.toml", "-o", out)
+    with h5py.File(out, "r") as f:
+        ledger = f["ledger_flows"][()]
+        lent, repaid = ledger[:, flow_index(f, "policy_loan")], ledger[:, flow_index(f, "loan_repayment")]
+        spend, loans = f["policy_spend"][()][:, 0], f["policy_loans"][()][:, 0]
+        written_off = f["policy_written_off"][()][:, 0]
+        assert f["policy_type"].asstr()[0] == "patient_capital"
+        assert lent.sum() > 0 and repaid.sum() > 0
+        np.testing.assert_allclose(spend, lent, atol=0.005)   # all it spends is lent
+        # the loan book: outstanding = last step's + lent - repaid - written off, step by step
+        previous = np.concatenate([[0.0], loans[:-1]])
+        np.testing.assert_allclose(loans, previous + lent - repaid - written_off, atol=0.01)
+        assert (loans >= 0).all()
+        # only Canada's targeted kinds borrow: the loans leave Canada's fund for Canada's organisations
+        flows = f["flow_value"][()][:, flow_index(f, "policy_loan")].sum(axis=0)
+        can = list(f["country"].asstr()[()]).index("CAN")
+        assert flows.sum() == pytest.approx(flows[can, can], abs=0.01)
+
+
+def test_the_legal_recognition_example_spends_nothing_and_licenses_into_the_usa(tmp_path):
+    out = tmp_path / "usa.h5"
+    run("run", POLICIES / "usa_coop_recognition.toml", "-o", out)
+    with h5py.File(out, "r") as f:
+        assert f["policy_type"].asstr()[0] == "legal_recognition"
+        assert (f["policy_spend"][()] == 0).all() and (f["policy_fund"][()] == 0).all()
+        assert f["ledger_flows"][()][:, flow_index(f, "policy_funding")].sum() == 0
+        assert f["licensees"][()][-1].sum() > 0
+
+
 def test_the_mix_experiment_arms_share_random_numbers_and_budget_and_differ_in_the_flows_they_target(tmp_path):
     out = tmp_path / "mix.h5"
     run("sweep", ROOT / "scenarios" / "experiments" / "mix.toml", "-o", out, "-t", "2")

@@ -44,6 +44,8 @@ enum Flow : std::uint16_t {
     flow_policy_refund,     ///< finance: a fund's money unspent at the end of a programme year -> its funders
     flow_policy_grant,      ///< finance: a policy fund -> an organisation (a share of its costs; founding capital)
     flow_programme_services,///< goods: households -> a policy fund (mission travel and venues, trainers)
+    flow_policy_loan,       ///< finance: a policy fund -> an organisation (patient capital lent)
+    flow_loan_repayment,    ///< finance: an organisation -> the policy fund that lent to it
     flow_count
 };
 
@@ -82,6 +84,8 @@ inline constexpr std::array<FlowInfo, flow_count> flow_info{{
      "a policy fund's payment to an organisation: a share of its costs reimbursed, or the founding capital of an adopter"},
     {"programme_services", Channel::goods, true, true,
      "services a policy fund buys for its programme: travel and venues of trade missions, trainers"},
+    {"policy_loan", Channel::finance, true, false, "a patient-capital loan a policy fund lends to an organisation"},
+    {"loan_repayment", Channel::finance, true, false, "an instalment of a patient-capital loan repaid to the fund that lent it"},
 }};
 
 /// Intangible transfers are tallied as integers of this many knowledge units,

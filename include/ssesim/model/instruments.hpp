@@ -28,10 +28,13 @@ enum class InstrumentType : std::uint8_t {
     capacity_building,  ///< Scotland: management knowledge (absorptive capacity) of targeted organisations
     development_grant,  ///< KOICA CTS: pays a share of the cost of technology projects abroad
     model_adoption,     ///< Mexico Rodando Juntas: local co-ops founded under a foreign SSE model's licence
+    patient_capital,    ///< long-term loans that let targeted organisations afford moves abroad
+    legal_recognition,  ///< a law recognising co-operatives: the country's coop_recognition and legal compatibility
 };
-inline constexpr std::size_t instrument_type_count = 6;
+inline constexpr std::size_t instrument_type_count = 8;
 inline constexpr std::array<std::string_view, instrument_type_count> instrument_type_names{
-    "export_service", "trade_mission", "trade_agreement", "capacity_building", "development_grant", "model_adoption"};
+    "export_service", "trade_mission", "trade_agreement", "capacity_building", "development_grant", "model_adoption",
+    "patient_capital", "legal_recognition"};
 
 struct InstrumentInfo {
     std::string_view name;
@@ -40,6 +43,7 @@ struct InstrumentInfo {
     std::uint32_t flows;        ///< bit f set: PolicyFlow f allowed
     PolicyFlow default_flow;
     bool spends;                ///< false: acts without money (budget must be 0)
+    bool positive_intensity;    ///< intensity must be above 0 (a term, a level)
     std::string_view effect;    ///< what it changes, for `ssesim describe --instruments`
     std::string_view intensity; ///< what `intensity` means for it
     std::string_view unit_cost; ///< what `unit_cost` means for it, or empty
@@ -50,14 +54,14 @@ constexpr std::uint32_t bit_of(Direction d) { return 1u << static_cast<unsigned>
 constexpr std::uint32_t bit_of(PolicyFlow f) { return 1u << static_cast<unsigned>(f); }
 
 inline constexpr std::array<InstrumentInfo, instrument_type_count> instrument_info{{
-    {"export_service", bit_of(Direction::outward), Direction::outward, bit_of(PolicyFlow::goods), PolicyFlow::goods, true,
+    {"export_service", bit_of(Direction::outward), Direction::outward, bit_of(PolicyFlow::goods), PolicyFlow::goods, true, false,
      "Pays a share of the fixed cost of each foreign market a targeted organisation of the country serves by export "
      "in a partner country (reimbursed from the fund after the organisation pays it); organisations count the share "
      "when they weigh an entry while the fund holds money",
      "share of the market's fixed cost paid, in [0, 1]", "",
      "SILK: Catalonia's ACCIÓ International Social Economy service (a department of the trade agency using its offices abroad)"},
     {"trade_mission", bit_of(Direction::inward) | bit_of(Direction::outward) | bit_of(Direction::both), Direction::both,
-     bit_of(PolicyFlow::goods) | bit_of(PolicyFlow::finance) | bit_of(PolicyFlow::intangibles), PolicyFlow::goods, true,
+     bit_of(PolicyFlow::goods) | bit_of(PolicyFlow::finance) | bit_of(PolicyFlow::intangibles), PolicyFlow::goods, true, false,
      "Outgoing missions (outward, both): targeted organisations of the country get unplanned opportunities in partner "
      "countries at `intensity` per year (each adds ties there, as any unplanned opportunity); incoming missions (inward, "
      "both): targeted organisations of partner countries get them in the country. Each participation costs `unit_cost`, "
@@ -65,13 +69,13 @@ inline constexpr std::array<InstrumentInfo, instrument_type_count> instrument_in
      "random order while the fund can pay",
      "extra unplanned opportunities per targeted organisation per year", "US$ per participation (travel, fees)",
      "SILK: the Netherlands' in- and outgoing impact trade missions combined with conferences"},
-    {"trade_agreement", bit_of(Direction::both), Direction::both, bit_of(PolicyFlow::goods), PolicyFlow::goods, false,
+    {"trade_agreement", bit_of(Direction::both), Direction::both, bit_of(PolicyFlow::goods), PolicyFlow::goods, false, false,
      "Raises the legal compatibility for co-operatives between the country and each partner to at least `intensity` "
      "while in force (an SSE chapter in a trade or association agreement); spends nothing",
      "legal compatibility the agreement guarantees, in [0, 1]", "",
      "SILK lessons: SSE in trade and association agreements, missing almost everywhere"},
     {"capacity_building", bit_of(Direction::inward) | bit_of(Direction::both), Direction::inward,
-     bit_of(PolicyFlow::intangibles), PolicyFlow::intangibles, true,
+     bit_of(PolicyFlow::intangibles), PolicyFlow::intangibles, true, false,
      "Training and advice for targeted organisations of the country: their management-model stock closes `intensity` "
      "of its gap to 1 per year, raising their absorptive capacity for knowledge from abroad; each organisation-year "
      "costs `unit_cost`, paid from the fund to home households (trainers); participants are admitted in a random order "
@@ -79,14 +83,14 @@ inline constexpr std::array<InstrumentInfo, instrument_type_count> instrument_in
      "share of the management gap closed per year, in [0, 1]", "US$ per organisation and year of training",
      "SILK: Scotland's Social Enterprise Strategy 2016-2026 (capacity building; the Observatory)"},
     {"development_grant", bit_of(Direction::outward), Direction::outward,
-     bit_of(PolicyFlow::intangibles) | bit_of(PolicyFlow::finance), PolicyFlow::intangibles, true,
+     bit_of(PolicyFlow::intangibles) | bit_of(PolicyFlow::finance), PolicyFlow::intangibles, true, false,
      "Pays a share of the cost of supporting licensees, federation nodes and open-transfer countries that targeted "
      "organisations of the country keep in partner countries (technology projects abroad); counted when they weigh "
      "such a move while the fund holds money",
      "share of the support cost paid, in [0, 1]", "",
      "SILK: Korea's KOICA Creative Technology Solution programme (development cooperation)"},
     {"model_adoption", bit_of(Direction::inward), Direction::inward, bit_of(PolicyFlow::intangibles), PolicyFlow::intangibles,
-     true,
+     true, false,
      "Local collectives in the country adopt the model of a foreign SSE organisation: `intensity` new organisations a "
      "year are founded there as licensees (or federation nodes) of the largest organisation of a targeted kind in the "
      "partner countries whose strategy licenses or federates, with the founding capital `unit_cost` paid from the fund; "
@@ -94,6 +98,28 @@ inline constexpr std::array<InstrumentInfo, instrument_type_count> instrument_in
      "and brand)",
      "organisations founded per year", "US$ of founding capital per organisation",
      "SILK: Mexico's Rodando Juntas (CoopCycle adopted by courier collectives; ITDP 50%, IDB 50%)"},
+    {"patient_capital", bit_of(Direction::outward), Direction::outward, bit_of(PolicyFlow::finance), PolicyFlow::finance,
+     true, true,
+     "Long-term, interest-free loans: a targeted organisation of the country that has no loan counts a credit line of "
+     "`unit_cost` on top of its cash when it weighs a move into a partner country (an export market, a licensee, a node, "
+     "open transfer, a supplier, an offshore affiliate, or a subsidiary replacing exports) while the fund holds money; "
+     "if the move it chooses needs the credit, it asks for the shortfall, and loans are granted in a random order while "
+     "the fund can lend (a move whose loan is refused is not made). The loan is repaid in equal instalments over "
+     "`intensity` years into the fund, before payouts and as far as its cash allows (arrears are carried, not "
+     "foreclosed); what an organisation that exits still owes is written off. Repayments go back to the funders "
+     "with the unspent money at each programme year's end, and every step once the programme has ended",
+     "repayment term in years, above 0", "US$: the most one organisation may borrow",
+     "DOMAIN.md section 4: long-lasting (patient) support and financing as a barrier; e.g. the Fiducie du Chantier de "
+     "l'economie sociale (Quebec, 2007: patient capital for social economy enterprises)"},
+    {"legal_recognition", bit_of(Direction::both), Direction::both,
+     bit_of(PolicyFlow::goods) | bit_of(PolicyFlow::finance) | bit_of(PolicyFlow::intangibles), PolicyFlow::intangibles,
+     false, true,
+     "A law recognising co-operative forms raises the country's coop_recognition to `intensity` while in force; its "
+     "legal compatibility for co-operatives with every country moves in proportion to the lower recognition of the "
+     "pair, min(r_o, r_d) / min(cr_o, cr_d) (the world's rule, sim/ODD.md section 6), never above 1; spends nothing",
+     "the coop_recognition the law gives the country, in [0, 1] (above 0)", "",
+     "SILK lessons and DOMAIN.md section 5: legal recognition of co-operatives differs by country (e.g. the USA has no "
+     "policy recognition of SSE)"},
 }};
 
 }  // namespace ssesim::model

@@ -47,8 +47,10 @@ struct StepRecord {
     // [flow]: ledger totals of the step
     std::vector<Money> ledger_flows;
     // [policy]: money in each instrument's fund at the end of the step, and what it
-    // spent in the step (paid to organisations and households; refunds not counted)
-    std::vector<Money> policy_fund, policy_spend;
+    // spent in the step (paid to organisations and households, lent; refunds not counted);
+    // patient-capital loans outstanding at the end of the step, and written off (the
+    // borrower exited) in the structural update at its start
+    std::vector<Money> policy_fund, policy_spend, policy_loans, policy_written_off;
     // [country][kind]: organisations founded under a policy instrument at the start of the step
     std::vector<std::int64_t> policy_foundings;
 
@@ -98,6 +100,12 @@ public:
         if (v.empty()) return 0.0;
         const std::size_t n = scenario_.world.size();
         return v[(home * org_kind_count + static_cast<std::size_t>(kind)) * n + dest];
+    }
+    /// Credit (cents) a patient-capital fund in force offers an organisation of `kind`
+    /// from `home` without a loan for a move into `dest` this step; 0 without one.
+    Money credit_line(std::size_t home, OrgKind kind, std::size_t dest) const noexcept {
+        if (credit_line_.empty()) return 0;
+        return credit_line_[(home * org_kind_count + static_cast<std::size_t>(kind)) * scenario_.world.size() + dest];
     }
 
 private:
@@ -215,9 +223,12 @@ private:
     std::vector<std::unique_ptr<detail::Instrument>> instruments_;
     std::unique_ptr<detail::PolicyDesk> desk_;
     std::vector<double> export_share_, support_share_;   // [home][kind][dest]; empty without policies
+    std::vector<Money> credit_line_;                      // [home][kind][dest]; empty without a patient_capital instrument
+    std::vector<double> recognition_;                     // [country]: coop_recognition this step (legal_recognition)
     Eigen::MatrixXd legal_;
     std::vector<detail::Adoption> adoptions_;   // decided by instruments, founded in the next structural update
     std::vector<std::int64_t> policy_foundings_;   // [country][kind], last structural update
+    std::vector<Money> written_off_;               // [policy]: loans written off in the last structural update
     std::size_t fund_account(std::size_t policy) const noexcept { return 2 * scenario_.world.size() + policy; }
     std::vector<std::vector<std::size_t>> funder_account_;   // [policy][funder]: ledger account (open_policies)
     std::vector<std::uint16_t> outside_funder_country_;      // country an outside funder's flows are recorded in

@@ -57,6 +57,13 @@ struct Organisations {
     std::vector<std::uint64_t> entering_partner;   ///< the supplier chosen for a sourcing move
     std::vector<std::int32_t> contact;        ///< foreign country of an unplanned opportunity, -1 for none
     std::vector<std::int32_t> visit;          ///< foreign country of a trade mission it joined this step, -1 for none
+    // patient capital (policy instrument): the loan outstanding, the fund it is owed to
+    // (policy index, -1 for none) and the instalment per step; and this step's request
+    std::vector<Money> loan;
+    std::vector<std::int32_t> loan_policy;
+    std::vector<Money> instalment;
+    std::vector<Money> borrow;                ///< credit the move it decided this step needs and no fund lent, 0 for none
+    std::vector<std::int32_t> borrow_dest;    ///< the country of that move, -1 for none
     /// CSR index into Links: the links of slot i are [link_begin[i], link_begin[i+1]).
     std::vector<std::uint32_t> link_begin;
 
@@ -72,7 +79,7 @@ struct Organisations {
         f(participation); f(participation_base); f(input_price); f(input_sales); f(purchases); f(entering_partner);
         f(tender_revenue); f(tender_abroad);
         f(revenue); f(export_revenue); f(wage_bill); f(profit); f(owed_to_parent); f(insolvent); f(entering);
-        f(entering_mode); f(contact); f(visit);
+        f(entering_mode); f(contact); f(visit); f(loan); f(loan_policy); f(instalment); f(borrow); f(borrow_dest);
     }
 };
 

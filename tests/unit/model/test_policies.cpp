@@ -118,7 +118,7 @@ TEST_CASE("an instrument that spends nothing needs no budget, and bad regimes ar
     fails("[[policy]]\ntype = \"trade_agreement\"\ncountry = \"ESP\"\nstart = 2020\nend = 2025\nbudget = 5.0\n",
           "6:10: policy[0].budget: a trade_agreement spends nothing: expected 0, got 5");
     fails("[[policy]]\ntype = \"export_servce\"\ncountry = \"ESP\"\nstart = 2020\nend = 2025\n",
-          "2:8: policy[0].type: expected one of export_service, trade_mission, trade_agreement, capacity_building, development_grant, model_adoption, got \"export_servce\"");
+          "2:8: policy[0].type: expected one of export_service, trade_mission, trade_agreement, capacity_building, development_grant, model_adoption, patient_capital, legal_recognition, got \"export_servce\"");
     fails("[[policy]]\ntype = \"export_service\"\ncountry = \"ESP\"\nstart = 2025\nend = 2020\n",
           "5:7: policy[0].end: expected a year after policy[0].start = 2025, got 2020");
     fails("[[policy]]\ntype = \"export_service\"\ncountry = \"PER\"\nstart = 2020\nend = 2025\n",
@@ -127,6 +127,10 @@ TEST_CASE("an instrument that spends nothing needs no budget, and bad regimes ar
           "6:10: policy[0].budget: expected a number in [0, 1e+13], got -1");
     fails("[[policy]]\ntype = \"export_service\"\ncountry = \"ESP\"\ndirection = \"inward\"\nstart = 2020\nend = 2025\n",
           "4:13: policy[0].direction: expected default or a direction export_service acts in (outward), got \"inward\"");
+    fails("[[policy]]\ntype = \"patient_capital\"\ncountry = \"ESP\"\nstart = 2020\nend = 2025\nbudget = 10.0\nintensity = 0.0\n",
+          "7:13: policy[0].intensity: expected a number above 0 (patient_capital: repayment term in years, above 0), got 0");
+    fails("[[policy]]\ntype = \"legal_recognition\"\ncountry = \"ESP\"\nstart = 2020\nend = 2025\nintensity = 1.5\n",
+          "6:13: policy[0].intensity: expected a share in [0, 1] (legal_recognition: the coop_recognition the law gives the country, in [0, 1] (above 0)), got 1.5");
 }
 
 namespace {
@@ -388,4 +392,152 @@ funders = ["MEX", "IDB"]
         }
     CHECK(adopters + m.record().exits[m.record().at(MEX, 0)] <= 10);
     CHECK(adopters >= 1);
+}
+
+namespace {
+
+/// The French federation starts with a few days of wages in cash, and organisations
+/// keep a few days' wages: the support of a node abroad (a year's) is beyond it.
+std::string short_of_cash(const std::string& policies) {
+    std::string s = scenario_with("\n[economy]\ncash_buffer_years = 0.01\n" + policies);
+    const std::string from = "outward_drive = 20.0\n";
+    return s.replace(s.find(from), from.size(), from + "initial_cash_years = 0.01\n");
+}
+
+/// The federation's nodes abroad.
+std::int64_t nodes(const Model& m) {
+    const auto& o = m.organisations();
+    const auto& l = m.links();
+    std::int64_t n = 0;
+    for (std::uint32_t r = 0; r < l.size(); ++r) n += o.kind[l.org[r]] == OrgKind::federation && l.mode[r] == model::Mode::node;
+    return n;
+}
+
+}  // namespace
+
+TEST_CASE("patient_capital lends targeted organisations the cash a move abroad needs, and its loans are repaid into the fund", "[policy]") {
+    const std::string lender = R"(
+[[policy]]
+type = "patient_capital"
+name = "fiducie"
+country = "FRA"
+targets = ["federation"]
+start = 2020.0
+end = 2030.0
+budget = 2000000.0
+intensity = 2.0
+unit_cost = 200000.0
+)";
+    Model m(scenario::load_scenario_text(short_of_cash(lender), here), 1);
+    Model none(scenario::load_scenario_text(short_of_cash(""), here), 1);
+    Money loans = 0, fund = 0, lent_total = 0, repaid_total = 0;
+    for (int t = 1; t <= 12; ++t) {
+        m.step();
+        none.step();
+        const auto& r = m.record();
+        const auto& f = r.ledger_flows;
+        // the line decisions see: France's federation, toward every other country; nobody else's
+        CHECK(m.credit_line(FRA, OrgKind::federation, ESP) == 20000000);
+        CHECK(m.credit_line(FRA, OrgKind::federation, MEX) == 20000000);
+        CHECK(m.credit_line(FRA, OrgKind::worker_coop, ESP) == 0);
+        CHECK(m.credit_line(ESP, OrgKind::worker_coop, FRA) == 0);
+        CHECK(m.credit_line(FRA, OrgKind::federation, FRA) == 0);
+        // all it spends is lent; loans outstanding and the fund move by lending and repayment only
+        const Money lent = f[model::flow_policy_loan], repaid = f[model::flow_loan_repayment];
+        CHECK(r.policy_spend[0] == lent);
+        CHECK(r.policy_loans[0] == loans + lent - repaid - r.policy_written_off[0]);
+        CHECK(r.policy_fund[0] == fund + f[model::flow_policy_funding] - f[model::flow_policy_refund] - lent + repaid);
+        loans = r.policy_loans[0];
+        fund = r.policy_fund[0];
+        lent_total += lent;
+        repaid_total += repaid;
+        // the borrower is the federation, owing this fund at most the line
+        const auto& o = m.organisations();
+        for (std::size_t i = 0; i < o.size(); ++i) {
+            if (o.loan[i] == 0) continue;
+            CHECK(o.home[i] == FRA);
+            CHECK(o.kind[i] == OrgKind::federation);
+            CHECK(o.loan_policy[i] == 0);
+            CHECK(o.loan[i] <= 20000000);
+            CHECK(o.borrow[i] == 0);
+        }
+        // without the fund nobody borrows
+        const auto& n = none.organisations();
+        for (std::size_t i = 0; i < n.size(); ++i) CHECK(n.loan[i] == 0);
+    }
+    REQUIRE(lent_total > 0);
+    CHECK(repaid_total > 0);
+    // what the loans made affordable: nodes abroad the federation could not pay to support without the fund
+    CHECK(nodes(m) > nodes(none));
+}
+
+TEST_CASE("patient_capital lends while its fund can, and a move whose loan is refused is not made", "[policy]") {
+    Model m(scenario::load_scenario_text(short_of_cash(R"(
+[[policy]]
+type = "patient_capital"
+country = "FRA"
+targets = ["federation"]
+start = 2020.0
+end = 2030.0
+budget = 3000.0
+intensity = 10.0
+unit_cost = 200000.0
+)"), here), 1);
+    std::int64_t refused = 0;
+    for (int t = 1; t <= 8; ++t) {
+        m.step();
+        const auto& o = m.organisations();
+        const auto& l = m.links();
+        CHECK(m.record().policy_spend[0] <= 300000);
+        for (std::size_t i = 0; i < o.size(); ++i) {
+            if (o.borrow[i] == 0) continue;
+            ++refused;
+            CHECK(o.entering[i] != o.borrow_dest[i]);
+            for (std::uint32_t r = o.link_begin[i]; r < o.link_begin[i + 1]; ++r)
+                if (l.dest[r] == o.borrow_dest[i]) CHECK(l.invest[r] == 0);
+        }
+    }
+    CHECK(refused > 0);
+}
+
+TEST_CASE("legal_recognition raises the country's legal compatibility with the lower recognition of each pair, while in force", "[policy]") {
+    scenario::Scenario s = scenario::load_scenario_text(scenario_with(R"(
+[[policy]]
+type = "legal_recognition"
+country = "MEX"
+start = 2021.0
+end = 2022.0
+intensity = 0.8
+[[policy]]
+type = "trade_agreement"
+country = "ESP"
+partners = ["FRA"]
+start = 2020.0
+end = 2030.0
+intensity = 0.3
+[[policy]]
+type = "legal_recognition"
+country = "ESP"
+start = 2020.0
+end = 2030.0
+intensity = 0.5
+)"), here);
+    const Eigen::MatrixXd world = s.world.legal_compat;
+    const double cr_mex = s.world.countries[MEX].coop_recognition;
+    REQUIRE(cr_mex < 0.8);
+    REQUIRE(s.world.countries[ESP].coop_recognition == 1.0);
+    REQUIRE(s.world.countries[FRA].coop_recognition == 1.0);
+    Model m(std::move(s), 1);
+    for (int t = 1; t <= 12; ++t) {
+        m.step();
+        const bool in_force = t >= 5 && t <= 8;   // 2021.0 to 2021.75
+        // Mexico's law: with Spain and France (recognition 1) the pair's lower recognition goes from cr_mex to 0.8
+        const double with_mex = in_force ? world(MEX, ESP) * 0.8 / cr_mex : world(MEX, ESP);
+        CHECK(m.legal_compat(MEX, ESP) == Approx(with_mex).epsilon(1e-12));
+        CHECK(m.legal_compat(ESP, MEX) == Approx(with_mex).epsilon(1e-12));
+        CHECK(m.legal_compat(FRA, MEX) == Approx(in_force ? world(FRA, MEX) * 0.8 / cr_mex : world(FRA, MEX)).epsilon(1e-12));
+        // Spain's law gives less than Spain has: nothing changes; an agreement's floor below it neither
+        CHECK(m.legal_compat(ESP, FRA) == world(ESP, FRA));
+        CHECK(m.ledger().sector_balance(2 * 3) == 0);   // spends nothing
+    }
 }
