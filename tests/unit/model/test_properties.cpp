@@ -1,6 +1,7 @@
 // Property tests: random worlds, populations, strategies and seeds; the
 // invariants of ODD §7 must hold at every step of every one of them.
 #include "ssesim/kernel/rng.hpp"
+#include "ssesim/model/instruments.hpp"
 #include "ssesim/model/model.hpp"
 #include "ssesim/scenario/loader.hpp"
 
@@ -59,6 +60,20 @@ std::string random_scenario(std::uint64_t k) {
         }
         s << "]\n";
     }
+    // A policy regime in most cases: instruments of random types, countries, years and
+    // budgets, some co-financed by an outside funder (drawn after the populations, so
+    // these are the same as without).
+    const std::size_t policies = pick(4);
+    for (std::size_t p = 0; p < policies; ++p) {
+        const model::InstrumentInfo& info = model::instrument_info[pick(model::instrument_type_count)];
+        const bool share = info.intensity.find("[0, 1]") != std::string_view::npos;
+        const double start = 2020 + 4 * rng.uniform();
+        s << "\n[[policy]]\ntype = \"" << info.name << "\"\ncountry = \"" << use[pick(use.size())] << "\"\nstart = " << start
+          << "\nend = " << start + 0.1 + 4 * rng.uniform() << "\nbudget = " << (info.spends ? 1e6 * rng.uniform() : 0.0)
+          << "\nintensity = " << (share ? 0.01 + 0.99 * rng.uniform() : 0.1 + 8 * rng.uniform())
+          << "\nunit_cost = " << 1e5 * rng.uniform() << "\n";
+        if (info.spends && rng.uniform() < 0.3) s << "funders = [\"" << use[0] << "\", \"DONOR\"]\n";
+    }
     return s.str();
 }
 
@@ -66,13 +81,15 @@ std::string random_scenario(std::uint64_t k) {
 
 TEST_CASE("random scenarios keep every invariant at every step", "[model][property]") {
     const int cases = 1000;
-    int organisations_seen = 0;
+    int organisations_seen = 0, regimes = 0, lending_steps = 0;
     for (int k = 0; k < cases; ++k) {
         const std::string body = random_scenario(static_cast<std::uint64_t>(k));
         INFO("case " << k << ":\n" << body);
+        regimes += body.find("[[policy]]") != std::string::npos;
         const std::string text = "[run]\nname = \"p\"\nsteps = 16\nseed = " + std::to_string(1000 + k) + "\n" + body;
         Model m(scenario::load_scenario_text(text, std::string(SSESIM_SOURCE_DIR) + "/scenarios/p.toml"), 1 + k % 3);
         const Money total = m.ledger().total_money();
+        Money loans = 0;   // patient-capital loans outstanding
         for (int t = 0; t < 16; ++t) {
             m.step();   // throws on any ledger, flow-record or per-agent identity violation
             REQUIRE(m.ledger().total_money() == total);
@@ -90,6 +107,21 @@ TEST_CASE("random scenarios keep every invariant at every step", "[model][proper
                 REQUIRE(o.participation[i] <= 1.0);
                 REQUIRE(o.price[i] > 0.0);
             }
+            // funds never go negative, and the patient-capital loan book adds up
+            const auto& rec = m.record();
+            for (std::size_t p = 0; p < rec.policy_fund.size(); ++p) {
+                REQUIRE(rec.policy_fund[p] >= 0);
+                REQUIRE(rec.policy_loans[p] >= 0);
+            }
+            Money book = 0, written_off = 0;
+            for (std::size_t p = 0; p < rec.policy_loans.size(); ++p) {
+                book += rec.policy_loans[p];
+                written_off += rec.policy_written_off[p];
+            }
+            const auto& f = rec.ledger_flows;
+            REQUIRE(book == loans + f[model::flow_policy_loan] - f[model::flow_loan_repayment] - written_off);
+            loans = book;
+            lending_steps += f[model::flow_policy_loan] > 0;
             const auto& l = m.links();
             for (std::size_t r = 0; r < l.size(); ++r) {
                 REQUIRE(l.credit[r] >= 0);
@@ -109,4 +141,6 @@ TEST_CASE("random scenarios keep every invariant at every step", "[model][proper
         organisations_seen += static_cast<int>(m.organisations().size());
     }
     CHECK(organisations_seen > cases);
+    CHECK(regimes > cases / 2);
+    CHECK(lending_steps > 0);   // the loan book was exercised
 }
