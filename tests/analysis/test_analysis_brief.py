@@ -4,18 +4,16 @@ file's; a single run and a Saltelli sweep get their own briefs; headless Chromiu
 page with no broken image and no console error, and prints it to PDF."""
 import base64
 import io
-import json
 import re
 import shutil
 import subprocess
-from html.parser import HTMLParser
-from pathlib import Path
 
 import matplotlib.image
 import numpy as np
 import pytest
 
-from analysis_files import (COUNTRIES, SCENARIO, ishigami, saltelli_design, write_layout, write_output)
+from analysis_files import (SCENARIO, ishigami, saltelli_design, write_layout, write_output)
+from brief_page import Page, render
 from ssesim_analysis import brief as brief_module
 from ssesim_analysis import compare_arms, sensitivity
 from ssesim_analysis.brief import find_chromium, print_pdf, write_brief
@@ -30,45 +28,6 @@ INDICATORS = {"export_revenue": "final", "employees": "final", "impact_home": "f
 CHROMIUM = find_chromium()
 needs_chromium = pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (Debian package chromium): "
                                                              "the page cannot be rendered or printed")
-
-
-class Page(HTMLParser):
-    """What a test needs from the brief: images, tables by id, headings, captions, lists, pre."""
-
-    def __init__(self, text):
-        super().__init__(convert_charrefs=True)
-        self.images, self.tables, self.captions, self.items, self.pre, self.h3, self.notes = [], {}, [], [], [], [], []
-        self.tags = set()
-        self._table = self._row = self._text = None
-        self.feed(text)
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        self.tags.add(tag)
-        if tag == "img":
-            self.images.append(attrs["src"])
-        elif tag == "table":
-            self._table = self.tables.setdefault(attrs.get("id"), [])
-        elif tag == "tr" and self._table is not None:
-            self._row = []
-            self._table.append(self._row)
-        elif tag in ("td", "th", "figcaption", "li", "pre", "h3") or (tag == "p" and attrs.get("class") == "note"):
-            self._text = []
-
-    def handle_endtag(self, tag):
-        if tag in ("td", "th") and self._row is not None:
-            self._row.append("".join(self._text))
-        elif tag == "table":
-            self._table = None
-        elif tag in ("figcaption", "li", "pre", "h3", "p") and self._text is not None:
-            {"figcaption": self.captions, "li": self.items, "pre": self.pre, "h3": self.h3,
-             "p": self.notes}[tag].append("".join(self._text))
-        if tag in ("td", "th", "figcaption", "li", "pre", "h3", "p"):
-            self._text = None
-
-    def handle_data(self, data):
-        if self._text is not None:
-            self._text.append(data)
 
 
 @pytest.fixture(scope="module")
@@ -253,55 +212,12 @@ def test_brief_bad_input_is_one_line_and_exit_2(sweep_brief, tmp_path, capsys, m
                                        "is on PATH (Debian package chromium); leave --pdf out for the HTML alone\n")
 
 
-#: Injected at the top of a test copy of the brief: records every error event (a script
-#: error, or a resource such as an image that failed to load) and console.error call, and on
-#: load writes each image's state and those problems into the DOM as JSON, for --dump-dom.
-PROBE = """<script>
-window.__problems = [];
-window.addEventListener("error", function (e) {
-  var t = e.target;
-  window.__problems.push(t && t !== window && t.src ? "resource failed: " + t.src : "error: " + e.message);
-}, true);
-(function () {
-  var original = console.error;
-  console.error = function () {
-    window.__problems.push("console.error: " + Array.prototype.join.call(arguments, " "));
-    original.apply(console, arguments);
-  };
-})();
-window.addEventListener("load", function () {
-  var images = Array.prototype.map.call(document.images, function (i) {
-    return {alt: i.alt, ok: i.complete && i.naturalWidth > 0, width: i.naturalWidth};
-  });
-  var out = document.createElement("pre");
-  out.id = "__probe";
-  out.textContent = JSON.stringify({images: images, problems: window.__problems});
-  document.body.appendChild(out);
-});
-</script>"""
-
-
-def render(page: Path, tmp_path: Path) -> tuple[dict, list[str]]:
-    """Loads a copy of the page, with PROBE, in headless Chromium; returns the probe's record
-    and the console messages Chromium logged."""
-    probe = page.with_name(f"probed-{page.name}")
-    probe.write_text(page.read_text(encoding="utf-8").replace("<head>", "<head>" + PROBE, 1), encoding="utf-8")
-    proc = subprocess.run([CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", f"--user-data-dir={tmp_path / 'profile'}",
-                           "--enable-logging=stderr", "--v=0", "--virtual-time-budget=10000", "--dump-dom",
-                           probe.as_uri()], capture_output=True, text=True, timeout=120)
-    assert proc.returncode == 0, proc.stderr[-2000:]
-    dom = Page(proc.stdout)
-    record = json.loads(dom.pre[-1])
-    console = [line for line in proc.stderr.splitlines() if ":CONSOLE" in line]
-    return record, console
-
-
 @needs_chromium
 def test_chromium_shows_every_image_and_no_error(sweep_brief, tmp_path):
     _, out, page = sweep_brief
     copy = tmp_path / "brief"
     shutil.copytree(out, copy)
-    record, console = render(copy / "brief.html", tmp_path)
+    record, console = render(CHROMIUM, copy / "brief.html", tmp_path)
     assert len(record["images"]) == len(page.images)
     assert [image for image in record["images"] if not image["ok"]] == []
     assert all(image["width"] > 600 for image in record["images"])
@@ -311,7 +227,7 @@ def test_chromium_shows_every_image_and_no_error(sweep_brief, tmp_path):
     broken.write_text((copy / "brief.html").read_text(encoding="utf-8").replace(
         "</body>", '<img src="figures/absent.png" alt="absent"><script>undefinedFunction();</script></body>'),
         encoding="utf-8")
-    record, console = render(broken, tmp_path)
+    record, console = render(CHROMIUM, broken, tmp_path)
     assert [image["alt"] for image in record["images"] if not image["ok"]] == ["absent"]
     assert record["problems"][0] == "error: Uncaught ReferenceError: undefinedFunction is not defined"
     assert record["problems"][1].startswith("resource failed: file://") and record["problems"][1].endswith("absent.png")
@@ -349,4 +265,6 @@ def test_pdf_text_holds_the_table_numbers(sweep_brief, tmp_path):
             for cell in row:
                 for word in cell.split():
                     assert word in words, (name, cell)
-    assert all(country in words for country in COUNTRIES)
+    # and the captions' words: what each figure shows (the flow maps name their country)
+    for caption in page.captions:
+        assert [w for w in caption.split() if w not in words] == [], caption

@@ -2,7 +2,9 @@
 they spend and the flows they target; the mix experiment's arms share common random
 numbers, are funded with the same total budget and differ in the flows they target."""
 import html
+import shutil
 import subprocess
+import sys
 import tomllib
 
 import h5py
@@ -10,6 +12,9 @@ import numpy as np
 import pytest
 
 from helpers import ENV, ROOT, run
+
+sys.path.insert(0, str(ROOT / "tests" / "analysis"))
+from brief_page import Page, render  # noqa: E402
 
 POLICIES = ROOT / "scenarios" / "policies"
 CASES = ["catalonia_accio", "mexico_rodando_juntas", "netherlands_missions", "korea_koica_cts", "scotland_strategy"]
@@ -132,14 +137,30 @@ def test_the_mix_experiment_arms_share_random_numbers_and_budget_and_differ_in_t
     proc = subprocess.run(["/usr/bin/python3", "-m", "ssesim_analysis", "compare", str(out), "--arms",
                            "none,inward,outward,both", "--indicator", "management"], capture_output=True, text=True, env=env)
     assert proc.returncode == 0, proc.stderr
-    rows = {line.split()[0]: float(line.split()[4]) for line in proc.stdout.splitlines()[3:]}
+    printed = proc.stdout.splitlines()
+    rows = {line.split()[0]: float(line.split()[4]) for line in printed[3:]}
     for a in ("inward", "outward", "both"):
         paired = stock[by[a]][order(a)] - stock[by["none"]][order("none")]
         assert rows[a] == pytest.approx(paired.mean(), rel=1e-3, abs=0.5)
-    proc = subprocess.run(["/usr/bin/python3", "-m", "ssesim_analysis", "brief", str(out), "-o", str(tmp_path / "brief")],
+    # its brief: the comparison table holds what compare printed, cell for cell
+    brief = tmp_path / "brief"
+    proc = subprocess.run(["/usr/bin/python3", "-m", "ssesim_analysis", "brief", str(out), "-o", str(brief),
+                           "--arms", "none,inward,outward,both", "--indicator", "management"],
                           capture_output=True, text=True, env=env)
     assert proc.returncode == 0, proc.stderr
-    text = html.unescape((tmp_path / "brief" / "brief.html").read_text())
-    assert "experiment 'policy_mix'" in text
+    text = (brief / "brief.html").read_text(encoding="utf-8")
+    page = Page(text)
+    header, *body = page.tables["compare-management"]
+    assert [line.split() for line in printed[3:]] == [" ".join(cells).split() for cells in body]
+    assert page.h3[0] == printed[0].removeprefix("compare ")
+    assert "experiment 'policy_mix'" in html.unescape(text)
     for a in ("inward", "outward", "both"):
-        assert f"'{a}' minus 'none'" in text
+        assert f"'{a}' minus 'none'" in html.unescape(text)
+    # every figure exists, and headless Chromium shows the page with no broken image and no console error
+    assert page.images and all((brief / src).is_file() for src in page.images if not src.startswith("data:"))
+    chromium = shutil.which("chromium")
+    if chromium:
+        record, console = render(chromium, brief / "brief.html", tmp_path)
+        assert len(record["images"]) == len(page.images)
+        assert [image for image in record["images"] if not image["ok"]] == []
+        assert record["problems"] == [] and console == []
