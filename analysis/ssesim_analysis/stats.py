@@ -43,6 +43,18 @@ class PairedDifference:
         return (self.t_ci[1] - self.t_ci[0]) / 2
 
 
+#: Memory the bootstrap may use for its resamples at once: scipy holds a batch of resampled
+#: index and value arrays, batch x n each, so a sweep of thousands of replicates stays bounded.
+BOOTSTRAP_BYTES = 64 * 2**20
+
+
+def bootstrap_batch(n: int) -> int:
+    """Resamples per vectorised call for samples of n: about BOOTSTRAP_BYTES of 8-byte values in
+    the four batch x n arrays scipy builds. The intervals do not depend on it: the resamples are
+    drawn in the same order from the same stream, batch by batch."""
+    return max(1, BOOTSTRAP_BYTES // (32 * n))
+
+
 def paired_difference(a, b, *, confidence: float = 0.95, n_resamples: int = 9999,
                       seed: int = 0) -> PairedDifference:
     """Compares b with a, both indexed by replicate (a[r] and b[r] share replicate r)."""
@@ -69,7 +81,7 @@ def paired_difference(a, b, *, confidence: float = 0.95, n_resamples: int = 9999
     with np.errstate(divide="ignore", invalid="ignore"):
         boot = stats.bootstrap((a, b), statistic, paired=True, vectorized=True, method="percentile",
                                confidence_level=confidence, n_resamples=n_resamples,
-                               random_state=np.random.default_rng(seed))
+                               random_state=np.random.default_rng(seed), batch=bootstrap_batch(n))
     low, high = boot.confidence_interval
     mean_a = float(a.mean())
     return PairedDifference(

@@ -49,6 +49,25 @@ def test_bootstrap_is_deterministic_given_the_seed():
     assert paired_difference(a, b, seed=5).bootstrap_ci != paired_difference(a, b, seed=6).bootstrap_ci
 
 
+def test_a_large_sweep_bootstraps_in_batches_with_the_same_interval(monkeypatch):
+    # 3,000 replicates: 9,999 resamples at once would take about 0.7 GB; in batches the same
+    # resamples are drawn in the same order, so the interval is exactly the unbatched one
+    from ssesim_analysis import stats as module
+    rng = np.random.default_rng(3)
+    a = rng.normal(10, 1, 3000)
+    b = a + rng.normal(0.05, 1, 3000)
+    batches = []
+    bootstrap = module.stats.bootstrap
+    monkeypatch.setattr(module.stats, "bootstrap", lambda *args, **kwargs: batches.append(kwargs["batch"]) or bootstrap(*args, **kwargs))
+    monkeypatch.setattr(module, "BOOTSTRAP_BYTES", 2**20)
+    batched = paired_difference(a, b, n_resamples=999)
+    assert batches == [10]
+    monkeypatch.setattr(module, "BOOTSTRAP_BYTES", 2**40)
+    whole = paired_difference(a, b, n_resamples=999)
+    assert batches[1] > 999
+    assert batched.bootstrap_ci == whole.bootstrap_ci and batched.relative_ci == whole.relative_ci
+
+
 def test_intervals_cover_the_truth_at_their_level():
     """Over 400 independent experiments of 20 replicates the 95% t interval covers the true
     effect in 92-98% of them (binomial sd 1.1 points); the percentile bootstrap, which
