@@ -1,5 +1,8 @@
 #include "ssesim/scenario/registry.hpp"
 
+#include "ssesim/model/instruments.hpp"
+#include "ssesim/model/types.hpp"
+
 #include <algorithm>
 #include <array>
 #include <cmath>
@@ -231,6 +234,28 @@ constexpr std::array registry{
 constexpr std::array<std::string_view, 8> table_keys{
     "run", "output", "world", "economy", "population", "population[]", "policy", "policy[]"};
 // clang-format on
+
+/// True if `choices` ("a|b|c") lists exactly `names`, in their order.
+template <std::size_t N>
+constexpr bool lists(std::string_view choices, const std::array<std::string_view, N>& names) {
+    for (std::size_t i = 0; i < N; ++i) {
+        const std::size_t bar = choices.find('|');
+        if (choices.substr(0, bar) != names[i]) return false;
+        choices = bar == std::string_view::npos ? std::string_view{} : choices.substr(bar + 1);
+    }
+    return choices.empty();
+}
+constexpr std::string_view choices_of(std::string_view key) {
+    for (const ParamSpec& s : registry)
+        if (s.key == key) return s.choices;
+    return {};
+}
+// The registry's lists are written out for `ssesim describe` and the loader's messages;
+// the model's name arrays are what values parse to: they must not drift apart.
+static_assert(lists(choices_of("policy[].type"), model::instrument_type_names));
+static_assert(lists(choices_of("policy[].level"), model::policy_level_names));
+static_assert(lists(choices_of("population[].kind"), model::org_kind_names));
+static_assert(lists(choices_of("population[].sector"), model::sector_names));
 
 std::string number(double v) {
     if (std::isinf(v)) return v > 0 ? "inf" : "-inf";

@@ -23,6 +23,7 @@ import os
 import platform
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -98,14 +99,17 @@ def tile(source: Path, target: Path, copies: int) -> int:
 def measure(args: list[str]) -> tuple[float, float]:
     """Runs ssesim-analysis with `args` in a process of its own: (seconds, peak RSS in MiB)."""
     env = dict(os.environ, PYTHONPATH=str(ROOT / "analysis"), HDF5_USE_FILE_LOCKING="FALSE")
-    start = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "-m", "ssesim_analysis", *args], env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(proc.pid, 0)
-    seconds = time.perf_counter() - start
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    if proc.returncode != 0:
-        sys.exit(f"analysis_memory: ssesim-analysis {' '.join(args)} failed: {proc.stderr.read().decode()}")
+    # stderr to a file, not a pipe: a child that fills a pipe nobody reads before wait4 would hang
+    with tempfile.TemporaryFile() as errors:
+        start = time.perf_counter()
+        proc = subprocess.Popen([sys.executable, "-m", "ssesim_analysis", *args], env=env,
+                                stdout=subprocess.DEVNULL, stderr=errors)
+        _, status, usage = os.wait4(proc.pid, 0)
+        seconds = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        if proc.returncode != 0:
+            errors.seek(0)
+            sys.exit(f"analysis_memory: ssesim-analysis {' '.join(args)} failed: {errors.read().decode()}")
     return seconds, usage.ru_maxrss / 1024   # Linux: kilobytes
 
 
