@@ -83,7 +83,7 @@ std::string fmt(const char* format, double value) {
 struct Options {
     std::string size;
     SchellingParams params;
-    std::size_t runs;
+    std::int64_t runs;   // signed, so that a negative count is refused, not wrapped
     std::uint64_t seed;
     int threads;
 };
@@ -133,10 +133,15 @@ int run(int argc, char** argv) {
     po::options_description desc;
     Options o;
     std::string csv, json;
-    desc.add_options()("help,h", "")("size", po::value(&o.size)->default_value("large"), "")(
-        "runs", po::value(&o.runs)->default_value(100), "")("seed", po::value(&o.seed)->default_value(42), "")(
-        "threads,t", po::value(&o.threads)->default_value(1), "")("csv", po::value(&csv), "")(
-        "json", po::value(&json), "")("overwrite", "");
+    desc.add_options()                                        // usage_text describes them
+        ("help,h", "")
+        ("size", po::value(&o.size)->default_value("large"), "")
+        ("runs", po::value(&o.runs)->default_value(100), "")
+        ("seed", po::value(&o.seed)->default_value(42), "")
+        ("threads,t", po::value(&o.threads)->default_value(1), "")
+        ("csv", po::value(&csv), "")
+        ("json", po::value(&json), "")
+        ("overwrite", "");
     po::variables_map vm;
     po::store(po::command_line_parser(argc, argv).options(desc).run(), vm);
     if (vm.count("help")) {
@@ -150,14 +155,14 @@ int run(int argc, char** argv) {
         o.params = schelling_large;
     else
         throw UsageError("--size: expected small or large, got '" + o.size + "'");
-    if (o.runs == 0) throw UsageError("--runs: expected an integer >= 1");
+    if (o.runs < 1) throw UsageError("--runs: expected an integer >= 1, got " + std::to_string(o.runs));
     const bool overwrite = vm.count("overwrite") > 0;
     // Refuse an existing output before spending the runs on it.
     for (const std::string& path : {csv, json})
         if (!path.empty() && !overwrite && std::filesystem::exists(path))
             throw OutputError(path + ": exists (pass --overwrite to replace it)");
 
-    const std::vector<SchellingRun> runs = run_schelling(o.params, o.seed, o.runs, declared_steps, o.threads);
+    const std::vector<SchellingRun> runs = run_schelling(o.params, o.seed, static_cast<std::size_t>(o.runs), declared_steps, o.threads);
 
     const auto line = [](const char* what, const Stats& s) {
         std::cout << what << "median " << fmt("%.3f", s.median * 1e3) << " ms, min " << fmt("%.3f", s.min * 1e3)
