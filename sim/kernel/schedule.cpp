@@ -2,6 +2,10 @@
 
 namespace ssesim::kernel {
 
+void Schedule::run(Executor& executor) const {
+    for (const Phase& p : phases_) executor.for_range(p.size(), p.grain, p.body);
+}
+
 void Schedule::run(Executor& executor, Ledger& ledger) const {
     for (const Phase& p : phases_) {
         executor.for_range(p.size(), p.grain, p.body);

@@ -4,12 +4,12 @@
 #include "ssesim/core/format.hpp"
 #include "ssesim/core/version.hpp"
 #include "ssesim/kernel/rng.hpp"
+#include "ssesim/kernel/shuffle.hpp"
 #include "ssesim/scenario/loader.hpp"
 #include "ssesim/scenario/registry.hpp"
 #include "../scenario/toml_support.hpp"
 
 #include <boost/random/sobol.hpp>
-#include <boost/random/uniform_int_distribution.hpp>
 
 #include <algorithm>
 #include <cmath>
@@ -293,10 +293,7 @@ void expand(Experiment& e) {
                 kernel::Stream rng(e.seed, 0, j, 0, purpose_design);
                 std::vector<std::size_t> strata(n);
                 std::iota(strata.begin(), strata.end(), std::size_t{0});
-                for (std::size_t i = n; i-- > 1;) {
-                    boost::random::uniform_int_distribution<std::size_t> pick(0, i);
-                    std::swap(strata[i], strata[pick(rng)]);
-                }
+                kernel::shuffle(std::span<std::size_t>(strata), rng);
                 for (std::size_t i = 0; i < n; ++i)
                     points[i][j] = from_unit(e.factors[j], (static_cast<double>(strata[i]) + rng.uniform()) / static_cast<double>(n));
             }

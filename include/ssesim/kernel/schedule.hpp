@@ -2,8 +2,9 @@
 // A step is a fixed list of named phases (STYLE.md "A step is a list of
 // layers"; DESIGN.md decision 2). Each phase is one parallel loop over agents or
 // over another index space (countries, markets) of the model's choosing; after
-// each phase the ledger commits the threads' sector deltas. The schedule is
-// data: `names()` prints it, and sim/ODD.md §3 shows the same list.
+// each phase the ledger commits the threads' sector deltas (a model that moves no
+// money, such as the Schelling benchmark of tools/bench, runs without one). The
+// schedule is data: `describe()` prints it, and sim/ODD.md §3 shows the same list.
 #include "ssesim/kernel/executor.hpp"
 #include "ssesim/kernel/ledger.hpp"
 
@@ -27,6 +28,8 @@ public:
     void add(Phase phase) { phases_.push_back(std::move(phase)); }
     /// Runs every phase in order; commits the ledger after each.
     void run(Executor& executor, Ledger& ledger) const;
+    /// Runs every phase in order, for a model without money (nothing to commit).
+    void run(Executor& executor) const;
     const std::vector<Phase>& phases() const noexcept { return phases_; }
     /// "sense (agents) -> decide (agents) -> ..."
     std::string describe() const;
