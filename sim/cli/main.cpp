@@ -127,6 +127,17 @@ void print_summary(const model::Model& m, const std::string& path) {
               << "  largest cross-border flow: " << (best > 0 ? w.countries[bo].iso3 + " -> " + w.countries[bd].iso3 + ", US$ " + fmt(usd(best) / 1e6, 4) + " million" : std::string("none")) << "\n";
 }
 
+void print_timing(const model::Model& m, double output_seconds, double total_seconds, double agent_steps) {
+    const model::StepTiming& t = m.timing();
+    std::printf("time of %u steps (%.4g agent-steps, %.3g per second):\n", m.steps_done(), agent_steps, agent_steps / std::max(total_seconds, 1e-9));
+    auto row = [total_seconds](const std::string& part, double secs) {
+        std::printf("  %-24s %10.4f s %6.1f%%\n", part.c_str(), secs, 100.0 * secs / std::max(total_seconds, 1e-9));
+    };
+    for (std::size_t i = 0; i < t.parts.size(); ++i) row(t.parts[i], 1e-9 * static_cast<double>(t.nanoseconds[i]));
+    row("output (HDF5)", output_seconds);
+    row("total", total_seconds);
+}
+
 int resolve_threads(int threads, const char* option = "--threads") {
     if (threads < 0) throw UsageError(std::string(option) + ": expected an integer >= 0, got " + std::to_string(threads));
     return threads == 0 ? static_cast<int>(std::max(1u, std::thread::hardware_concurrency())) : threads;
@@ -139,7 +150,8 @@ int cmd_run(const std::vector<std::string>& args) {
         ("threads,t", po::value<int>()->default_value(0), "threads (0: all cores)")
         ("seed", po::value<std::string>(), "override run.seed")
         ("overwrite", po::bool_switch(), "replace an existing output file")
-        ("quiet,q", po::bool_switch(), "no progress line");
+        ("quiet,q", po::bool_switch(), "no progress line")
+        ("timing", po::bool_switch(), "print the wall time of each phase of a step, summed over the run");
     po::positional_options_description pos;
     pos.add("scenario", 1);
     const po::variables_map vm = parse(args, opts, pos);
@@ -157,7 +169,7 @@ int cmd_run(const std::vector<std::string>& args) {
     std::signal(SIGTERM, on_signal);
     const bool progress = !vm["quiet"].as<bool>() && isatty(STDERR_FILENO);
     const auto t0 = std::chrono::steady_clock::now();
-    double agent_steps = 0;
+    double agent_steps = 0, output_seconds = 0;
     for (std::int64_t t = 0; t < steps; ++t) {
         if (interrupted) {
             writer.interrupt();
@@ -167,7 +179,9 @@ int cmd_run(const std::vector<std::string>& args) {
         }
         agent_steps += static_cast<double>(m.organisations().size());
         m.step();
+        const auto w0 = std::chrono::steady_clock::now();
         writer.write_step(m);
+        output_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - w0).count();
         if (progress) {
             const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
             const double eta = secs / static_cast<double>(t + 1) * static_cast<double>(steps - t - 1);
@@ -179,6 +193,7 @@ int cmd_run(const std::vector<std::string>& args) {
     writer.finish();
     if (progress) std::fprintf(stderr, "\n");
     print_summary(m, out);
+    if (vm["timing"].as<bool>()) print_timing(m, output_seconds, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(), agent_steps);
     return exit_ok;
 }
 

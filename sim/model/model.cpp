@@ -7,6 +7,7 @@
 #include "ssesim/kernel/rng.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <numeric>
 
@@ -208,9 +209,18 @@ void Model::build_schedule() {
                    [this](std::size_t b, std::size_t e) { learn(b, e); }});
     schedule_.add({"record", "countries", 1, [countries] { return countries; },
                    [this](std::size_t b, std::size_t e) { record_countries(b, e); }});
+    for (const kernel::Phase& p : schedule_.phases()) timing_.parts.push_back(p.name);
+    timing_.parts.insert(timing_.parts.end(), {"structural update", "checks and flow record"});
+    timing_.nanoseconds.assign(timing_.parts.size(), 0);
 }
 
 void Model::step() {
+    using Clock = std::chrono::steady_clock;
+    const std::size_t phases = schedule_.phases().size();
+    auto add_time = [this](std::size_t part, Clock::time_point since) {
+        timing_.nanoseconds[part] += std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - since).count();
+    };
+    const Clock::time_point t0 = Clock::now();
     ++step_;
     ledger_.begin_step();
     record_.policy_spend.assign(scenario_.policies.size(), 0);
@@ -221,7 +231,9 @@ void Model::step() {
         std::fill(investments_.begin(), investments_.end(), 0);
         std::fill(founded_abroad_.begin(), founded_abroad_.end(), 0);
     }
-    schedule_.run(executor_, ledger_);
+    add_time(phases, t0);
+    schedule_.run(executor_, ledger_, std::span<std::int64_t>(timing_.nanoseconds.data(), phases));
+    const Clock::time_point t1 = Clock::now();
     if (injection_.amount != 0) {
         ledger_.inject_unbalanced_for_test(injection_.party, injection_.amount);
         injection_ = {};
@@ -249,6 +261,7 @@ void Model::step() {
             throw InvariantError("step " + std::to_string(step_) + ": recorded " + std::string(flow_info[f].name) +
                                  " flows of " + std::to_string(recorded[f]) + " cents differ from the ledger's " +
                                  std::to_string(record_.ledger_flows[f]));
+    add_time(phases + 1, t1);
 }
 
 void Model::check_finite() const {

@@ -4,6 +4,9 @@
 
 #include <catch2/catch.hpp>
 
+#include <chrono>
+#include <cstdint>
+
 #include <string>
 #include <vector>
 
@@ -28,4 +31,26 @@ TEST_CASE("a schedule runs its phases in order over their whole range, with or w
     schedule.run(serial, ledger);
     CHECK(trace.size() == 8);
     CHECK(hits == std::vector<int>(10, 2));
+}
+
+TEST_CASE("a schedule adds each phase's wall time to its own entry", "[kernel][schedule]") {
+    auto spin = [](std::chrono::milliseconds d) {
+        const auto until = std::chrono::steady_clock::now() + d;
+        while (std::chrono::steady_clock::now() < until) {
+        }
+    };
+    Schedule schedule;
+    schedule.add({"quick", "model", 1, [] { return std::size_t{1}; }, [](std::size_t, std::size_t) {}});
+    schedule.add({"slow", "model", 1, [] { return std::size_t{1}; },
+                  [&](std::size_t, std::size_t) { spin(std::chrono::milliseconds(20)); }});
+    Executor serial(1);
+    Ledger ledger({}, {});
+    std::vector<std::int64_t> elapsed{0, 5};
+    schedule.run(serial, ledger, elapsed);
+    schedule.run(serial, ledger, elapsed);
+    CHECK(elapsed[1] >= 5 + 40'000'000);          // two runs of at least 20 ms each, added to what was there
+    CHECK(elapsed[0] < elapsed[1] / 10);          // the empty phase is not charged with the slow one
+    const std::vector<std::int64_t> before = elapsed;
+    schedule.run(serial, ledger);                  // no entries: nothing timed
+    CHECK(elapsed == before);
 }

@@ -50,6 +50,23 @@ TEST_CASE("the schedule runs the eleven phases in the documented order", "[model
           "record (countries)");
 }
 
+TEST_CASE("a step's wall time is charged to its phases, the structural update and the checks", "[model]") {
+    Model m(small_scenario(), 1);
+    const ssesim::model::StepTiming& t = m.timing();
+    REQUIRE(t.parts.size() == m.schedule().phases().size() + 2);
+    CHECK(t.parts.front() == "policy funds");
+    CHECK(t.parts[t.parts.size() - 2] == "structural update");
+    CHECK(t.parts.back() == "checks and flow record");
+    CHECK(t.nanoseconds == std::vector<std::int64_t>(t.parts.size(), 0));
+    m.step();
+    m.step();
+    const std::size_t decide = 2;
+    REQUIRE(t.parts[decide] == "decide");
+    CHECK(t.nanoseconds[decide] > 0);
+    CHECK(t.nanoseconds[t.parts.size() - 2] > 0);   // the structural update of step 2
+    for (std::int64_t ns : t.nanoseconds) CHECK(ns >= 0);
+}
+
 TEST_CASE("the opening population matches the scenario", "[model]") {
     const scenario::Scenario s = small_scenario();
     Model m(s, 1);
