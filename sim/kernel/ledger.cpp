@@ -3,7 +3,7 @@
 #include "ssesim/core/assert.hpp"
 #include "ssesim/core/error.hpp"
 
-#include <oneapi/tbb/enumerable_thread_specific.h>
+#include "local_cache.hpp"
 
 #include <atomic>
 #include <numeric>
@@ -18,6 +18,7 @@ struct Ledger::ThreadState {
 
 struct Ledger::Impl {
     tbb::enumerable_thread_specific<ThreadState> threads;
+    std::uint64_t instance = detail::new_instance_id();
 #ifdef SSESIM_CHECKS
     std::vector<Money> sector_opening;
     std::vector<Money> sector_net_posted;
@@ -41,13 +42,10 @@ Ledger::Ledger(Ledger&&) noexcept = default;
 Ledger& Ledger::operator=(Ledger&&) noexcept = default;
 
 Ledger::ThreadState& Ledger::local() {
-    bool exists = false;
-    ThreadState& s = impl_->threads.local(exists);
-    if (!exists) {
+    return detail::cached_local(impl_->instance, impl_->threads, [this](ThreadState& s) {
         s.sector_delta.assign(sector_names_.size(), 0);
         s.flow_total.assign(flow_names_.size(), 0);
-    }
-    return s;
+    });
 }
 
 void Ledger::append_agents(std::size_t n) {

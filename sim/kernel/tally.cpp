@@ -2,7 +2,7 @@
 
 #include "ssesim/core/assert.hpp"
 
-#include <tbb/enumerable_thread_specific.h>
+#include "local_cache.hpp"
 
 #include <algorithm>
 
@@ -81,6 +81,7 @@ std::vector<TallyCell> TallyTable::sorted() const {
 struct Tally::Impl {
     tbb::enumerable_thread_specific<TallyTable> tables;
     TallyTable merged;
+    std::uint64_t instance = detail::new_instance_id();
 };
 
 Tally::Tally() : impl_(std::make_unique<Impl>()) {}
@@ -88,7 +89,9 @@ Tally::~Tally() = default;
 Tally::Tally(Tally&&) noexcept = default;
 Tally& Tally::operator=(Tally&&) noexcept = default;
 
-void Tally::add(std::uint64_t key, std::int64_t value) { impl_->tables.local().add(key, value); }
+void Tally::add(std::uint64_t key, std::int64_t value) {
+    detail::cached_local(impl_->instance, impl_->tables, [](TallyTable&) {}).add(key, value);
+}
 
 std::vector<TallyCell> Tally::collect() {
     impl_->merged.clear();
