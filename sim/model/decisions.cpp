@@ -121,19 +121,18 @@ void Model::decide(std::size_t begin, std::size_t end) {
         const std::size_t s = static_cast<std::size_t>(orgs_.sector[i]);
         std::fill(weight.begin(), weight.end(), 0.0);
         double total = 0;
+        // (size and closeness are the same for every organisation of a home and
+        // sector: prospect_size_ is set in `sense`, prospect_closeness_ once)
         for (std::size_t d = 0; d < n_countries; ++d) {
             if (d == home) continue;
-            double w = std::pow(money_to_usd(market_budget_[d * sector_count + s]) + 1.0, e.prospect_market_weight) *
-                       std::exp(-e.prospect_psychic_aversion * scenario_.world.psychic_distance(
-                                                                    static_cast<Eigen::Index>(home), static_cast<Eigen::Index>(d))) *
-                       (1.0 + strategy.value_alignment * orgs_.mission[i] * countries[d].sse_maturity);
-            for (std::uint32_t r = orgs_.link_begin[i]; r < orgs_.link_begin[i + 1]; ++r) {
-                if (links_.dest[r] != d) continue;
-                w = committed(links_.mode[r]) ? 0.0 : w * (1.0 + links_.ties[r]);
-            }
-            weight[d] = w;
-            total += w;
+            weight[d] = prospect_size_[d * sector_count + s] * prospect_closeness_(static_cast<Eigen::Index>(home), static_cast<Eigen::Index>(d)) *
+                        (1.0 + strategy.value_alignment * orgs_.mission[i] * countries[d].sse_maturity);
         }
+        for (std::uint32_t r = orgs_.link_begin[i]; r < orgs_.link_begin[i + 1]; ++r) {   // one link per destination
+            double& w = weight[links_.dest[r]];
+            w = committed(links_.mode[r]) ? 0.0 : w * (1.0 + links_.ties[r]);
+        }
+        for (std::size_t d = 0; d < n_countries; ++d) total += weight[d];
         if (total <= 0) continue;
         std::size_t d = 0;
         for (double acc = weight[0], target_w = u_country * total; acc <= target_w && d + 1 < n_countries;)

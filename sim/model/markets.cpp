@@ -11,6 +11,8 @@ void Model::sense(std::size_t begin, std::size_t end) {
     for (std::size_t m = begin; m < end; ++m) {
         market_budget_[m] = floor_money(base_budget_[m] * growth);
         market_fringe_[m] = fringe_weight_[m] * growth;
+        // its size as prospection weighs it (ODD §7.5)
+        prospect_size_[m] = std::pow(money_to_usd(market_budget_[m]) + 1.0, scenario_.economy.prospect_market_weight);
     }
 }
 

@@ -58,8 +58,12 @@ Model::Model(scenario::Scenario scenario, int threads)
             fdi_fixed_cost_(o, d) = o == d ? 0.0 : e.fdi_fixed_cost * host_wage * unfamiliarity;
         }
     }
+    prospect_closeness_.resize(n, n);
+    for (Eigen::Index o = 0; o < n; ++o)
+        for (Eigen::Index d = 0; d < n; ++d) prospect_closeness_(o, d) = std::exp(-e.prospect_psychic_aversion * w.psychic_distance(o, d));
     const std::size_t markets = w.size() * sector_count;
     market_budget_.assign(markets, 0);
+    prospect_size_.assign(markets, 0.0);
     market_index_.assign(markets, 0.0);
     market_fringe_.assign(markets, 0.0);
     births_.assign(w.size() * org_kind_count, 0);

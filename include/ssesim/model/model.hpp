@@ -226,6 +226,8 @@ private:
     std::vector<std::uint32_t> offer_link_;      // link row, or no_link for the home market
     std::vector<double> offer_weight_;           // CES weight of each offer this step
     std::vector<Money> market_budget_;           // households' budget this step
+    std::vector<double> prospect_size_;          // (budget in US$ + 1)^prospect_market_weight this step
+    Eigen::MatrixXd prospect_closeness_;         // exp(-prospect_psychic_aversion * psychic distance), by (home, destination)
     std::vector<std::int64_t> policy_year_;      // per instrument: programme year last funded, -1 before or after it
     std::vector<Money> fund_open_;               // per instrument: money in its fund after this step's funding
     // policy instruments (policies.cpp) and what they set for this step's decisions
