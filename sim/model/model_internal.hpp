@@ -30,6 +30,17 @@ constexpr std::uint64_t country_id_space = std::uint64_t{3} << 62;
 
 constexpr std::size_t agent_grain = 2048;
 
+/// One foreign presence as the structural update rebuilds the link table (structure.cpp).
+struct LinkRow {
+    std::uint32_t org;   ///< slot after the exits
+    std::uint16_t dest;
+    Mode mode;
+    double experience, ties;
+    std::uint64_t affiliate;
+    Money revenue, fixed_cost, credit;
+    std::uint8_t invest;
+};
+
 inline std::vector<std::string> flow_name_list() {
     std::vector<std::string> names;
     for (const FlowInfo& f : flow_info) names.emplace_back(f.name);

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 
 namespace ssesim::model {
 
@@ -136,9 +137,11 @@ void Model::restructure() {
 
     // 1. Exits in id order: an organisation that could not pay what it owed is
     //    liquidated; what cash it has left goes to its home households.
-    std::vector<std::uint32_t> kept;
-    kept.reserve(orgs_.size());
-    std::vector<std::uint32_t> new_slot(orgs_.size(), no_link);
+    // (the scratch vectors keep their capacity from step to step: no fresh pages)
+    std::vector<std::uint32_t>& kept = kept_scratch_;
+    kept.clear();
+    std::vector<std::uint32_t>& new_slot = new_slot_scratch_;
+    new_slot.assign(orgs_.size(), no_link);
     for (std::uint32_t i = 0; i < orgs_.size(); ++i) {
         if (orgs_.insolvent[i]) {
             transfer(Party::agent(i), Party::sector(orgs_.home[i]), ledger_.agent_balance(i), flow_liquidation);
@@ -156,74 +159,91 @@ void Model::restructure() {
     //    without commitment that have faded are dropped; the move decided this
     //    step is added (or turns a contact into a commitment); an unplanned
     //    opportunity adds ties in its country.
-    struct Row {
-        std::uint16_t dest;
-        Mode mode;
-        double experience, ties;
-        std::uint64_t affiliate;
-        Money revenue, fixed_cost, credit;
-        std::uint8_t invest;
-    };
-    Links next;
-    std::vector<Row> rows;
+    //    Chunks of organisations build their rows side by side, each into a buffer
+    //    of its own; the buffers are then written out in chunk order: the rows and
+    //    their order are those of one pass over the organisations.
+    constexpr std::size_t chunk = 4096;
+    const std::size_t chunks = (kept.size() + chunk - 1) / chunk;
+    if (link_rows_.size() < chunks) link_rows_.resize(chunks);
     auto alive = [&](std::uint64_t id) {
         const std::int64_t a = kernel::slot_of(orgs_.id, id);
         return a >= 0 && new_slot[static_cast<std::size_t>(a)] != no_link;
     };
-    for (std::uint32_t i : kept) {
-        rows.clear();
-        for (std::uint32_t r = orgs_.link_begin[i]; r < orgs_.link_begin[i + 1]; ++r) {
-            const Mode m = links_.mode[r];
-            // (credit outstanding with a supplier that exited is lost with it)
-            const bool keep = m == Mode::exports   ? !links_.leave[r]
-                              : m == Mode::contact ? links_.ties[r] >= 0.01
-                              : links_.affiliate[r] != no_parent ? alive(links_.affiliate[r])
-                                                                 : true;
-            if (keep)
-                rows.push_back({links_.dest[r], m, links_.experience[r], links_.ties[r], links_.affiliate[r],
-                                links_.revenue[r], links_.fixed_cost[r], links_.credit[r], links_.invest[r]});
-        }
-        auto row_for = [&](std::int32_t dest) -> Row& {
-            for (Row& row : rows)
-                if (row.dest == dest) return row;
-            rows.push_back({static_cast<std::uint16_t>(dest), Mode::contact, 0.0, 0.0, no_parent, 0, 0, 0, 0});
-            return rows.back();
-        };
-        if (orgs_.entering[i] >= 0) {
-            Row& row = row_for(orgs_.entering[i]);
-            if (row.mode == Mode::contact) {
-                row.mode = orgs_.entering_mode[i];
-                row.experience = 0.0;
-                if (row.mode == Mode::sourcing) row.affiliate = orgs_.entering_partner[i];
+    executor_.for_range(chunks, 1, [&](std::size_t first, std::size_t last) {
+        std::vector<LinkRow> rows;   // one organisation's
+        for (std::size_t c = first; c < last; ++c) {
+            std::vector<LinkRow>& out = link_rows_[c];
+            out.clear();
+            for (std::size_t k = c * chunk; k < std::min(kept.size(), (c + 1) * chunk); ++k) {
+                const std::uint32_t i = kept[k];
+                const auto slot = static_cast<std::uint32_t>(k);
+                rows.clear();
+                for (std::uint32_t r = orgs_.link_begin[i]; r < orgs_.link_begin[i + 1]; ++r) {
+                    const Mode m = links_.mode[r];
+                    // (credit outstanding with a supplier that exited is lost with it)
+                    const bool keep = m == Mode::exports   ? !links_.leave[r]
+                                      : m == Mode::contact ? links_.ties[r] >= 0.01
+                                      : links_.affiliate[r] != no_parent ? alive(links_.affiliate[r])
+                                                                         : true;
+                    if (keep)
+                        rows.push_back({slot, links_.dest[r], m, links_.experience[r], links_.ties[r], links_.affiliate[r],
+                                        links_.revenue[r], links_.fixed_cost[r], links_.credit[r], links_.invest[r]});
+                }
+                auto row_for = [&](std::int32_t dest) -> LinkRow& {
+                    for (LinkRow& row : rows)
+                        if (row.dest == dest) return row;
+                    rows.push_back({slot, static_cast<std::uint16_t>(dest), Mode::contact, 0.0, 0.0, no_parent, 0, 0, 0, 0});
+                    return rows.back();
+                };
+                if (orgs_.entering[i] >= 0) {
+                    LinkRow& row = row_for(orgs_.entering[i]);
+                    if (row.mode == Mode::contact) {
+                        row.mode = orgs_.entering_mode[i];
+                        row.experience = 0.0;
+                        if (row.mode == Mode::sourcing) row.affiliate = orgs_.entering_partner[i];
+                    }
+                }
+                // an unplanned opportunity, and a trade mission joined, add ties where they were
+                for (const std::int32_t there : {orgs_.contact[i], orgs_.visit[i]}) {
+                    if (there < 0) continue;
+                    LinkRow& row = row_for(there);
+                    row.ties = std::min(1.0, row.ties + e.opportunity_ties);
+                }
+                std::sort(rows.begin(), rows.end(), [](const LinkRow& a, const LinkRow& b) { return a.dest < b.dest; });
+                out.insert(out.end(), rows.begin(), rows.end());
             }
         }
-        // an unplanned opportunity, and a trade mission joined, add ties where they were
-        for (const std::int32_t there : {orgs_.contact[i], orgs_.visit[i]}) {
-            if (there < 0) continue;
-            Row& row = row_for(there);
-            row.ties = std::min(1.0, row.ties + e.opportunity_ties);
-        }
-        std::sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) { return a.dest < b.dest; });
-        for (const Row& row : rows) {
-            next.org.push_back(new_slot[i]);
-            next.dest.push_back(row.dest);
-            next.mode.push_back(row.mode);
-            next.experience.push_back(row.experience);
-            next.ties.push_back(row.ties);
-            next.affiliate.push_back(row.affiliate);
-            next.purchase.push_back(0);
-            next.advance.push_back(0);
-            next.repay.push_back(0);
-            next.credit.push_back(row.credit);
-            next.revenue.push_back(row.revenue);
-            next.fixed_cost.push_back(row.fixed_cost);
-            next.leave.push_back(0);
-            next.invest.push_back(row.invest);
-        }
-    }
-    links_ = std::move(next);
+    });
+    std::vector<std::size_t> offset(chunks + 1, 0);
+    for (std::size_t c = 0; c < chunks; ++c) offset[c + 1] = offset[c] + link_rows_[c].size();
+    Links& next = links_scratch_;
+    next.for_each_column([&](auto& column) { column.resize(offset[chunks]); });
+    executor_.for_range(chunks, 1, [&](std::size_t first, std::size_t last) {
+        for (std::size_t c = first; c < last; ++c)
+            for (std::size_t j = 0, r = offset[c]; j < link_rows_[c].size(); ++j, ++r) {
+                const LinkRow& row = link_rows_[c][j];
+                next.org[r] = row.org;
+                next.dest[r] = row.dest;
+                next.mode[r] = row.mode;
+                next.experience[r] = row.experience;
+                next.ties[r] = row.ties;
+                next.affiliate[r] = row.affiliate;
+                next.purchase[r] = next.advance[r] = next.repay[r] = 0;
+                next.credit[r] = row.credit;
+                next.revenue[r] = row.revenue;
+                next.fixed_cost[r] = row.fixed_cost;
+                next.leave[r] = 0;
+                next.invest[r] = row.invest;
+            }
+    });
+    std::swap(links_, next);
     ledger_.compact_agents(kept, orgs_.id);
-    orgs_.for_each_column([&](auto& col) { kernel::compact_column(col, kept); });
+    // Each column is compacted on its own, so the columns go to the threads side by side.
+    std::vector<std::function<void()>> compactions;
+    orgs_.for_each_column([&](auto& col) { compactions.emplace_back([&col, &kept] { kernel::compact_column(col, kept); }); });
+    executor_.for_range(compactions.size(), 1, [&](std::size_t first, std::size_t last) {
+        for (std::size_t c = first; c < last; ++c) compactions[c]();
+    });
 
     // 3. Organisations founded abroad, in (parent, destination) order: the
     //    subsidiaries decided this step (the parent pays, and stops exporting

@@ -21,6 +21,7 @@ namespace ssesim::model {
 namespace detail {
 class Instrument;
 struct PolicyDesk;
+struct LinkRow;
 /// Organisations an instrument decided to found (model_adoption), founded in the next structural update.
 struct Adoption {
     std::size_t policy;
@@ -205,6 +206,10 @@ private:
     kernel::Schedule schedule_;
     Organisations orgs_;
     Links links_;
+    // the structural update's scratch, kept between steps for its capacity
+    Links links_scratch_;
+    std::vector<std::uint32_t> kept_scratch_, new_slot_scratch_;
+    std::vector<std::vector<detail::LinkRow>> link_rows_;   // the new links of each chunk of organisations
     std::uint32_t step_ = 0;
     std::uint64_t next_id_ = 0;
     /// Rates and flows of the scenario (given per year) converted to one step.
