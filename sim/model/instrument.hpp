@@ -27,8 +27,8 @@ struct PolicyDesk {
     std::vector<Money>& credit_line;
     std::vector<double>& recognition;            ///< coop_recognition by country this step
     Eigen::MatrixXd& legal;
-    std::vector<std::int32_t>& visit;            ///< orgs_.visit
-    std::vector<double>& gain_management;        ///< orgs_.gain_management
+    Column<std::int32_t>& visit;                ///< orgs_.visit
+    Column<double>& gain_management;            ///< orgs_.gain_management
     std::vector<Adoption>& adoptions;
     /// Money in fund `p` at the start of this step, after its funding: an instrument reads it before it spends.
     std::function<Money(std::size_t p)> fund;

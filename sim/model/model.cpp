@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <span>
 #include <cmath>
 #include <numeric>
 
@@ -274,7 +275,7 @@ void Model::check_finite() const {
     // step (or into an integer conversion, which would be undefined).
     struct Var {
         const char* name;
-        const std::vector<double>& values;
+        std::span<const double> values;
     };
     const Var org_vars[] = {
         {"productivity", orgs_.productivity}, {"mission", orgs_.mission}, {"payout_rate", orgs_.payout_rate},

@@ -20,7 +20,6 @@
 #include <iostream>
 #include <memory>
 #if defined(__GLIBC__)
-#include <malloc.h>
 #endif
 #include <string>
 #include <utility>
@@ -237,25 +236,7 @@ std::string take_scenario_flag(int& argc, char** argv) {
     return path;
 }
 
-/// Makes a part's time independent of the benchmarks run before it. glibc's
-/// malloc serves blocks of 128 KiB and more by mmap, page-aligned, until freeing
-/// such a block raises that threshold (up to 32 MiB). A column of 100,000
-/// doubles is 800 kB, so in a fresh process the model's columns all start at the
-/// same offset in a page, and `learn`, which walks some twenty of them together,
-/// ran 3.7 times slower, as cache-set conflicts would make it: 9.2 ms a step run
-/// alone, 2.4 ms after other benchmarks had freed large blocks (100,000
-/// organisations, steps 13-20). With the threshold held at 128 KiB the whole step
-/// took 63 ms instead of 48. Fixed at 32 MiB, every part is timed as `ssesim run`
-/// runs once its threshold has risen (from about step 26 at 100,000;
-/// tools/bench/README.md). Set GLIBC_TUNABLES to choose otherwise.
-void fix_allocator() {
-#if defined(__GLIBC__)
-    if (std::getenv("GLIBC_TUNABLES") == nullptr) mallopt(M_MMAP_THRESHOLD, 32 * 1024 * 1024);
-#endif
-}
-
 int run(int argc, char** argv) {
-    fix_allocator();
     benchmark::Initialize(&argc, argv, print_help);
     const std::string path = take_scenario_flag(argc, argv);
     if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 2;

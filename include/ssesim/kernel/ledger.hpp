@@ -13,6 +13,7 @@
 // model records) and, when built with SSESIM_CHECKS, each agent's net postings so
 // that check() can name the agent whose balance moved outside the ledger.
 #include "ssesim/core/money.hpp"
+#include "ssesim/kernel/column.hpp"
 
 #include <cstddef>
 #include <cstdint>
@@ -100,7 +101,7 @@ private:
 
     std::vector<std::string> sector_names_;
     std::vector<std::string> flow_names_;
-    std::vector<Money> agent_balance_;
+    Column<Money> agent_balance_;   // read beside the organisations' columns: staggered like them (column.hpp)
     std::vector<Money> sector_balance_;
     std::vector<Money> step_flow_total_;
     Money opening_total_ = 0;

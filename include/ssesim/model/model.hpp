@@ -257,11 +257,11 @@ private:
     std::vector<std::uint32_t> home_begin_;
     std::vector<std::uint32_t> home_orgs_;
     // slot of each organisation's parent, or -1 (none, or it has exited)
-    std::vector<std::int64_t> parent_slot_;
+    Column<std::int64_t> parent_slot_;
     // slot of each link's partner (affiliate or supplier), or -1; the input links each
     // organisation supplies (CSR by supplier slot, link order)
-    std::vector<std::int64_t> partner_slot_;
-    std::vector<std::uint32_t> supplied_begin_, supplied_links_;
+    Column<std::int64_t> partner_slot_;
+    Column<std::uint32_t> supplied_begin_, supplied_links_;
     // by country: organisations giving technology there openly (CSR, slot order),
     // and the SSE organisations and their employees based there
     std::vector<std::uint32_t> giver_begin_, givers_;

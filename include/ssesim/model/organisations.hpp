@@ -4,6 +4,7 @@
 // organisation x foreign-country table of the markets each one serves abroad,
 // kept in its own structure of arrays sorted by (organisation slot, country).
 #include "ssesim/core/money.hpp"
+#include "ssesim/kernel/column.hpp"
 #include "ssesim/model/types.hpp"
 
 #include <cstdint>
@@ -12,60 +13,62 @@
 
 namespace ssesim::model {
 
+using kernel::Column;
+
 inline constexpr std::uint64_t no_parent = ~std::uint64_t{0};
 
 struct Organisations {
     // identity (fixed at birth)
-    std::vector<std::uint64_t> id;
-    std::vector<std::uint32_t> group;         ///< population group whose strategy it follows
-    std::vector<std::uint64_t> parent;        ///< id of the parent organisation (owner, licensor, federation), or no_parent
-    std::vector<Relation> relation;           ///< how it is bound to its parent
-    std::vector<double> fee_rate;             ///< share of revenue owed to the parent (licensee, member)
-    std::vector<std::uint16_t> home;          ///< country index
-    std::vector<OrgKind> kind;
-    std::vector<Sector> sector;
-    std::vector<double> productivity;         ///< output per worker-year, relative (Pareto draw)
-    std::vector<double> mission;              ///< social-mission weight in [0, 1]
-    std::vector<double> payout_rate;
+    Column<std::uint64_t> id;
+    Column<std::uint32_t> group;         ///< population group whose strategy it follows
+    Column<std::uint64_t> parent;        ///< id of the parent organisation (owner, licensor, federation), or no_parent
+    Column<Relation> relation;           ///< how it is bound to its parent
+    Column<double> fee_rate;             ///< share of revenue owed to the parent (licensee, member)
+    Column<std::uint16_t> home;          ///< country index
+    Column<OrgKind> kind;
+    Column<Sector> sector;
+    Column<double> productivity;         ///< output per worker-year, relative (Pareto draw)
+    Column<double> mission;              ///< social-mission weight in [0, 1]
+    Column<double> payout_rate;
     // state
-    std::vector<std::int32_t> employees;      ///< persons at home
-    std::vector<double> markup;               ///< price over unit labour cost
-    std::vector<double> price;                ///< US$ per unit at the factory gate
-    std::vector<double> expected_labour;      ///< persons the expected demand needs
-    std::vector<std::int32_t> age;            ///< steps since founding
-    std::vector<Money> overhead;              ///< fixed cost per step of running a foreign plant (affiliates)
+    Column<std::int32_t> employees;      ///< persons at home
+    Column<double> markup;               ///< price over unit labour cost
+    Column<double> price;                ///< US$ per unit at the factory gate
+    Column<double> expected_labour;      ///< persons the expected demand needs
+    Column<std::int32_t> age;            ///< steps since founding
+    Column<Money> overhead;              ///< fixed cost per step of running a foreign plant (affiliates)
     // knowledge stocks in [0, 1] (share of the frontier) and this step's absorbed gains
-    std::vector<double> technology, management, brand;
-    std::vector<double> gain_technology, gain_management, gain_brand;
-    std::vector<double> participation;        ///< governance participation in [0, 1]
-    std::vector<double> participation_base;   ///< its participation with every member at home (target before dispersion)
-    std::vector<double> input_price;          ///< mean delivered price of its inputs from suppliers, 0 with none
+    Column<double> technology, management, brand;
+    Column<double> gain_technology, gain_management, gain_brand;
+    Column<double> participation;        ///< governance participation in [0, 1]
+    Column<double> participation_base;   ///< its participation with every member at home (target before dispersion)
+    Column<double> input_price;          ///< mean delivered price of its inputs from suppliers, 0 with none
     // this step's flows, in cents (written by the phases, read by record)
-    std::vector<Money> revenue;
-    std::vector<Money> export_revenue;
-    std::vector<Money> wage_bill;
-    std::vector<Money> profit;
-    std::vector<Money> owed_to_parent;        ///< profit repatriated to the parent, paid in `transfer`
-    std::vector<Money> input_sales;           ///< inputs sold to buyers this step (supplier side)
-    std::vector<Money> purchases;             ///< inputs bought from suppliers this step (buyer side)
-    std::vector<Money> tender_revenue;        ///< public tenders won this step (all countries)
-    std::vector<Money> tender_abroad;         ///< of which from foreign governments
+    Column<Money> revenue;
+    Column<Money> export_revenue;
+    Column<Money> wage_bill;
+    Column<Money> profit;
+    Column<Money> owed_to_parent;        ///< profit repatriated to the parent, paid in `transfer`
+    Column<Money> input_sales;           ///< inputs sold to buyers this step (supplier side)
+    Column<Money> purchases;             ///< inputs bought from suppliers this step (buyer side)
+    Column<Money> tender_revenue;        ///< public tenders won this step (all countries)
+    Column<Money> tender_abroad;         ///< of which from foreign governments
     // decisions for the structural update between steps
-    std::vector<std::uint8_t> insolvent;
-    std::vector<std::int32_t> entering;       ///< foreign country of a new commitment, -1 for none
-    std::vector<Mode> entering_mode;          ///< its mode
-    std::vector<std::uint64_t> entering_partner;   ///< the supplier chosen for a sourcing move
-    std::vector<std::int32_t> contact;        ///< foreign country of an unplanned opportunity, -1 for none
-    std::vector<std::int32_t> visit;          ///< foreign country of a trade mission it joined this step, -1 for none
+    Column<std::uint8_t> insolvent;
+    Column<std::int32_t> entering;       ///< foreign country of a new commitment, -1 for none
+    Column<Mode> entering_mode;          ///< its mode
+    Column<std::uint64_t> entering_partner;   ///< the supplier chosen for a sourcing move
+    Column<std::int32_t> contact;        ///< foreign country of an unplanned opportunity, -1 for none
+    Column<std::int32_t> visit;          ///< foreign country of a trade mission it joined this step, -1 for none
     // patient capital (policy instrument): the loan outstanding, the fund it is owed to
     // (policy index, -1 for none) and the instalment per step; and this step's request
-    std::vector<Money> loan;
-    std::vector<std::int32_t> loan_policy;
-    std::vector<Money> instalment;
-    std::vector<Money> borrow;                ///< credit the move it decided this step needs and no fund lent, 0 for none
-    std::vector<std::int32_t> borrow_dest;    ///< the country of that move, -1 for none
+    Column<Money> loan;
+    Column<std::int32_t> loan_policy;
+    Column<Money> instalment;
+    Column<Money> borrow;                ///< credit the move it decided this step needs and no fund lent, 0 for none
+    Column<std::int32_t> borrow_dest;    ///< the country of that move, -1 for none
     /// CSR index into Links: the links of slot i are [link_begin[i], link_begin[i+1]).
-    std::vector<std::uint32_t> link_begin;
+    Column<std::uint32_t> link_begin;
 
     std::size_t size() const noexcept { return id.size(); }
 
@@ -84,20 +87,20 @@ struct Organisations {
 };
 
 struct Links {
-    std::vector<std::uint32_t> org;           ///< organisation slot
-    std::vector<std::uint16_t> dest;          ///< country index
-    std::vector<Mode> mode;
-    std::vector<double> experience;           ///< years committed there (Uppsala experiential knowledge)
-    std::vector<double> ties;                 ///< network insidership in [0, 1] (Johanson & Vahlne 2009)
-    std::vector<std::uint64_t> affiliate;     ///< id of the partner there: founded (subsidiary, licence, node, offshore) or supplier (sourcing); else no_parent
-    std::vector<Money> purchase;              ///< inputs bought from the partner this step (set in settle, paid in transfer)
-    std::vector<Money> advance;               ///< pre-harvest credit advanced this step
-    std::vector<Money> repay;                 ///< credit the supplier repays this step (set by the supplier in settle)
-    std::vector<Money> credit;                ///< pre-harvest credit outstanding with the partner
-    std::vector<Money> revenue;               ///< export sales this step
-    std::vector<Money> fixed_cost;            ///< paid this step
-    std::vector<std::uint8_t> leave;          ///< decided to leave this step
-    std::vector<std::uint8_t> invest;         ///< decided to replace exports by a subsidiary this step
+    Column<std::uint32_t> org;           ///< organisation slot
+    Column<std::uint16_t> dest;          ///< country index
+    Column<Mode> mode;
+    Column<double> experience;           ///< years committed there (Uppsala experiential knowledge)
+    Column<double> ties;                 ///< network insidership in [0, 1] (Johanson & Vahlne 2009)
+    Column<std::uint64_t> affiliate;     ///< id of the partner there: founded (subsidiary, licence, node, offshore) or supplier (sourcing); else no_parent
+    Column<Money> purchase;              ///< inputs bought from the partner this step (set in settle, paid in transfer)
+    Column<Money> advance;               ///< pre-harvest credit advanced this step
+    Column<Money> repay;                 ///< credit the supplier repays this step (set by the supplier in settle)
+    Column<Money> credit;                ///< pre-harvest credit outstanding with the partner
+    Column<Money> revenue;               ///< export sales this step
+    Column<Money> fixed_cost;            ///< paid this step
+    Column<std::uint8_t> leave;          ///< decided to leave this step
+    Column<std::uint8_t> invest;         ///< decided to replace exports by a subsidiary this step
 
     std::size_t size() const noexcept { return org.size(); }
     template <class F>
