@@ -423,17 +423,21 @@ void Model::rebuild_indices() {
     home_orgs_.resize(n_orgs);
     std::vector<std::uint32_t> hfill(home_begin_.begin(), home_begin_.end() - 1);
     for (std::uint32_t i = 0; i < n_orgs; ++i) home_orgs_[hfill[orgs_.home[i]]++] = i;
-    // parents
+    // parents, and the partners of links: a binary search each, side by side on the threads
     parent_slot_.resize(n_orgs);
-    for (std::size_t i = 0; i < n_orgs; ++i)
-        parent_slot_[i] = orgs_.parent[i] == no_parent ? -1 : kernel::slot_of(orgs_.id, orgs_.parent[i]);
-    // partners of links; the input links each organisation supplies
+    executor_.for_range(n_orgs, agent_grain, [this](std::size_t b, std::size_t e) {
+        for (std::size_t i = b; i < e; ++i)
+            parent_slot_[i] = orgs_.parent[i] == no_parent ? -1 : kernel::slot_of(orgs_.id, orgs_.parent[i]);
+    });
     partner_slot_.resize(links_.size());
+    executor_.for_range(links_.size(), agent_grain, [this](std::size_t b, std::size_t e) {
+        for (std::size_t r = b; r < e; ++r)
+            partner_slot_[r] = links_.affiliate[r] == no_parent ? -1 : kernel::slot_of(orgs_.id, links_.affiliate[r]);
+    });
+    // the input links each organisation supplies
     supplied_begin_.assign(n_orgs + 1, 0);
-    for (std::size_t r = 0; r < links_.size(); ++r) {
-        partner_slot_[r] = links_.affiliate[r] == no_parent ? -1 : kernel::slot_of(orgs_.id, links_.affiliate[r]);
+    for (std::size_t r = 0; r < links_.size(); ++r)
         if (supplies_inputs(links_.mode[r]) && partner_slot_[r] >= 0) ++supplied_begin_[static_cast<std::size_t>(partner_slot_[r]) + 1];
-    }
     std::partial_sum(supplied_begin_.begin(), supplied_begin_.end(), supplied_begin_.begin());
     supplied_links_.resize(supplied_begin_.back());
     std::vector<std::uint32_t> sfill(supplied_begin_.begin(), supplied_begin_.end() - 1);
