@@ -107,8 +107,8 @@ private:
     Money opening_total_ = 0;
     bool opened_ = false;
 #ifdef SSESIM_CHECKS
-    std::vector<Money> agent_opening_;
-    std::vector<Money> agent_net_posted_;
+    Column<Money> agent_opening_;
+    Column<Money> agent_net_posted_;
 #endif
     struct Impl;
     std::unique_ptr<Impl> impl_;
