@@ -55,7 +55,7 @@ void Model::decide(std::size_t begin, std::size_t end) {
         // licensee or node does not, even once its founder has exited.
         const bool independent = orgs_.parent[i] == no_parent;
         const scenario::Population& strategy = scenario_.populations[orgs_.group[i]];
-        const double fdi_chance = step_probability(strategy.fdi_propensity, per_step_.years);
+        const double fdi_chance = fdi_chance_[orgs_.group[i]];
 
         // Uppsala: markets that lose money are left after the patience period;
         // experience in a market raises commitment to a subsidiary where the

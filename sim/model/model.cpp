@@ -36,6 +36,7 @@ Model::Model(scenario::Scenario scenario, int threads)
     per_step_.expectation = step_probability(e.expectation_weight, years);
     per_step_.cash_release = step_probability(e.excess_cash_release, years);
     per_step_.growth = std::pow(1.0 + e.demand_growth, years);
+    for (const scenario::Population& p : scenario_.populations) fdi_chance_.push_back(step_probability(p.fdi_propensity, years));
     double wage_sum = 0;
     for (const Country& c : w.countries) wage_sum += c.wage_usd;
     reference_wage_ = wage_sum / static_cast<double>(w.size());

@@ -219,6 +219,7 @@ private:
                participation = 0, hiring = 0, firing = 0, expectation = 0, cash_release = 0;
         double growth = 0;         ///< demand growth factor per step
     } per_step_;
+    std::vector<double> fdi_chance_;   ///< per population group: fdi_propensity per step
     double reference_wage_ = 0;
     double sigma_markup_ = 0;
     Eigen::MatrixXd tau_;           // iceberg trade costs
