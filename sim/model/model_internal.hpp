@@ -35,11 +35,12 @@ struct LinkRow {
     std::uint32_t org;   ///< slot after the exits
     std::uint16_t dest;
     Mode mode;
+    std::uint8_t invest;
     double experience, ties;
     std::uint64_t affiliate;
     Money revenue, fixed_cost, credit;
-    std::uint8_t invest;
 };
+static_assert(sizeof(LinkRow) == 56, "a link row without padding");
 
 inline std::vector<std::string> flow_name_list() {
     std::vector<std::string> names;

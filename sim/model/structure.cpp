@@ -186,13 +186,13 @@ void Model::restructure() {
                                       : links_.affiliate[r] != no_parent ? alive(links_.affiliate[r])
                                                                          : true;
                     if (keep)
-                        rows.push_back({slot, links_.dest[r], m, links_.experience[r], links_.ties[r], links_.affiliate[r],
-                                        links_.revenue[r], links_.fixed_cost[r], links_.credit[r], links_.invest[r]});
+                        rows.push_back({slot, links_.dest[r], m, links_.invest[r], links_.experience[r], links_.ties[r], links_.affiliate[r],
+                                        links_.revenue[r], links_.fixed_cost[r], links_.credit[r]});
                 }
                 auto row_for = [&](std::int32_t dest) -> LinkRow& {
                     for (LinkRow& row : rows)
                         if (row.dest == dest) return row;
-                    rows.push_back({slot, static_cast<std::uint16_t>(dest), Mode::contact, 0.0, 0.0, no_parent, 0, 0, 0, 0});
+                    rows.push_back({slot, static_cast<std::uint16_t>(dest), Mode::contact, 0, 0.0, 0.0, no_parent, 0, 0, 0});
                     return rows.back();
                 };
                 if (orgs_.entering[i] >= 0) {
