@@ -290,3 +290,22 @@ def test_a_full_disk_is_a_clear_error_and_never_a_file_that_looks_complete(tmp_p
         outcomes.add("stopped at a step" if done < 40 else "stopped while closing")
         assert "datasets carry no checksum" in run("verify", out, check=False).stdout
     assert "refused while building" in outcomes and len(outcomes) >= 2, outcomes
+
+
+def test_timing_prints_every_part_of_a_step_and_shares_that_add_up(tmp_path):
+    s = scenario(tmp_path, steps=6)
+    proc = run("run", s, "-o", tmp_path / "t.h5", "-t", "1", "--timing")
+    lines = proc.stdout.splitlines()
+    start = next(i for i, l in enumerate(lines) if l.startswith("time of 6 steps ("))
+    rows = {}
+    for line in lines[start + 1:]:
+        m = re.match(r"  (.+?) +([0-9.]+) s +([0-9.]+)%$", line)
+        assert m, line
+        rows[m.group(1)] = (float(m.group(2)), float(m.group(3)))
+    phases = ["policy funds", "sense", "decide", "emit flows", "tenders", "settle", "transfer", "absorb", "policies",
+              "learn", "record", "structural update", "checks and flow record", "output (HDF5)", "total"]
+    assert list(rows) == phases
+    assert rows["total"][1] == 100.0
+    parts = sum(secs for name, (secs, _) in rows.items() if name != "total")
+    assert 0 < parts <= rows["total"][0] * 1.001 + 1e-4   # the parts are timed inside the total
+    assert rows["decide"][0] > 0 and rows["output (HDF5)"][0] > 0
