@@ -10,6 +10,8 @@
 #include "ssesim/io/run_writer.hpp"
 #include "ssesim/model/model.hpp"
 
+#include "cli.hpp"
+
 #include <boost/program_options.hpp>
 
 #include <sys/resource.h>
@@ -20,6 +22,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <optional>
 #include <memory>
 #include <string>
 #include <type_traits>
@@ -91,13 +94,9 @@ int run(int argc, char** argv) {
         ("snapshot-interval", po::value(&interval), "")
         ("dir", po::value(&dir), "")
         ("json", "");
-    po::variables_map vm;
-    po::store(po::command_line_parser(argc, argv).options(desc).run(), vm);
-    if (vm.count("help")) {
-        std::cout << usage_text;
-        return 0;
-    }
-    po::notify(vm);
+    const std::optional<po::variables_map> parsed = bench::parse_command_line(argc, argv, desc, usage_text);
+    if (!parsed) return 0;
+    const po::variables_map& vm = *parsed;
     if (output != "none" && output != "aggregates" && output != "snapshots")
         throw UsageError("--output: expected none, aggregates or snapshots, got '" + output + "'");
     if (organisations < 0) throw UsageError("--organisations: expected an integer >= 0, got " + std::to_string(organisations));
@@ -187,19 +186,5 @@ int run(int argc, char** argv) {
 
 int main(int argc, char** argv) {
     io::skip_hdf5_exit_handler();
-    try {
-        return run(argc, argv);
-    } catch (const po::error& e) {
-        std::cerr << "bench_model: error: " << e.what() << "\n";
-        return 2;
-    } catch (const OutputError& e) {
-        std::cerr << "bench_model: error: " << e.what() << "\n";
-        return 3;
-    } catch (const UsageError& e) {
-        std::cerr << "bench_model: error: " << e.what() << "\n";
-        return 2;
-    } catch (const std::exception& e) {
-        std::cerr << "bench_model: error: " << e.what() << "\n";
-        return 1;
-    }
+    return bench::guarded_main("bench_model", [&] { return run(argc, argv); });
 }

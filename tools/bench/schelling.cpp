@@ -5,6 +5,8 @@
 
 #include "ssesim/core/error.hpp"
 
+#include "cli.hpp"
+
 #include <boost/program_options.hpp>
 
 #include <algorithm>
@@ -13,6 +15,7 @@
 #include <functional>
 #include <fstream>
 #include <iostream>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -142,13 +145,9 @@ int run(int argc, char** argv) {
         ("csv", po::value(&csv), "")
         ("json", po::value(&json), "")
         ("overwrite", "");
-    po::variables_map vm;
-    po::store(po::command_line_parser(argc, argv).options(desc).run(), vm);
-    if (vm.count("help")) {
-        std::cout << usage_text;
-        return 0;
-    }
-    po::notify(vm);
+    const std::optional<po::variables_map> parsed = bench::parse_command_line(argc, argv, desc, usage_text);
+    if (!parsed) return 0;
+    const po::variables_map& vm = *parsed;
     if (o.size == "small")
         o.params = schelling_small;
     else if (o.size == "large")
@@ -188,19 +187,5 @@ int run(int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
-    try {
-        return run(argc, argv);
-    } catch (const po::error& e) {
-        std::cerr << "bench_schelling: error: " << e.what() << "\n";
-        return 2;
-    } catch (const OutputError& e) {
-        std::cerr << "bench_schelling: error: " << e.what() << "\n";
-        return 3;
-    } catch (const Error& e) {  // UsageError
-        std::cerr << "bench_schelling: error: " << e.what() << "\n";
-        return 2;
-    } catch (const std::exception& e) {
-        std::cerr << "bench_schelling: error: " << e.what() << "\n";
-        return 1;
-    }
+    return bench::guarded_main("bench_schelling", [&] { return run(argc, argv); });
 }

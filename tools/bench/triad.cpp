@@ -5,6 +5,8 @@
 // per element (two reads and one write; the write-allocate read the hardware
 // adds is not counted, as in STREAM). tools/bench/run sets the model's
 // effective bandwidth beside it.
+#include "cli.hpp"
+
 #include <boost/program_options.hpp>
 
 #include <algorithm>
@@ -12,6 +14,7 @@
 #include <chrono>
 #include <cstdio>
 #include <iostream>
+#include <optional>
 #include <memory>
 #include <string>
 #include <thread>
@@ -35,13 +38,9 @@ int run(int argc, char** argv) {
     po::options_description desc;
     desc.add_options()("help,h", "")("threads,t", po::value(&threads), "")("mebibytes", po::value(&mebibytes), "")(
         "repeats", po::value(&repeats), "")("json", "");
-    po::variables_map vm;
-    po::store(po::command_line_parser(argc, argv).options(desc).run(), vm);
-    if (vm.count("help")) {
-        std::cout << usage_text;
-        return 0;
-    }
-    po::notify(vm);
+    const std::optional<po::variables_map> parsed = ssesim::bench::parse_command_line(argc, argv, desc, usage_text);
+    if (!parsed) return 0;
+    const po::variables_map& vm = *parsed;
     if (threads < 1) throw po::error("--threads: expected an integer >= 1, got " + std::to_string(threads));
     if (repeats < 1) throw po::error("--repeats: expected an integer >= 1, got " + std::to_string(repeats));
     if (mebibytes < 1 || mebibytes > 65536) throw po::error("--mebibytes: expected an integer in [1, 65536], got " + std::to_string(mebibytes));
@@ -94,13 +93,5 @@ int run(int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
-    try {
-        return run(argc, argv);
-    } catch (const po::error& e) {
-        std::cerr << "bench_triad: error: " << e.what() << "\n";
-        return 2;
-    } catch (const std::exception& e) {
-        std::cerr << "bench_triad: error: " << e.what() << "\n";
-        return 1;
-    }
+    return ssesim::bench::guarded_main("bench_triad", [&] { return run(argc, argv); });
 }
