@@ -246,7 +246,7 @@ int cmd_validate(const std::vector<std::string>& args) {
     require_scenario(vm, "validate");
     if (sweep::is_experiment_file(vm["scenario"].as<std::string>())) {
         const sweep::Experiment e = sweep::load_experiment(vm["scenario"].as<std::string>());
-        e.check_scenarios();
+        e.check_scenarios(resolve_threads(0));
         std::cout << e.source_path << ": valid experiment: " << e.runs.size() << " runs (" << e.arms.size() << " arm"
                   << (e.arms.size() == 1 ? "" : "s") << ", design " << sweep::design_names[static_cast<int>(e.design)] << ", "
                   << e.factors.size() << " factor" << (e.factors.size() == 1 ? "" : "s") << ") over " << e.base.source_path << "\n";

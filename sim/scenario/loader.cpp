@@ -329,21 +329,21 @@ model::World load_world(Reader& r, const std::string& countries_path, const std:
 
 namespace {
 
-Scenario load_text(std::string_view text, const std::string& path);
+Scenario load_text(std::string_view text, const std::string& path, const model::World* world);
 
 }  // namespace
 
 Scenario load_scenario(const std::string& path) {
-    return one_line_errors([&] { return load_text(read_text_file(path), path); });
+    return one_line_errors([&] { return load_text(read_text_file(path), path, nullptr); });
 }
 
-Scenario load_scenario_text(std::string_view text, const std::string& path) {
-    return one_line_errors([&] { return load_text(text, path); });
+Scenario load_scenario_text(std::string_view text, const std::string& path, const model::World* world) {
+    return one_line_errors([&] { return load_text(text, path, world); });
 }
 
 namespace {
 
-Scenario load_text(std::string_view text, const std::string& path) {
+Scenario load_text(std::string_view text, const std::string& path, const model::World* shared_world) {
     toml::table root = parse_toml(text, path, "scenario");
     Reader r(path);
     r.check_keys(root, "");
@@ -428,7 +428,15 @@ Scenario load_text(std::string_view text, const std::string& path) {
             use.emplace_back(std::string(*e.value<std::string_view>()), e.source());
         }
     }
-    s.world = load_world(r, countries_path, pairs_path, use);
+    if (shared_world) {
+        const bool same = shared_world->countries.size() == use.size() &&
+                          std::equal(use.begin(), use.end(), shared_world->countries.begin(),
+                                     [](const auto& u, const model::Country& c) { return u.first == c.iso3; });
+        if (!same) throw ScenarioError(path + ": world.use differs from the countries of the world given to the loader");
+        s.world = *shared_world;
+    } else {
+        s.world = load_world(r, countries_path, pairs_path, use);
+    }
 
     // economy
     const toml::table& eco = subtable(root, "economy", empty);

@@ -3,6 +3,7 @@
 #include "ssesim/core/error.hpp"
 #include "ssesim/core/format.hpp"
 #include "ssesim/core/version.hpp"
+#include "ssesim/kernel/executor.hpp"
 #include "ssesim/kernel/rng.hpp"
 #include "ssesim/kernel/shuffle.hpp"
 #include "ssesim/scenario/loader.hpp"
@@ -14,6 +15,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <exception>
 #include <filesystem>
 #include <numeric>
 #include <sstream>
@@ -585,7 +587,7 @@ scenario::Scenario Experiment::scenario_for(const RunSpec& run) const {
     std::ostringstream text;
     text << toml::toml_formatter(t);
     try {
-        return scenario::load_scenario_text(text.str(), base.source_path);
+        return scenario::load_scenario_text(text.str(), base.source_path, &base.world);   // the world tables read once
     } catch (const ScenarioError& err) {
         // The loader names the base file and a line of the generated text: name the run instead.
         std::string message = err.what();
@@ -598,9 +600,23 @@ scenario::Scenario Experiment::scenario_for(const RunSpec& run) const {
     }
 }
 
-void Experiment::check_scenarios() const {
-    for (const RunSpec& r : runs)
-        if (design == Design::saltelli || r.replicate == 0) (void)scenario_for(r);
+void Experiment::check_scenarios(int threads) const {
+    std::vector<std::size_t> distinct;
+    for (std::size_t i = 0; i < runs.size(); ++i)
+        if (design == Design::saltelli || runs[i].replicate == 0) distinct.push_back(i);
+    std::vector<std::exception_ptr> refused(distinct.size());
+    kernel::Executor executor(threads);
+    executor.for_range(distinct.size(), 16, [&](std::size_t b, std::size_t e) {
+        for (std::size_t k = b; k < e; ++k) {
+            try {
+                (void)scenario_for(runs[distinct[k]]);
+            } catch (...) {
+                refused[k] = std::current_exception();
+            }
+        }
+    });
+    for (const std::exception_ptr& x : refused)
+        if (x) std::rethrow_exception(x);
 }
 
 std::string Experiment::digest() const {

@@ -199,7 +199,7 @@ SweepOutcome coordinate(const Experiment& e, const SweepOptions& o, const MpiSes
     std::vector<std::int64_t> todo;
     try {
         // Checked before anything is written: a refused value stops the sweep now, not hours in.
-        e.check_scenarios();
+        e.check_scenarios(o.threads);
         writer.emplace(o.output, e, layout, o.overwrite);
         for (std::size_t r = 0; r < e.runs.size(); ++r)
             if (!writer->complete()[r]) todo.push_back(static_cast<std::int64_t>(r));

@@ -13,8 +13,11 @@ namespace ssesim::scenario {
 Scenario load_scenario(const std::string& path);
 
 /// Loads a scenario from text; `path` names it in messages and anchors relative
-/// paths (the world tables) at its directory.
-Scenario load_scenario_text(std::string_view text, const std::string& path);
+/// paths (the world tables) at its directory. With `world`, the world tables are
+/// not read again: `world` is taken as what they hold (a sweep's runs share their
+/// base scenario's world, since no world.* key may vary within an experiment); its
+/// countries must be the text's world.use, in order.
+Scenario load_scenario_text(std::string_view text, const std::string& path, const model::World* world = nullptr);
 
 /// Largest scenario file accepted, in bytes.
 inline constexpr std::size_t max_scenario_bytes = 4 * 1024 * 1024;

@@ -75,8 +75,9 @@ public:
     scenario::Scenario scenario_for(const RunSpec& run) const;
 
     /// Loads the scenario of every distinct run (replicates differ only in their
-    /// random streams), so a value the model refuses stops a sweep before it starts.
-    void check_scenarios() const;
+    /// random streams), so a value the model refuses stops a sweep before it starts;
+    /// on `threads` threads, reporting the refused run of lowest index whatever the threads.
+    void check_scenarios(int threads = 1) const;
 
     /// A digest of everything a run's numbers depend on (the experiment, the
     /// base scenario, the world's figures, the program's version and commit): a

@@ -102,6 +102,20 @@ TEST_CASE("describe lists every parameter with its unit, range and the source of
     REQUIRE_NOTHROW(toml::parse(tm));  // the TOML form is itself valid TOML
 }
 
+TEST_CASE("a world given to the loader stands for the world tables, and must be the scenario's countries", "[scenario]") {
+    const Scenario read = should_load(base);
+    const Scenario shared = load_scenario_text(base, here, &read.world);
+    REQUIRE(shared.world.size() == 2);
+    CHECK(shared.world.countries[1].iso3 == "MEX");
+    CHECK(shared.world.countries[1].wage_usd == read.world.countries[1].wage_usd);
+    CHECK(shared.world.distance_km(0, 1) == read.world.distance_km(0, 1));
+    CHECK(shared.world.psychic_distance(0, 1) == read.world.psychic_distance(0, 1));
+    // another world's countries (here in another order) are refused, not taken silently
+    const Scenario other = should_load(replace(base, R"(use = ["ESP", "MEX"])", R"(use = ["MEX", "ESP"])"));
+    REQUIRE_THROWS_WITH(load_scenario_text(base, here, &other.world),
+                        here + ": world.use differs from the countries of the world given to the loader");
+}
+
 TEST_CASE("malformed scenarios get one specific line each", "[scenario]") {
     // rule: unknown keys are errors, with a hint when one is close
     should_fail(with("[economy]\nelastcity = 3.0\n"), "15:1: economy.elastcity: unknown key (did you mean 'elasticity'?)");

@@ -113,6 +113,31 @@ set = { "economy.partner_probability" = 0.25 }
     CHECK(e.digest().size() == 16);
 }
 
+TEST_CASE("checking every run's scenario on threads names the refused run of lowest index, as on one", "[sweep]") {
+    Dir d;
+    // 48 levels, refused (shape <= elasticity - 1 = 3) at levels 17 and 40 of the second factor's fastest axis
+    std::string levels;
+    for (int k = 0; k < 48; ++k) levels += (k ? ", " : "") + std::string(k == 17 || k == 40 ? "2.5" : "4.5");
+    const sweep::Experiment e = sweep::load_experiment(
+        d.write("e.toml", head + "replicates = 2\n[[factor]]\npath = \"population[0].productivity_shape\"\nlevels = [" + levels + "]\n"));
+    REQUIRE(e.runs.size() == 96);
+    std::string one, many;
+    try {
+        e.check_scenarios(1);
+    } catch (const ScenarioError& x) {
+        one = x.what();
+    }
+    try {
+        e.check_scenarios(4);
+    } catch (const ScenarioError& x) {
+        many = x.what();
+    }
+    CHECK(one.find(": run 34 (") != std::string::npos);   // level 17, replicate 0
+    CHECK(many == one);
+    const sweep::Experiment fine = sweep::load_experiment(d.write("f.toml", head + "[[factor]]\npath = \"economy.elasticity\"\nlevels = [3.0, 3.5, 4.0]\n"));
+    CHECK_NOTHROW(fine.check_scenarios(4));
+}
+
 TEST_CASE("common random numbers: replicate r of every arm and point has the same stream key", "[sweep]") {
     Dir d;
     const sweep::Experiment e = sweep::load_experiment(d.write("e.toml", head + R"(replicates = 3
