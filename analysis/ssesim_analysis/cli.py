@@ -1,5 +1,5 @@
-"""The `ssesim-analysis` program: summary, compare, sensitivity, plot and brief over ssesim
-output.
+"""The `ssesim-analysis` program: summary, compare, sensitivity, plot, brief and targets over
+ssesim output.
 
 Exit codes: 0 success, 2 bad input (command line, missing, foreign or unreadable file,
 unknown arm, dataset or label, a file without the runs table or design a verb needs, an
@@ -44,7 +44,8 @@ def main(argv: list[str] | None = None) -> int:
             raise
         except OSError as e:
             # HDF5 could not read a part of the file (a truncated chunk, a missing external file).
-            raise AnalysisError(f"{args.file}: cannot read: {str(e).splitlines()[0]}") from None
+            name = args.file if hasattr(args, "file") else ", ".join(args.files)
+            raise AnalysisError(f"{name}: cannot read: {str(e).splitlines()[0]}") from None
     except AnalysisError as e:
         print(f"{PROG}: error: {e}", file=sys.stderr)
         return 2
@@ -138,7 +139,22 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--pdf", action="store_true", help="also print brief.pdf with headless Chromium")
     p.add_argument("--overwrite", action="store_true", help="replace a brief that exists")
     p.set_defaults(verb=_brief)
+
+    p = verbs.add_parser("targets", help="calibration targets of the SILK cases measured on runs or sweeps of "
+                                         "their case scenarios (current defaults, uncalibrated)")
+    p.add_argument("files", nargs="+", metavar="FILE", help="runs or sweeps of case scenarios, one per case")
+    p.add_argument("--targets", metavar="TOML", help=f"the targets file (default: {_default_targets()})")
+    p.add_argument("--target", action="append", default=[], metavar="NAME",
+                   help="measure only this target (repeatable); every file must be of its case")
+    p.add_argument("--format", choices=("table", "csv", "json"), default="table", help="output format (default: table)")
+    p.add_argument("--confidence", type=float, default=0.95, help="interval level over a sweep's replicates (default: 0.95)")
+    p.set_defaults(verb=_targets)
     return parser
+
+
+def _default_targets() -> str:
+    from .targets import DEFAULT_TARGETS
+    return str(DEFAULT_TARGETS)
 
 
 def _indicator_options(p: argparse.ArgumentParser) -> None:
@@ -335,4 +351,45 @@ def _brief(args) -> int:
     for path in written:
         print(path)
     print(Path(args.output) / "figures")
+    return 0
+
+
+def _targets(args) -> int:
+    import json
+
+    from .tables import interval, level, number
+    from .targets import evaluate, load_targets
+
+    targets = load_targets(args.targets)
+    table = evaluate(args.files, targets, keys=args.target, confidence=args.confidence)
+    if args.format == "json":
+        print(json.dumps({"uncalibrated": True, "confidence": args.confidence,
+                          "targets": json.loads(table.to_json(orient="records"))}, indent=1))
+        return 0
+    if args.format == "csv":
+        out = table.drop(columns=["per_run"])
+        print(out.to_csv(index=False), end="")
+        return 0
+    print("Calibration targets (scenarios/calibration/targets.toml) measured on the current defaults: "
+          "the model is NOT calibrated yet (issue 9).")
+    print(f"A sweep's value is the mean over its runs with a {level(args.confidence)} Student-t interval; "
+          "met or not is judged on the mean.")
+    rows = []
+    for r in table.itertuples():
+        if r.status == "not measurable":
+            simulated = "-"
+        elif r.runs_with_value == 0:
+            simulated = "no value"
+        elif r.runs_with_value > 1:
+            simulated = f"{number(r.simulated)} {interval(r.low, r.high)} ({r.runs_with_value} runs)"
+        else:
+            simulated = number(r.simulated)
+        rows.append({"target": r.target, "arm": r.arm or "-", "horizon": f"{r.horizon_years:g} y",
+                     "target value": r.wanted, "tolerance": f"{r.tolerance:g}", "simulated": simulated,
+                     "status": r.status})
+    import pandas as pd
+    print(pd.DataFrame(rows).to_string(index=False))
+    notes = [(r.target, r.reason) for r in table.itertuples() if r.reason]
+    for key, reason in notes:
+        print(f"  {key}: {reason}")
     return 0

@@ -93,6 +93,23 @@ def paired_difference(a, b, *, confidence: float = 0.95, n_resamples: int = 9999
         confidence=confidence)
 
 
+def mean_interval(values, *, confidence: float = 0.95) -> tuple[float, float, float]:
+    """The mean of independent replicates with its Student-t interval, mean ± t_{n-1} s/√n,
+    as (mean, low, high); one value has no interval (NaN, NaN), and equal values a zero-width
+    one."""
+    values = np.asarray(values, dtype=np.float64)
+    if values.ndim != 1 or values.size == 0:
+        raise AnalysisError(f"a mean needs a non-empty vector of values, got shape {values.shape}")
+    if not np.isfinite(values).all():
+        raise AnalysisError("the values hold NaN or infinite values")
+    _check_confidence(confidence)
+    mean = float(values.mean())
+    if values.size < 2:
+        return mean, math.nan, math.nan
+    half = float(stats.t.ppf(0.5 + confidence / 2, values.size - 1)) * float(values.std(ddof=1)) / math.sqrt(values.size)
+    return mean, mean - half, mean + half
+
+
 def replicates_needed(sd: float, half_width: float, *, confidence: float = 0.95) -> int:
     """The fewest replicates n whose t interval of a mean has half-width at most `half_width`
     when the paired differences have standard deviation `sd`: the smallest n >= 2 with
