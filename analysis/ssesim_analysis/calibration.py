@@ -456,6 +456,34 @@ def _check_design(path: str, attributes: Mapping, cal: Calibration, factors: Seq
         raise AnalysisError(f"{path}: seed {head.get('seed')}, the calibration's is {cal.seed}")
 
 
+def arm_distances(files: Sequence[str | Path], cal: Calibration) -> pd.Series:
+    """The calibration's distance of each arm of sweeps of fixed scenarios (one sweep per case,
+    the same arms in each, e.g. tools/calibrate's check: `default` and `calibrated`), each
+    target's value the mean over the arm's replicates that have one: how far the shipped
+    defaults and the calibrated values are from the targets, on the distance the
+    calibration minimised."""
+    by_case: dict[str, str] = {}
+    arms: dict[str, pd.Series] = {}
+    for path in map(str, files):
+        with open_run(path) as f:
+            by_case[scenario_name(f)] = path
+            runs = f.runs()
+            require_complete(runs)
+            arms[path] = pd.Series(runs["arm"].astype(str).to_numpy(), index=runs["run"].to_numpy())
+    missing = [c for c in cal.cases if c not in by_case]
+    if missing:
+        raise AnalysisError(f"no sweep of case '{missing[0]}' among the files")
+    names = list(dict.fromkeys(next(iter(arms.values()))))
+    simulated = pd.DataFrame(index=pd.Index(names, name="arm"))
+    for t in cal.targets:
+        path = by_case[t.case_name]
+        with open_run(path) as f:
+            values = per_run(t, f)
+        arm = arms[path].reindex(values.index)
+        simulated[t.key] = values.groupby(arm.to_numpy()).mean().reindex(names).to_numpy()
+    return distance(distance_terms(simulated, cal.targets, cal.scales))
+
+
 # ---------------------------------------------------------------------------------------------
 # Writing
 

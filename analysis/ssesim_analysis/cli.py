@@ -1,4 +1,4 @@
-"""The `ssesim-analysis` program: summary, compare, sensitivity, plot, brief and targets over
+"""The `ssesim-analysis` program: summary, compare, sensitivity, plot, brief, targets and calibrate over
 ssesim output.
 
 Exit codes: 0 success, 2 bad input (command line, missing, foreign or unreadable file,
