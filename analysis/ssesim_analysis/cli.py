@@ -1,4 +1,4 @@
-"""The `ssesim-analysis` program: summary, compare, sensitivity, plot, brief and targets over
+"""The `ssesim-analysis` program: summary, compare, sensitivity, plot, brief, targets and calibrate over
 ssesim output.
 
 Exit codes: 0 success, 2 bad input (command line, missing, foreign or unreadable file,
@@ -38,6 +38,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     try:
         args = parser.parse_args(argv)
+        args.argv = list(sys.argv[1:] if argv is None else argv)[1:]
         try:
             return args.verb(args)
         except BrokenPipeError:
@@ -149,7 +150,26 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("table", "csv", "json"), default="table", help="output format (default: table)")
     p.add_argument("--confidence", type=float, default=0.95, help="interval level over a sweep's replicates (default: 0.95)")
     p.set_defaults(verb=_targets)
+
+    p = verbs.add_parser("calibrate", help="rejection-ABC calibration to the case targets from per-case LHS sweeps "
+                                           "(tools/calibrate runs them)")
+    p.add_argument("files", nargs="+", metavar="SWEEP", help="the LHS sweep of each case of the calibration's targets")
+    p.add_argument("--calibration", metavar="TOML",
+                   help=f"parameters, priors, targets and sizes (default: {_default_calibration()})")
+    p.add_argument("-o", "--output", required=True, metavar="DIR",
+                   help="directory for points.csv, posterior.csv, posterior.json and calibrated.toml")
+    p.add_argument("--fragment", metavar="TOML", help="write the [economy] fragment here instead of DIR/calibrated.toml")
+    p.add_argument("--acceptance", type=float, help="fraction of design points kept (default: the calibration's)")
+    p.add_argument("--quick", action="store_true", help="the calibration's [quick] acceptance (tools/calibrate --quick)")
+    p.add_argument("--format", choices=("table", "json"), default="table", help="what is printed (default: table)")
+    p.add_argument("--overwrite", action="store_true", help="replace output files that exist")
+    p.set_defaults(verb=_calibrate)
     return parser
+
+
+def _default_calibration() -> str:
+    from .calibration import DEFAULT_CALIBRATION
+    return str(DEFAULT_CALIBRATION)
 
 
 def _default_targets() -> str:
@@ -392,4 +412,41 @@ def _targets(args) -> int:
     notes = [(r.target, r.reason) for r in table.itertuples() if r.reason]
     for key, reason in notes:
         print(f"  {key}: {reason}")
+    return 0
+
+
+def _calibrate(args) -> int:
+    import json
+    import shlex
+
+    from .calibration import calibrate, load_calibration, write
+    from .tables import number
+
+    cal = load_calibration(args.calibration)
+    acceptance = args.acceptance if args.acceptance is not None else cal.size(args.quick).acceptance
+    result = calibrate(args.files, cal, acceptance=acceptance)
+    command = " ".join(["ssesim-analysis", "calibrate"] + [shlex.quote(a) for a in (args.argv or [])])
+    paths = write(result, args.output, command, fragment_path=args.fragment, overwrite=args.overwrite)
+    if args.format == "json":
+        print(paths[2].read_text(), end="")
+        return 0
+    acc = result.accepted
+    print(f"Rejection ABC ({cal.path.name}): {len(result.points)} design points x {result.replicates} replicate(s) "
+          f"on {len(result.files)} case(s); accepted {len(acc)} (acceptance {result.acceptance:g}), distance "
+          f"{number(acc['distance'].min())} to {number(acc['distance'].max())}")
+    infinite = int((~result.points["distance"].map(lambda d: d < float("inf"))).sum())
+    if infinite:
+        print(f"{infinite} design point(s) with a target without a value (distance inf)")
+    import pandas as pd
+    rows = [{"parameter": r.parameter, "prior": f"[{r.prior_low:g}, {r.prior_high:g}] {r.prior_scale}",
+             "median": number(r.median), "90% interval": f"[{number(r.q05)}, {number(r.q95)}]"}
+            for r in result.posterior.itertuples()]
+    print(pd.DataFrame(rows).to_string(index=False))
+    print("Targets at the accepted points (mean over them of each point's replicate mean):")
+    rows = [{"target": t.key, "wanted": t.wanted(), "scale": f"{cal.scales[t.key]:g}",
+             "accepted mean": number(acc[t.key].mean()), "all points mean": number(result.points[t.key].mean())}
+            for t in cal.targets]
+    print(pd.DataFrame(rows).to_string(index=False))
+    for path in paths:
+        print(path)
     return 0

@@ -249,28 +249,36 @@ def measure(target: Target, path: str | Path) -> Measurement:
     if not target.measurable:
         return result
     with open_run(path) as f:
-        name = scenario_name(f)
-        if name != target.case_name:
-            raise AnalysisError(f"{path}: a run of scenario '{name}', but target '{target.key}' is measured on "
-                                f"'{target.case_name}' ({target.case.name})")
-        for ds in target.datasets:
-            if ds not in f.variables():
-                raise AnalysisError(f"{path}: no dataset '{ds}', which target '{target.key}' reads")
+        values = per_run(target, f)
         groups = _groups(f)
-        steps = f.labels("step")
-        spy = int(f.attributes.get("steps_per_year", target.steps_per_year))
-        if spy != target.steps_per_year:
-            raise AnalysisError(f"{path}: {spy} steps a year, the case file says {target.steps_per_year}")
-        completed = f.attributes.get("steps_completed")
-        if completed is not None and int(completed) < target.horizon_step:
-            raise AnalysisError(f"{path}: {completed} steps completed, target '{target.key}' needs "
-                                f"{target.horizon_step} ({target.horizon_years:g} years)")
-        if target.horizon_step not in set(steps.tolist()):
-            raise AnalysisError(f"{path}: no step {target.horizon_step} (the horizon of '{target.key}')")
-        values = INDICATORS[target.indicator](f, target, steps)
     for group, runs in groups.items():
         result.values[group] = values.reindex(runs)
     return result
+
+
+def per_run(target: Target, f: RunFile) -> pd.Series:
+    """The target's indicator on every run of an open run or sweep file of its case (NaN where
+    it has no value), indexed by run, whatever the runs vary: the calibration measures it on
+    sweeps whose runs vary the calibrated parameters."""
+    path = f.path
+    name = scenario_name(f)
+    if name != target.case_name:
+        raise AnalysisError(f"{path}: a run of scenario '{name}', but target '{target.key}' is measured on "
+                            f"'{target.case_name}' ({target.case.name})")
+    for ds in target.datasets:
+        if ds not in f.variables():
+            raise AnalysisError(f"{path}: no dataset '{ds}', which target '{target.key}' reads")
+    steps = f.labels("step")
+    spy = int(f.attributes.get("steps_per_year", target.steps_per_year))
+    if spy != target.steps_per_year:
+        raise AnalysisError(f"{path}: {spy} steps a year, the case file says {target.steps_per_year}")
+    completed = f.attributes.get("steps_completed")
+    if completed is not None and int(completed) < target.horizon_step:
+        raise AnalysisError(f"{path}: {completed} steps completed, target '{target.key}' needs "
+                            f"{target.horizon_step} ({target.horizon_years:g} years)")
+    if target.horizon_step not in set(steps.tolist()):
+        raise AnalysisError(f"{path}: no step {target.horizon_step} (the horizon of '{target.key}')")
+    return INDICATORS[target.indicator](f, target, steps)
 
 
 def _groups(f: RunFile) -> dict[str, list]:

@@ -196,6 +196,62 @@ range = [10, 20]
     for (const sweep::RunSpec& r : s.runs) CHECK(r.replicate == r.sample);
 }
 
+TEST_CASE("an LHS design depends on its seed, factors and samples only: the same points on every base scenario",
+          "[sweep]") {
+    // The calibration (scenarios/calibration/calibration.toml, ssesim-analysis calibrate) sweeps
+    // each case scenario with the same factors, seed and samples and matches runs across the
+    // case files by their factor values: that needs the very same doubles whatever the base
+    // scenario, its world, the replicates or the arms.
+    Dir d;
+    d.write("other.toml", R"([run]
+name = "other"
+steps = 5
+seed = 99
+[world]
+countries = ")" + world + R"(countries.csv"
+pairs = ")" + world + R"(pairs.csv"
+use = ["GBR", "AUS", "IND"]
+[[population]]
+country = "GBR"
+kind = "social_enterprise"
+sector = "services"
+count = 5
+mission = 0.8
+)");
+    const std::string factors = R"(design = "lhs"
+samples = 9
+[[factor]]
+path = "economy.prospect_psychic_aversion"
+range = [0.0, 8.0]
+[[factor]]
+path = "economy.export_fixed_cost"
+range = [0.1, 2.0]
+scale = "log"
+[[factor]]
+path = "economy.partner_probability"
+range = [0.1, 1.0]
+)";
+    const std::string seed = "seed = 20261125\n";
+    const sweep::Experiment a = sweep::load_experiment(
+        d.write("a.toml", "[experiment]\nname = \"a\"\nscenario = \"base.toml\"\n" + seed + "replicates = 1\n" + factors));
+    const sweep::Experiment b = sweep::load_experiment(
+        d.write("b.toml", "[experiment]\nname = \"b\"\nscenario = \"other.toml\"\n" + seed + "replicates = 3\n" + factors +
+                              "[[arm]]\nname = \"x\"\n[[arm]]\nname = \"y\"\nset = { \"economy.elasticity\" = 5.0 }\n"));
+    REQUIRE(a.runs.size() == 9);
+    REQUIRE(b.runs.size() == 2 * 9 * 3);
+    for (std::size_t arm = 0; arm < 2; ++arm)
+        for (std::size_t p = 0; p < 9; ++p)
+            for (std::size_t r = 0; r < 3; ++r) {
+                const sweep::RunSpec& run = b.runs[(arm * 9 + p) * 3 + r];
+                for (std::size_t j = 0; j < 3; ++j)
+                    CHECK(std::get<double>(run.values[j]) == std::get<double>(a.runs[p].values[j]));  // bit for bit
+            }
+    // Another seed gives other points (the design is drawn from the seed, not fixed).
+    const sweep::Experiment c = sweep::load_experiment(
+        d.write("c.toml", "[experiment]\nname = \"c\"\nscenario = \"base.toml\"\nseed = 20261126\nreplicates = 1\n" + factors));
+    CHECK(std::get<double>(c.runs[0].values[0]) != std::get<double>(a.runs[0].values[0]));
+}
+
 TEST_CASE("experiment files are read strictly, with file, line, key and what was expected", "[sweep]") {
     Dir d;
     should_fail(d, head + "replicate = 2\n", "5:1: experiment.replicate: unknown key (did you mean 'replicates'?)");

@@ -1,0 +1,574 @@
+"""Calibration of assumed parameters to the SILK case targets by rejection ABC (issue 9).
+
+Approximate Bayesian computation by rejection (Pritchard et al. 1999; Beaumont, Zhang &
+Balding 2002, whose rejection step this is, without their regression adjustment): draw
+parameter values from the prior, simulate, and keep the draws whose simulated targets are
+closest to the observed ones. Here the prior draws are the design points of one Latin-hypercube
+sweep per case scenario (the same points in every case: same factors, seed and samples), the
+"observed" values are the case facts of `scenarios/calibration/targets.toml`, and the distance
+is the root mean square of the targets' deviations in units of their tolerances
+(`distance_terms`, `distance`). `scenarios/calibration/calibration.toml` holds the parameters
+and priors, the targets used, the sizes and the seed.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import math
+import subprocess
+import tomllib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .errors import AnalysisError
+from .experiment import factor_columns, require_complete
+from .io import open_run
+from .targets import Target, load_targets, per_run, scenario_name
+
+#: The calibration shipped with ssesim, used when none is named.
+DEFAULT_CALIBRATION = Path(__file__).resolve().parents[2] / "scenarios" / "calibration" / "calibration.toml"
+
+SIZE_KEYS = ("samples", "replicates", "acceptance", "check_replicates")
+SCALES = ("linear", "log")
+
+
+@dataclass(frozen=True)
+class Prior:
+    """A calibrated parameter: uniform (or log-uniform) on [low, high]."""
+    path: str
+    low: float
+    high: float
+    scale: str
+    why: str
+
+
+@dataclass(frozen=True)
+class Sizes:
+    samples: int
+    replicates: int
+    acceptance: float
+    check_replicates: int
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """calibration.toml, checked against the targets file it names."""
+    path: Path
+    name: str
+    seed: int
+    sizes: Sizes
+    quick: Sizes
+    priors: tuple[Prior, ...]
+    targets: tuple[Target, ...]          # the targets in the distance, in file order
+    scales: Mapping[str, float]          # per target key: the unit of its deviation
+    excluded: Mapping[str, str]          # measurable targets left out, and why
+    targets_file: Path
+
+    @property
+    def cases(self) -> dict[str, Path]:
+        """Case name -> case scenario file, for the cases of the targets used (first seen first)."""
+        return {t.case_name: t.case for t in self.targets}
+
+    def size(self, quick: bool = False) -> Sizes:
+        return self.quick if quick else self.sizes
+
+
+def load_calibration(path: str | Path | None = None) -> Calibration:
+    """Reads calibration.toml strictly: every key known, every range inside (low < high, > 0 on a
+    log scale), every target a measurable one of the targets file, a scale for every target of
+    tolerance 0, and each measurable target either used or excluded with a reason."""
+    path = Path(path) if path is not None else DEFAULT_CALIBRATION
+    if not path.is_file():
+        raise AnalysisError(f"{path}: no such calibration file")
+    try:
+        doc = tomllib.loads(path.read_text())
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
+        raise AnalysisError(f"{path}: not valid TOML ({e})") from None
+    _only(path, "", doc, ("calibration", "quick", "parameter", "target", "excluded"))
+    head = _table(path, doc, "calibration")
+    _only(path, "[calibration]", head, ("name", "targets", "seed") + SIZE_KEYS)
+    for k in ("name", "targets", "seed") + SIZE_KEYS:
+        if k not in head:
+            raise AnalysisError(f"{path}: [calibration]: missing key '{k}'")
+    if not isinstance(head["name"], str) or not head["name"]:
+        raise AnalysisError(f"{path}: [calibration]: name must be a non-empty string")
+    seed = head["seed"]
+    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+        raise AnalysisError(f"{path}: [calibration]: seed must be an integer >= 0")
+    quick_table = _table(path, doc, "quick")
+    _only(path, "[quick]", quick_table, SIZE_KEYS)
+    sizes, quick = _sizes(path, "[calibration]", head), _sizes(path, "[quick]", quick_table)
+
+    priors = []
+    for i, p in enumerate(_array(path, doc, "parameter")):
+        where = f"{path}: [[parameter]] {i + 1}"
+        _only(path, f"[[parameter]] {i + 1}", p, ("path", "range", "scale", "why"))
+        for k in ("path", "range", "scale", "why"):
+            if k not in p:
+                raise AnalysisError(f"{where}: missing key '{k}'")
+        if not isinstance(p["path"], str) or not p["path"].startswith("economy."):
+            raise AnalysisError(f"{where}: path must be an economy parameter ('economy.NAME'), got {p['path']!r}")
+        r = p["range"]
+        if (not isinstance(r, list) or len(r) != 2 or any(isinstance(x, bool) or not isinstance(x, (int, float))
+                                                            for x in r) or not r[0] < r[1]):
+            raise AnalysisError(f"{where} ({p['path']}): range must be [low, high] numbers with low < high")
+        if p["scale"] not in SCALES:
+            raise AnalysisError(f"{where} ({p['path']}): scale must be linear or log, got {p['scale']!r}")
+        if p["scale"] == "log" and r[0] <= 0:
+            raise AnalysisError(f"{where} ({p['path']}): a log scale needs low > 0")
+        if not isinstance(p["why"], str) or not p["why"].strip():
+            raise AnalysisError(f"{where} ({p['path']}): 'why' must say why this range")
+        priors.append(Prior(p["path"], float(r[0]), float(r[1]), p["scale"], p["why"]))
+    if not priors:
+        raise AnalysisError(f"{path}: no [[parameter]] to calibrate")
+    seen = [p.path for p in priors]
+    if len(set(seen)) != len(seen):
+        raise AnalysisError(f"{path}: parameter {next(x for x in seen if seen.count(x) > 1)} is given twice")
+
+    targets_file = (path.parent / head["targets"]).resolve()
+    every = {t.key: t for t in load_targets(targets_file)}
+    used, scales = [], {}
+    for i, t in enumerate(_array(path, doc, "target")):
+        _only(path, f"[[target]] {i + 1}", t, ("key", "scale", "scale_why"))
+        key = t.get("key")
+        if key not in every:
+            raise AnalysisError(f"{path}: [[target]] {i + 1}: no target {key!r} in {targets_file}")
+        target = every[key]
+        if not target.measurable:
+            raise AnalysisError(f"{path}: target '{key}' is not measurable ({target.reason})")
+        if key in scales:
+            raise AnalysisError(f"{path}: target '{key}' is given twice")
+        if "scale" in t:
+            s = t["scale"]
+            if isinstance(s, bool) or not isinstance(s, (int, float)) or s <= 0 or "scale_why" not in t:
+                raise AnalysisError(f"{path}: target '{key}': scale must be a number > 0, with scale_why")
+            scales[key] = float(s)
+        elif target.tolerance > 0:
+            scales[key] = target.tolerance
+        else:
+            raise AnalysisError(f"{path}: target '{key}' has tolerance 0 in the targets file: give its "
+                                "distance a scale (and scale_why)")
+        used.append(target)
+    if not used:
+        raise AnalysisError(f"{path}: no measurable target to calibrate to ([[target]])")
+    excluded = {}
+    for i, x in enumerate(_array(path, doc, "excluded")):
+        _only(path, f"[[excluded]] {i + 1}", x, ("key", "why"))
+        key = x.get("key")
+        if key not in every or key in scales or not isinstance(x.get("why"), str) or not x["why"].strip():
+            raise AnalysisError(f"{path}: [[excluded]] {i + 1}: needs the key of a target of {targets_file.name} "
+                                "that is not used, and why")
+        excluded[key] = x["why"]
+    left = [t.key for t in every.values() if t.measurable and t.key not in scales and t.key not in excluded]
+    if left:
+        raise AnalysisError(f"{path}: measurable target '{left[0]}' is neither a [[target]] nor [[excluded]] "
+                            "(say why it is left out)")
+    return Calibration(path=path, name=head["name"], seed=seed, sizes=sizes, quick=quick, priors=tuple(priors),
+                       targets=tuple(used), scales=scales, excluded=excluded, targets_file=targets_file)
+
+
+def _only(path: Path, where: str, table: Mapping, allowed: Sequence[str]) -> None:
+    unknown = sorted(set(table) - set(allowed))
+    if unknown:
+        raise AnalysisError(f"{path}: {where + ': ' if where else ''}unknown key '{unknown[0]}' "
+                            f"(expected: {', '.join(allowed)})")
+
+
+def _table(path: Path, doc: Mapping, key: str) -> Mapping:
+    t = doc.get(key)
+    if not isinstance(t, dict):
+        raise AnalysisError(f"{path}: missing table [{key}]")
+    return t
+
+
+def _array(path: Path, doc: Mapping, key: str) -> list:
+    a = doc.get(key, [])
+    if not isinstance(a, list) or not all(isinstance(x, dict) for x in a):
+        raise AnalysisError(f"{path}: {key} must be an array of tables ([[{key}]])")
+    return a
+
+
+def _sizes(path: Path, where: str, t: Mapping) -> Sizes:
+    for k in SIZE_KEYS:
+        if k not in t:
+            raise AnalysisError(f"{path}: {where}: missing key '{k}'")
+    for k in ("samples", "replicates", "check_replicates"):
+        if isinstance(t[k], bool) or not isinstance(t[k], int) or t[k] < 1:
+            raise AnalysisError(f"{path}: {where}: {k} must be an integer >= 1")
+    a = t["acceptance"]
+    if isinstance(a, bool) or not isinstance(a, (int, float)) or not 0 < a <= 1:
+        raise AnalysisError(f"{path}: {where}: acceptance must be a fraction in (0, 1]")
+    return Sizes(t["samples"], t["replicates"], float(a), t["check_replicates"])
+
+
+# ---------------------------------------------------------------------------------------------
+# The experiments
+
+
+def experiment_text(cal: Calibration, case: str, directory: str | Path, *, quick: bool = False) -> str:
+    """The LHS experiment of one case: the case scenario (relative to `directory`, where the
+    experiment file is written), the calibration's factors in order, its seed and sizes."""
+    size = cal.size(quick)
+    scenario = Path(_relative(cal.cases[case], Path(directory)))
+    lines = [f"# Written by tools/calibrate from {cal.path.name} ({'quick' if quick else 'full'} sizes): the",
+             "# prior sample of the rejection-ABC calibration on this case. Do not edit; edit the calibration.",
+             "[experiment]", f'name = "calibrate_{case}"', f'scenario = "{scenario.as_posix()}"',
+             'design = "lhs"', f"samples = {size.samples}", f"replicates = {size.replicates}",
+             f"seed = {cal.seed}", ""]
+    for p in cal.priors:
+        lines += ["[[factor]]", f'path = "{p.path}"', f"range = [{p.low!r}, {p.high!r}]", f'scale = "{p.scale}"', ""]
+    return "\n".join(lines)
+
+
+def check_experiment_text(cal: Calibration, case: str, directory: str | Path, values: Mapping[str, float],
+                          *, quick: bool = False) -> str:
+    """A factorial experiment of one case with two arms, `default` (the scenario as it is) and
+    `calibrated` (the calibrated values set), `check_replicates` replicates each: what
+    `ssesim-analysis targets` compares after a calibration."""
+    size = cal.size(quick)
+    scenario = Path(_relative(cal.cases[case], Path(directory)))
+    sets = ", ".join(f'"{k}" = {v!r}' for k, v in values.items())
+    return "\n".join([
+        f"# Written by tools/calibrate: case '{case}' at the shipped defaults and at the calibrated values.",
+        "[experiment]", f'name = "check_{case}"', f'scenario = "{scenario.as_posix()}"', 'design = "factorial"',
+        f"replicates = {size.check_replicates}", f"seed = {cal.seed}", "",
+        "[[arm]]", 'name = "default"', "", "[[arm]]", 'name = "calibrated"', f"set = {{ {sets} }}", ""])
+
+
+def _relative(target: Path, directory: Path) -> str:
+    import os
+    return os.path.relpath(target.resolve(), directory.resolve())
+
+
+# ---------------------------------------------------------------------------------------------
+# Distance and acceptance
+
+
+def distance_terms(simulated: pd.DataFrame, targets: Sequence[Target], scales: Mapping[str, float]) -> pd.DataFrame:
+    """Per design point (row) and target (column): the deviation e_t in units of the target's
+    scale: (simulated - target) / s for "about"; only the violation for the one-sided ones,
+    max(0, target - simulated) / s ("at_least") or max(0, simulated - target) / s ("at_most").
+    A missing simulated value (NaN) stays NaN."""
+    out = {}
+    for t in targets:
+        x = simulated[t.key].to_numpy(dtype=float)
+        s = scales[t.key]
+        if t.relation == "about":
+            e = (x - t.target) / s
+        elif t.relation == "at_least":
+            e = np.maximum(0.0, t.target - x) / s
+        else:
+            e = np.maximum(0.0, x - t.target) / s
+        out[t.key] = np.where(np.isfinite(x), e, np.nan)
+    return pd.DataFrame(out, index=simulated.index)
+
+
+def distance(terms: pd.DataFrame) -> pd.Series:
+    """sqrt(mean over targets of e_t^2); inf where a target has no value."""
+    e = terms.to_numpy(dtype=float)
+    with np.errstate(invalid="ignore"):
+        d = np.sqrt(np.mean(e ** 2, axis=1))
+    d[~np.all(np.isfinite(e), axis=1)] = np.inf
+    return pd.Series(d, index=terms.index, name="distance")
+
+
+def accepted_count(points: int, acceptance: float) -> int:
+    """How many of `points` design points the rejection keeps: round(acceptance x points), at
+    least 1 (half rounds up)."""
+    return max(1, min(points, math.floor(acceptance * points + 0.5)))
+
+
+def accept(distances: pd.Series, acceptance: float) -> pd.Series:
+    """True for the accepted_count closest points; ties go to the earlier point (a stable sort)."""
+    k = accepted_count(len(distances), acceptance)
+    order = np.argsort(distances.to_numpy(dtype=float), kind="stable")
+    keep = np.zeros(len(distances), dtype=bool)
+    keep[order[:k]] = True
+    return pd.Series(keep, index=distances.index, name="accepted")
+
+
+# ---------------------------------------------------------------------------------------------
+# Matching the cases' sweeps by design point
+
+
+def design_points(runs: pd.DataFrame, factors: Sequence[str], path: str) -> tuple[pd.Series, list[tuple]]:
+    """The design point of every run: the tuple of its factor values, numbered in the order the
+    points first appear (the LHS order). Returns the point number per run (indexed by run) and
+    the points."""
+    missing = [c for c in factors if c not in runs.columns]
+    if missing:
+        raise AnalysisError(f"{path}: the runs table has no factor column '{missing[0]}'")
+    keys = list(zip(*(runs[c].to_numpy(dtype=float) for c in factors)))
+    numbers: dict[tuple, int] = {}
+    for k in keys:
+        numbers.setdefault(k, len(numbers))
+    return pd.Series([numbers[k] for k in keys], index=runs["run"].to_numpy(), name="point"), list(numbers)
+
+
+def match_points(tables: Mapping[str, pd.DataFrame], factors: Sequence[str]) -> tuple[dict[str, pd.Series], list]:
+    """Matches the runs of every case's sweep to one list of design points by their factor values
+    (exactly: the same LHS gives bit-identical values). Every case must have the same points,
+    each with the same number of replicates. Returns per case the point number of each run, and
+    the points (tuples of factor values, in the first case's order)."""
+    first = next(iter(tables))
+    _, points = design_points(tables[first], factors, first)
+    index = {p: i for i, p in enumerate(points)}
+    per_case = {}
+    for path, runs in tables.items():
+        numbers, theirs = design_points(runs, factors, path)
+        strange = [p for p in theirs if p not in index]
+        if strange or len(theirs) != len(points):
+            example = dict(zip(factors, strange[0])) if strange else None
+            raise AnalysisError(f"{path}: its design points differ from {first}'s ({len(theirs)} points against "
+                                f"{len(points)}{', e.g. ' + _point_text(example) if example else ''}): "
+                                "sweeps of one calibration have the same factors, ranges, seed and samples")
+        point = pd.Series([index[theirs[n]] for n in numbers], index=numbers.index, name="point")
+        reps = point.value_counts()
+        if reps.nunique() != 1:
+            raise AnalysisError(f"{path}: design points have different numbers of runs ({reps.min()} to {reps.max()})")
+        per_case[path] = point
+    counts = {p: int(s.value_counts().iloc[0]) for p, s in per_case.items()}
+    if len(set(counts.values())) != 1:
+        raise AnalysisError("the sweeps have different replicates per design point: "
+                            + ", ".join(f"{p} {n}" for p, n in counts.items()))
+    return per_case, points
+
+
+def _point_text(values: Mapping[str, float]) -> str:
+    return ", ".join(f"{k} = {v:.6g}" for k, v in values.items())
+
+
+# ---------------------------------------------------------------------------------------------
+# The calibration
+
+
+@dataclass
+class Result:
+    calibration: Calibration
+    points: pd.DataFrame            # per design point: factors, simulated target values, terms, distance, accepted
+    posterior: pd.DataFrame         # per parameter: prior range and scale, median, q05, q95
+    files: dict[str, str]           # case -> sweep file
+    replicates: int
+    acceptance: float
+    ssesim_commits: list[str] = field(default_factory=list)
+
+    @property
+    def accepted(self) -> pd.DataFrame:
+        return self.points[self.points["accepted"]].sort_values("distance", kind="stable")
+
+    @property
+    def values(self) -> dict[str, float]:
+        """The calibrated values: the posterior medians, by parameter path."""
+        return {r.parameter: float(r.median) for r in self.posterior.itertuples()}
+
+
+def calibrate(files: Sequence[str | Path], cal: Calibration, *, acceptance: float | None = None) -> Result:
+    """Rejection ABC over the per-case LHS sweeps `files` (one per case of the targets used)."""
+    acceptance = cal.sizes.acceptance if acceptance is None else acceptance
+    if not 0 < acceptance <= 1:
+        raise AnalysisError(f"acceptance must be a fraction in (0, 1], got {acceptance:g}")
+    factors = [p.path for p in cal.priors]
+    by_case: dict[str, str] = {}
+    runs_tables: dict[str, pd.DataFrame] = {}
+    commits = []
+    for path in map(str, files):
+        with open_run(path) as f:
+            name = scenario_name(f)
+            if name not in cal.cases:
+                raise AnalysisError(f"{path}: a sweep of scenario '{name}', which no target of the calibration "
+                                    f"uses (cases: {', '.join(cal.cases)})")
+            if name in by_case:
+                raise AnalysisError(f"{path}: a second sweep of case '{name}' (the first: {by_case[name]})")
+            if "runs" not in f._file:
+                raise AnalysisError(f"{path}: a single run, not a sweep: the calibration needs the LHS sweep "
+                                    "of each case (tools/calibrate)")
+            _check_design(path, f.attributes, cal, factors)
+            runs = f.runs()
+            require_complete(runs)
+            other = sorted(set(factor_columns(runs)) - set(factors))
+            if other:
+                raise AnalysisError(f"{path}: the sweep also varies {', '.join(other)}, which the calibration "
+                                    "does not")
+            by_case[name] = path
+            runs_tables[path] = runs
+            commits.append(str(f.attributes.get("git_commit", "unknown")))
+    missing = [c for c in cal.cases if c not in by_case]
+    if missing:
+        needs = [t.key for t in cal.targets if t.case_name == missing[0]]
+        raise AnalysisError(f"no sweep of case '{missing[0]}', which target(s) {', '.join(needs)} are measured on "
+                            f"(give one sweep per case: {', '.join(cal.cases)})")
+    per_case, points = match_points(runs_tables, factors)
+    n_points = len(points)
+    replicates = int(next(iter(per_case.values())).value_counts().iloc[0])
+    simulated = pd.DataFrame(index=pd.RangeIndex(n_points, name="point"))
+    for t in cal.targets:
+        path = by_case[t.case_name]
+        with open_run(path) as f:
+            values = per_run(t, f)
+        point = per_case[path].reindex(values.index)
+        simulated[t.key] = values.groupby(point.to_numpy()).mean().reindex(range(n_points)).to_numpy()
+    terms = distance_terms(simulated, cal.targets, cal.scales)
+    d = distance(terms)
+    table = pd.DataFrame(points, columns=factors, index=simulated.index)
+    table = pd.concat([table, simulated, terms.add_prefix("e_")], axis=1)
+    table["distance"] = d
+    table["accepted"] = accept(d, acceptance)
+    posterior = summarise(table[table["accepted"]], cal.priors)
+    return Result(cal, table, posterior, {c: by_case[c] for c in cal.cases}, replicates, acceptance,
+                  sorted(set(commits)))
+
+
+def summarise(accepted: pd.DataFrame, priors: Sequence[Prior]) -> pd.DataFrame:
+    """Per parameter: the prior range and scale, and the accepted points' median and 5th and
+    95th percentiles (a 90% posterior interval; numpy's linear interpolation)."""
+    rows = []
+    for p in priors:
+        x = accepted[p.path].to_numpy(dtype=float)
+        rows.append({"parameter": p.path, "prior_low": p.low, "prior_high": p.high, "prior_scale": p.scale,
+                     "median": float(np.median(x)), "q05": float(np.quantile(x, 0.05)),
+                     "q95": float(np.quantile(x, 0.95))})
+    return pd.DataFrame(rows)
+
+
+def _check_design(path: str, attributes: Mapping, cal: Calibration, factors: Sequence[str]) -> None:
+    """The sweep's experiment must be the calibration's LHS: same factors in order, ranges,
+    scales and seed."""
+    text = attributes.get("experiment")
+    if not isinstance(text, str):
+        raise AnalysisError(f"{path}: no 'experiment' root attribute: not a sweep file")
+    ex = tomllib.loads(text)
+    head = ex.get("experiment", {})
+    if head.get("design") != "lhs":
+        raise AnalysisError(f"{path}: design '{head.get('design')}', the calibration needs an lhs sweep")
+    theirs = [f.get("path") for f in ex.get("factor", [])]
+    if theirs != list(factors):
+        raise AnalysisError(f"{path}: a sweep of factors {', '.join(map(str, theirs)) or 'none'}, but the "
+                            f"calibration's are {', '.join(factors)} (in that order)")
+    for f, p in zip(ex["factor"], cal.priors):
+        if [float(x) for x in f.get("range", [])] != [p.low, p.high] or f.get("scale", "linear") != p.scale:
+            raise AnalysisError(f"{path}: factor {p.path} has range {f.get('range')} ({f.get('scale')}), the "
+                                f"calibration [{p.low:g}, {p.high:g}] ({p.scale})")
+    if head.get("seed") != cal.seed:
+        raise AnalysisError(f"{path}: seed {head.get('seed')}, the calibration's is {cal.seed}")
+
+
+def arm_distances(files: Sequence[str | Path], cal: Calibration) -> pd.Series:
+    """The calibration's distance of each arm of sweeps of fixed scenarios (one sweep per case,
+    the same arms in each, e.g. tools/calibrate's check: `default` and `calibrated`), each
+    target's value the mean over the arm's replicates that have one: how far the shipped
+    defaults and the calibrated values are from the targets, on the distance the
+    calibration minimised."""
+    by_case: dict[str, str] = {}
+    arms: dict[str, pd.Series] = {}
+    for path in map(str, files):
+        with open_run(path) as f:
+            by_case[scenario_name(f)] = path
+            runs = f.runs()
+            require_complete(runs)
+            arms[path] = pd.Series(runs["arm"].astype(str).to_numpy(), index=runs["run"].to_numpy())
+    missing = [c for c in cal.cases if c not in by_case]
+    if missing:
+        raise AnalysisError(f"no sweep of case '{missing[0]}' among the files")
+    names = list(dict.fromkeys(next(iter(arms.values()))))
+    simulated = pd.DataFrame(index=pd.Index(names, name="arm"))
+    for t in cal.targets:
+        path = by_case[t.case_name]
+        with open_run(path) as f:
+            values = per_run(t, f)
+        arm = arms[path].reindex(values.index)
+        simulated[t.key] = values.groupby(arm.to_numpy()).mean().reindex(names).to_numpy()
+    return distance(distance_terms(simulated, cal.targets, cal.scales))
+
+
+# ---------------------------------------------------------------------------------------------
+# Writing
+
+
+def source_commit() -> str:
+    """The git commit of the source tree this package runs from, or 'unknown'."""
+    try:
+        out = subprocess.run(["git", "-C", str(Path(__file__).resolve().parent), "rev-parse", "--short=12", "HEAD"],
+                             capture_output=True, text=True, timeout=10)
+        dirty = subprocess.run(["git", "-C", str(Path(__file__).resolve().parent), "status", "--porcelain",
+                                "--untracked-files=no"], capture_output=True, text=True, timeout=10)
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+    if out.returncode != 0:
+        return "unknown"
+    return out.stdout.strip() + (" (with uncommitted changes)" if dirty.stdout.strip() else "")
+
+
+def fragment(result: Result, command: str, date: str | None = None, commit: str | None = None) -> str:
+    """The calibrated [economy] values as a TOML fragment a scenario can use, with how they were
+    produced in its header."""
+    cal = result.calibration
+    date = date or _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    commit = commit or source_commit()
+    n_points = len(result.points)
+    n_acc = int(result.points["accepted"].sum())
+    best = result.accepted["distance"]
+    lines = [
+        "# Calibrated [economy] values (issue 9): the posterior medians of a rejection-ABC calibration",
+        f"# ({cal.path.name}: Pritchard et al. 1999; Beaumont et al. 2002) to the SILK case targets.",
+        f"# Command: {command}",
+        f"# Date: {date}; source commit {commit}; ssesim commit(s) of the sweeps: {', '.join(result.ssesim_commits)}",
+        f"# Prior samples: {n_points} LHS design points x {result.replicates} replicate(s) on {len(result.files)} "
+        f"case(s) ({', '.join(result.files)}); accepted {n_acc} (acceptance {result.acceptance:g}), distance "
+        f"{best.min():.4g} to {best.max():.4g} (0: every target exactly; 1: off by one tolerance on average).",
+        f"# Targets in the distance: {', '.join(t.key for t in cal.targets)}.",
+        "# NOT the shipped defaults: sim/scenario/registry.cpp and scenarios/cases/ are unchanged; paste",
+        "# this table into a scenario (or set it as an experiment arm) to run with these values.",
+        "[economy]",
+    ]
+    width = max(len(p.path) for p in cal.priors) - len("economy.")
+    for r in result.posterior.itertuples():
+        name = r.parameter.removeprefix("economy.")
+        lines.append(f"{name:<{width}} = {_short(r.median)}   # prior [{r.prior_low:g}, {r.prior_high:g}] "
+                     f"{r.prior_scale}; 90% posterior interval [{_short(r.q05)}, {_short(r.q95)}]")
+    return "\n".join(lines) + "\n"
+
+
+def _short(x: float) -> str:
+    """A float with 4 significant digits that TOML reads as a float."""
+    text = f"{x:.4g}"
+    return text if any(c in text for c in ".e") else text + ".0"
+
+
+def write(result: Result, directory: str | Path, command: str, *, fragment_path: str | Path | None = None,
+          overwrite: bool = False) -> list[Path]:
+    """Writes DIR/points.csv (every design point), DIR/posterior.csv (the accepted ones, closest
+    first), DIR/posterior.json (settings, per-parameter summary, accepted points) and the TOML
+    fragment (DIR/calibrated.toml unless `fragment_path`). Existing files are refused unless
+    `overwrite`."""
+    directory = Path(directory)
+    paths = [directory / "points.csv", directory / "posterior.csv", directory / "posterior.json",
+             Path(fragment_path) if fragment_path else directory / "calibrated.toml"]
+    if directory.exists() and not directory.is_dir():
+        raise AnalysisError(f"{directory}: not a directory")
+    existing = [str(p) for p in paths if p.exists()]
+    if existing and not overwrite:
+        raise AnalysisError(f"{existing[0]} exists: use --overwrite to replace it")
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        paths[3].parent.mkdir(parents=True, exist_ok=True)
+        result.points.to_csv(paths[0], index_label="point")
+        result.accepted.to_csv(paths[1], index_label="point")
+        cal = result.calibration
+        doc = {"calibration": str(cal.path), "targets_file": str(cal.targets_file), "method": "rejection ABC",
+               "seed": cal.seed, "design_points": len(result.points), "replicates": result.replicates,
+               "acceptance": result.acceptance, "accepted": int(result.points["accepted"].sum()),
+               "files": result.files, "ssesim_commits": result.ssesim_commits, "command": command,
+               "targets": [{"key": t.key, "case": t.case_name, "relation": t.relation, "target": t.target,
+                            "scale": cal.scales[t.key]} for t in cal.targets],
+               "excluded": dict(cal.excluded),
+               "parameters": json.loads(result.posterior.to_json(orient="records")),
+               "accepted_points": json.loads(result.accepted.reset_index().to_json(orient="records"))}
+        paths[2].write_text(json.dumps(doc, indent=1) + "\n")
+        paths[3].write_text(fragment(result, command))
+    except OSError as e:
+        raise AnalysisError(f"{directory}: cannot write: {e.strerror or e}") from None
+    return paths
