@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .errors import AnalysisError
+from .errors import AnalysisError, read_toml
 from .experiment import factor_columns, require_complete
 from .io import open_run
 from .targets import Target, load_targets, per_run, scenario_name
@@ -82,12 +82,7 @@ def load_calibration(path: str | Path | None = None) -> Calibration:
     log scale), every target a measurable one of the targets file, a scale for every target of
     tolerance 0, and each measurable target either used or excluded with a reason."""
     path = Path(path) if path is not None else DEFAULT_CALIBRATION
-    if not path.is_file():
-        raise AnalysisError(f"{path}: no such calibration file")
-    try:
-        doc = tomllib.loads(path.read_text())
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
-        raise AnalysisError(f"{path}: not valid TOML ({e})") from None
+    doc = read_toml(path, "calibration file")
     _only(path, "", doc, ("calibration", "quick", "parameter", "target", "excluded"))
     head = _table(path, doc, "calibration")
     _only(path, "[calibration]", head, ("name", "targets", "seed") + SIZE_KEYS)
@@ -404,13 +399,7 @@ def calibrate(files: Sequence[str | Path], cal: Calibration, *, acceptance: floa
     per_case, points = match_points(runs_tables, factors)
     n_points = len(points)
     replicates = int(next(iter(per_case.values())).value_counts().iloc[0])
-    simulated = pd.DataFrame(index=pd.RangeIndex(n_points, name="point"))
-    for t in cal.targets:
-        path = by_case[t.case_name]
-        with open_run(path) as f:
-            values = per_run(t, f)
-        point = per_case[path].reindex(values.index)
-        simulated[t.key] = values.groupby(point.to_numpy()).mean().reindex(range(n_points)).to_numpy()
+    simulated = target_means(cal, by_case, per_case, pd.RangeIndex(n_points, name="point"))
     terms = distance_terms(simulated, cal.targets, cal.scales)
     d = distance(terms)
     table = pd.DataFrame(points, columns=factors, index=simulated.index)
@@ -456,6 +445,21 @@ def _check_design(path: str, attributes: Mapping, cal: Calibration, factors: Seq
         raise AnalysisError(f"{path}: seed {head.get('seed')}, the calibration's is {cal.seed}")
 
 
+def target_means(cal: Calibration, by_case: Mapping[str, str], groups: Mapping[str, pd.Series],
+                 index: pd.Index) -> pd.DataFrame:
+    """Each target's simulated value per group of runs (a design point, an arm): the mean over
+    the group's runs that have a value. `groups[path]` labels each run of that sweep (by run
+    number) with a label of `index`."""
+    simulated = pd.DataFrame(index=index)
+    for t in cal.targets:
+        path = by_case[t.case_name]
+        with open_run(path) as f:
+            values = per_run(t, f)
+        label = groups[path].reindex(values.index)
+        simulated[t.key] = values.groupby(label.to_numpy()).mean().reindex(index).to_numpy()
+    return simulated
+
+
 def arm_distances(files: Sequence[str | Path], cal: Calibration) -> pd.Series:
     """The calibration's distance of each arm of sweeps of fixed scenarios (one sweep per case,
     the same arms in each, e.g. tools/calibrate's check: `default` and `calibrated`), each
@@ -474,13 +478,7 @@ def arm_distances(files: Sequence[str | Path], cal: Calibration) -> pd.Series:
     if missing:
         raise AnalysisError(f"no sweep of case '{missing[0]}' among the files")
     names = list(dict.fromkeys(next(iter(arms.values()))))
-    simulated = pd.DataFrame(index=pd.Index(names, name="arm"))
-    for t in cal.targets:
-        path = by_case[t.case_name]
-        with open_run(path) as f:
-            values = per_run(t, f)
-        arm = arms[path].reindex(values.index)
-        simulated[t.key] = values.groupby(arm.to_numpy()).mean().reindex(names).to_numpy()
+    simulated = target_means(cal, by_case, arms, pd.Index(names, name="arm"))
     return distance(distance_terms(simulated, cal.targets, cal.scales))
 
 

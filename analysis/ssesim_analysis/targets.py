@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .errors import AnalysisError
+from .errors import AnalysisError, read_toml
 from .experiment import factor_columns, require_complete
 from .io import RunFile, open_run
 from .stats import mean_interval
@@ -106,12 +106,7 @@ def load_targets(path: str | Path | None = None) -> list[Target]:
     """Reads and checks the targets file: every key known, every measurable target's indicator
     complete, every case file present, every horizon within its case's steps."""
     path = Path(path) if path is not None else DEFAULT_TARGETS
-    if not path.is_file():
-        raise AnalysisError(f"{path}: no such targets file")
-    try:
-        tables = tomllib.loads(path.read_text())
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
-        raise AnalysisError(f"{path}: not valid TOML ({e})") from None
+    tables = read_toml(path, "targets file")
     if not tables:
         raise AnalysisError(f"{path}: no target")
     return [_target(path, key, table) for key, table in tables.items()]

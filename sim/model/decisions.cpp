@@ -119,12 +119,14 @@ void Model::decide(std::size_t begin, std::size_t end) {
         // insidership, 2009) and, for a mission, the host's SSE maturity (SILK:
         // countries sharing values).
         const std::size_t s = static_cast<std::size_t>(orgs_.sector[i]);
-        std::fill(weight.begin(), weight.end(), 0.0);
         double total = 0;
         // (size and closeness are the same for every organisation of a home and
         // sector: prospect_size_ is set in `sense`, prospect_closeness_ once)
         for (std::size_t d = 0; d < n_countries; ++d) {
-            if (d == home) continue;
+            if (d == home) {
+                weight[d] = 0.0;
+                continue;
+            }
             weight[d] = prospect_size_[d * sector_count + s] * prospect_closeness_(static_cast<Eigen::Index>(home), static_cast<Eigen::Index>(d)) *
                         (1.0 + strategy.value_alignment * orgs_.mission[i] * countries[d].sse_maturity);
         }

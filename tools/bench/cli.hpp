@@ -1,14 +1,16 @@
 #pragma once
-// What the benchmark programs share on the command line: --help, and every error
-// as one line "<program>: error: ..." with ssesim's exit codes (2 usage, 3 output,
-// 1 anything else).
+// What the benchmark programs share on the command line: --help, every error as
+// one line "<program>: error: ..." with ssesim's exit codes (2 usage, 3 output,
+// 1 anything else), and numbers printed with a printf format.
 #include "ssesim/core/error.hpp"
 
 #include <boost/program_options.hpp>
 
+#include <cstdio>
 #include <exception>
 #include <iostream>
 #include <optional>
+#include <string>
 
 namespace ssesim::bench {
 
@@ -25,6 +27,13 @@ inline std::optional<boost::program_options::variables_map> parse_command_line(
     }
     po::notify(vm);
     return vm;
+}
+
+/// `value` as `format` (one printf conversion of a double) prints it.
+inline std::string fmt(const char* format, double value) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, format, value);
+    return buf;
 }
 
 /// Runs `run()`, turning what it throws into one error line and an exit code.

@@ -29,6 +29,7 @@
 
 namespace po = boost::program_options;
 using namespace ssesim;
+using bench::fmt;
 
 namespace {
 
@@ -61,12 +62,6 @@ std::size_t row_bytes() {
     std::size_t bytes = 0;
     t.for_each_column([&bytes](auto& column) { bytes += sizeof(typename std::decay_t<decltype(column)>::value_type); });
     return bytes;
-}
-
-std::string fmt(const char* format, double value) {
-    char buf[64];
-    std::snprintf(buf, sizeof buf, format, value);
-    return buf;
 }
 
 std::string json_string(const std::string& s) {

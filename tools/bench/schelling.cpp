@@ -77,12 +77,6 @@ std::ofstream open_output(const std::string& path, bool overwrite) {
     return out;
 }
 
-std::string fmt(const char* format, double value) {
-    char buf[64];
-    std::snprintf(buf, sizeof buf, format, value);
-    return buf;
-}
-
 struct Options {
     std::string size;
     SchellingParams params;
