@@ -165,12 +165,21 @@ double Model::knowledge_gain(std::size_t giver, std::size_t receiver, double giv
     return per_step_.transfer * absorptive * closeness * (giver_stock - receiver_stock);
 }
 
-void Model::record_intangible(std::size_t giver, std::size_t receiver, Flow flow, double amount) {
+namespace {
+/// Tallies an intangible transfer as whole knowledge units (none below one unit).
+void tally_intangible(kernel::Tally& tally, std::size_t flow, std::size_t origin, std::size_t destination,
+                      std::size_t source_end, std::size_t destination_end, double amount) {
     const auto units = static_cast<std::int64_t>(std::llround(amount / knowledge_unit));
     if (units <= 0) return;
-    const FlowKey key{static_cast<std::uint16_t>(flow), orgs_.home[giver], orgs_.home[receiver],
-                      static_cast<std::uint8_t>(orgs_.kind[giver]), static_cast<std::uint8_t>(orgs_.kind[receiver])};
-    flow_tally_.add(key.pack(), units);
+    const FlowKey key{static_cast<std::uint16_t>(flow), static_cast<std::uint16_t>(origin), static_cast<std::uint16_t>(destination),
+                      static_cast<std::uint8_t>(source_end), static_cast<std::uint8_t>(destination_end)};
+    tally.add(key.pack(), units);
+}
+}  // namespace
+
+void Model::record_intangible(std::size_t giver, std::size_t receiver, Flow flow, double amount) {
+    tally_intangible(flow_tally_, flow, orgs_.home[giver], orgs_.home[receiver], static_cast<std::size_t>(orgs_.kind[giver]),
+                     static_cast<std::size_t>(orgs_.kind[receiver]), amount);
 }
 
 void Model::absorb(std::size_t begin, std::size_t end) {
@@ -180,6 +189,7 @@ void Model::absorb(std::size_t begin, std::size_t end) {
     // federation's technology and brand, subsidiaries all three; organisations
     // of the kinds a giver reaches (transfer_kinds) adopt openly given
     // technology present in their country.
+    const auto& e = scenario_.economy;
     for (std::size_t i = begin; i < end; ++i) {
         orgs_.gain_technology[i] = orgs_.gain_management[i] = orgs_.gain_brand[i] = 0.0;
         if (parent_slot_[i] >= 0) {
@@ -196,17 +206,62 @@ void Model::absorb(std::size_t begin, std::size_t end) {
         }
         const std::size_t c = orgs_.home[i];
         const std::uint32_t n_givers = giver_begin_[c + 1] - giver_begin_[c];
-        if (n_givers == 0) continue;
-        Stream rng(scenario_.seed, scenario_.replicate, orgs_.id[i], step_, purpose_adoption);
-        if (rng.uniform() >= per_step_.adoption) continue;
-        const std::size_t g = givers_[giver_begin_[c] + std::min<std::uint32_t>(
-                                                           n_givers - 1, static_cast<std::uint32_t>(rng.uniform() * n_givers))];
-        // the giver's strategy says whom its transfers reach
-        const std::uint32_t reached = scenario_.populations[orgs_.group[g]].transfer_kinds;
-        if (g == i || !(reached & (1u << static_cast<unsigned>(orgs_.kind[i])))) continue;
-        const double gain = knowledge_gain(g, i, orgs_.technology[g], orgs_.technology[i] + orgs_.gain_technology[i]);
+        if (n_givers > 0) {
+            Stream rng(scenario_.seed, scenario_.replicate, orgs_.id[i], step_, purpose_adoption);
+            if (rng.uniform() < per_step_.adoption) {
+                const std::size_t g = givers_[giver_begin_[c] + std::min<std::uint32_t>(
+                                                                   n_givers - 1, static_cast<std::uint32_t>(rng.uniform() * n_givers))];
+                // the giver's strategy says whom its transfers reach
+                const std::uint32_t reached = scenario_.populations[orgs_.group[g]].transfer_kinds;
+                if (g != i && (reached & (1u << static_cast<unsigned>(orgs_.kind[i])))) {
+                    const double gain = knowledge_gain(g, i, orgs_.technology[g], orgs_.technology[i] + orgs_.gain_technology[i]);
+                    orgs_.gain_technology[i] += gain;
+                    record_intangible(g, i, flow_technology, gain);
+                }
+            }
+        }
+        // C2G: where the government runs a programme, its local agencies replicate the
+        // technology to organisations of every kind (SILK: DA Group), absorbed as from a
+        // giver at psychic distance 0.
+        if (!programme_[c]) continue;
+        Stream agency(scenario_.seed, scenario_.replicate, orgs_.id[i], step_, purpose_c2g);
+        if (agency.uniform() >= per_step_.replication) continue;
+        const double have = orgs_.technology[i] + orgs_.gain_technology[i];
+        if (programme_technology_[c] <= have) continue;
+        const double absorptive = e.absorptive_base + (1.0 - e.absorptive_base) * orgs_.management[i];
+        const double gain = per_step_.transfer * absorptive * (programme_technology_[c] - have);
         orgs_.gain_technology[i] += gain;
-        record_intangible(g, i, flow_technology, gain);
+        tally_intangible(flow_tally_, flow_technology, c, c, end_government, static_cast<std::size_t>(orgs_.kind[i]), gain);
+    }
+}
+
+void Model::run_programmes(std::size_t begin, std::size_t end) {
+    // CSO to government (C2G; SILK: DA Group). A government adopts the technology of
+    // an open giver that has transferred it in its country for the giver's
+    // c2g_experience years (CSO to CSO first); from then on it runs a programme whose
+    // local agencies replicate it (absorb) and which it pays for every step.
+    const auto& e = scenario_.economy;
+    const auto& countries = scenario_.world.countries;
+    const std::size_t n = countries.size();
+    for (std::size_t d = begin; d < end; ++d) {
+        if (!programme_[d] && giver_begin_[d + 1] > giver_begin_[d]) {
+            Stream rng(scenario_.seed, scenario_.replicate, country_id_space | d, step_, purpose_c2g);
+            for (std::uint32_t k = giver_begin_[d]; k < giver_begin_[d + 1]; ++k) {
+                const std::size_t g = givers_[k];
+                const scenario::Population& strategy = scenario_.populations[orgs_.group[g]];
+                if (strategy.c2g_rate <= 0 || links_.experience[giver_links_[k]] < strategy.c2g_experience) continue;
+                if (rng.uniform() >= c2g_chance_[orgs_.group[g]]) continue;
+                programme_[d] = 1;
+                programme_technology_[d] = orgs_.technology[g];
+                tally_intangible(flow_tally_, flow_technology, orgs_.home[g], d, static_cast<std::size_t>(orgs_.kind[g]), end_government,
+                                 orgs_.technology[g]);
+                break;
+            }
+        }
+        if (!programme_[d]) continue;
+        // The local agencies' staff, in the country's wages (government -> households).
+        const auto cost = static_cast<Money>(std::llround(e.c2g_programme_cost * countries[d].wage_usd * per_step_.years * cents_per_usd));
+        transfer(Party::sector(n + d), Party::sector(d), cost, flow_extension_services);
     }
 }
 

@@ -123,6 +123,10 @@ constexpr std::array registry{
               "Share of each government's consumption (PWT csh_g x GDP, scaled like the markets) spent on services and training bought by open public tender", "SILK: MCE earns 40% of its revenue from tenders (mechanism); assumption, to calibrate (issue 9)"},
     ParamSpec{"economy.tenders_per_year", T::real, "8", "1/year", 1, 10000, false, false, "",
               "Public tenders each government runs in a year (its tender budget is split evenly)", "assumption, to calibrate (issue 9)"},
+    ParamSpec{"economy.c2g_replication_rate", T::real, "0.5", "1/year", 0, 1, false, false, "",
+              "Chance per year that an organisation of any kind based in a country whose government runs a C2G programme adopts the programme's technology through local agencies (absorbing it as from a giver at psychic distance 0); 0: no replication", "SILK: DA Group, C2G replication through local agencies (mechanism); assumption, to calibrate (issue 9)"},
+    ParamSpec{"economy.c2g_programme_cost", T::real, "1.0", "worker-years/year", 0, 1000, false, false, "",
+              "Cost per year of a government's C2G programme (the local agencies replicating the technology), in years of its country's wages, paid by the government to its households", "SILK: DA Group, 'long-term support is imperative' (mechanism); assumption, to calibrate (issue 9)"},
     // ---- populations ([[population]], one table per group of organisations) ----
     ParamSpec{"population[].archetype", T::string, "\"\"", "", 0, 0, false, false, "",
               "Name of an archetype of run.archetypes whose keys are this group's defaults (its own keys win); empty: none", "scenarios/archetypes.toml"},
@@ -195,6 +199,10 @@ constexpr std::array registry{
     ParamSpec{"population[].subsidiary_kind", T::enumeration, "\"for_profit\"", "", 0, 0, false, false,
               "worker_coop|producer_coop|federation|association|social_enterprise|for_profit",
               "Kind of the affiliates it creates abroad (SILK: many of Mondragon's foreign units are not co-operatives)", "SILK: many of Mondragon's foreign units are not co-operatives"},
+    ParamSpec{"population[].c2g_rate", T::real, "0.0", "1/year", 0, 1, false, false, "",
+              "Chance per year that the government of a country where the organisation has given its technology openly for at least c2g_experience years adopts it as a public programme (CSO to government, C2G), which local agencies then replicate; 0: never", "SILK: DA Group, C2C then C2G replication through local agencies (mechanism); 0 by default: only the da_group archetype sets it"},
+    ParamSpec{"population[].c2g_experience", T::real, "3.0", "years", 0, 1000, false, false, "",
+              "Years of open transfer in a country (CSO to CSO first) before its government may adopt the technology (C2G)", "SILK: DA Group, C2C then C2G (order: mechanism); assumption, to calibrate (issue 9)"},
     // ---- policy regime ([[policy]], one table per instrument; `ssesim describe --instruments`) ----
     ParamSpec{"policy[].type", T::enumeration, "", "", 0, 0, false, false,
               "export_service|trade_mission|trade_agreement|capacity_building|development_grant|model_adoption|patient_capital|legal_recognition",

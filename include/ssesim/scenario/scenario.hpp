@@ -45,6 +45,8 @@ struct Population {
     double fdi_propensity = 0;       ///< chance per year an eligible export market is assessed for FDI
     double fdi_min_experience = 0;   ///< years of exporting before a subsidiary is considered
     model::OrgKind subsidiary_kind = model::OrgKind::for_profit;
+    double c2g_rate = 0;             ///< chance per year a host government adopts its open technology (C2G); 0: never
+    double c2g_experience = 0;       ///< years of open transfer in a country before its government may adopt
 };
 
 /// Who pays an instrument's fund: a government (its country index) or an outside
@@ -109,6 +111,8 @@ struct Economy {
     double dispersion_pressure = 0;      ///< fall of target participation per unit share of members abroad
     double tender_share = 0;             ///< share of government consumption bought by open tender
     double tenders_per_year = 0;         ///< tenders per government per year
+    double c2g_replication_rate = 0;     ///< chance per year an organisation adopts from its government's C2G programme
+    double c2g_programme_cost = 0;       ///< worker-years of the country's wages per year a C2G programme costs its government
 };
 
 struct Scenario {

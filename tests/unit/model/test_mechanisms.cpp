@@ -348,3 +348,140 @@ birth_rate = 0.0
     if (exits == 0) CHECK(advanced - repaid == outstanding);
     else CHECK(advanced - repaid >= outstanding);   // credit to suppliers that exited is lost
 }
+
+namespace {
+
+// An open giver in India, SSE organisations and firms in Kenya (ODD §7.8, C2G).
+std::string c2g_world(const std::string& giver_extra, const std::string& economy_extra) {
+    return R"(
+[world]
+use = ["IND", "KEN"]
+
+[economy]
+adoption_rate = 0.2
+)" + economy_extra + R"(
+
+[[population]]
+country = "IND"
+kind = "association"
+sector = "services"
+count = 1
+employees = 50
+mission = 1.0
+technology = 0.9
+management = 0.5
+modes = ["open_transfer"]
+outward_drive = 40.0
+birth_rate = 0.0
+)" + giver_extra + R"(
+
+[[population]]
+country = "KEN"
+kind = "association"
+sector = "agri_food"
+count = 20
+employees = 5
+mission = 0.8
+technology = 0.05
+birth_rate = 0.0
+outward_drive = 0.0
+
+[[population]]
+country = "KEN"
+kind = "for_profit"
+sector = "agri_food"
+count = 20
+employees = 5
+technology = 0.05
+birth_rate = 0.0
+outward_drive = 0.0
+)";
+}
+
+/// Sum of the intangible `flow` units recorded this step into (or out of, `to_government` false) governments.
+double government_technology(const Model& m, bool to_government) {
+    double units = 0;
+    for (const auto& c : m.record().flows) {
+        const auto k = model::FlowKey::unpack(c.key);
+        if (k.flow != model::flow_technology) continue;
+        if ((to_government ? k.destination_end : k.source_end) == model::end_government) units += static_cast<double>(c.value);
+    }
+    return units * model::knowledge_unit;
+}
+
+}  // namespace
+
+TEST_CASE("C2G: a government adopts open technology only after the giver's experience there, then its agencies replicate it",
+          "[model][open-transfer][c2g]") {
+    // c2g_rate = 1 and c2g_replication_rate = 1 per year: chances of 1 per step, so the
+    // rule's timing and values are exact.
+    Model m(make(c2g_world("c2g_rate = 1.0\nc2g_experience = 1.5\n", "c2g_replication_rate = 1.0\nc2g_programme_cost = 2.0\n"), 40), 2);
+    const auto& o = m.organisations();
+    const auto& l = m.links();
+    const auto& e = m.scenario().economy;
+    const std::size_t ken = 1;
+    const double transfer = 1.0 - std::pow(1.0 - e.transfer_rate, 0.25);
+    const Money cost = std::llround(2.0 * m.scenario().world.countries[ken].wage_usd * 0.25 * 100.0);
+    int adopted_at = -1;
+    for (int t = 1; t <= 40; ++t) {
+        // the giver's experience in Kenya at the start of this step (the programmes phase reads it)
+        double experience = -1;
+        for (std::size_t r = 0; r < l.size(); ++r)
+            if (l.mode[r] == Mode::open_transfer && l.dest[r] == ken) experience = l.experience[r];
+        std::map<std::uint64_t, double> before;
+        for (std::size_t i = 0; i < o.size(); ++i) before[o.id[i]] = o.technology[i];
+        const bool running = m.programme_technology(ken) >= 0;
+        const Money government_before = m.ledger().sector_balance(m.scenario().world.size() + ken);
+        m.step();
+        if (adopted_at < 0 && m.programme_technology(ken) >= 0) {
+            adopted_at = t;
+            // adopted the first step the giver has transferred there for c2g_experience years
+            CHECK(experience >= 1.5);
+            CHECK(experience - 0.25 < 1.5);
+            CHECK(m.programme_technology(ken) == 0.9);   // the giver's whole stock, recorded as a flow to the government
+            CHECK(government_technology(m, true) == Approx(0.9).margin(1e-6));
+        } else if (adopted_at < 0) {
+            CHECK(government_technology(m, true) == 0.0);
+            CHECK(flow_total(m, model::flow_extension_services) == 0);
+        }
+        if (adopted_at > 0) {
+            // the programme costs its government c2g_programme_cost years of wages a year
+            CHECK(flow_total(m, model::flow_extension_services) == cost);
+            CHECK(m.record().government_money[ken] == government_before - cost);
+        }
+        if (!running) continue;
+        // every firm in Kenya (a kind the giver's own transfer does not reach) closes
+        // transfer x absorptive of its gap to the programme's technology, every step
+        int firms = 0;
+        for (std::size_t i = 0; i < o.size(); ++i) {
+            if (o.home[i] != ken || o.kind[i] != OrgKind::for_profit) continue;
+            const double a = e.absorptive_base + (1.0 - e.absorptive_base) * o.management[i];
+            const double b = before[o.id[i]];
+            CHECK(o.technology[i] == Approx(b + transfer * a * (0.9 - b)).epsilon(1e-12));
+            ++firms;
+        }
+        CHECK(firms > 0);   // (some may have exited)
+        CHECK(government_technology(m, false) > 0.0);
+    }
+    REQUIRE(adopted_at > 0);
+    // India's government never adopts: no open giver there
+    CHECK(m.programme_technology(0) == -1.0);
+}
+
+TEST_CASE("C2G off: with c2g_rate 0 no government adopts, and the programme's parameters change nothing", "[model][c2g]") {
+    Model off(make(c2g_world("", ""), 30), 1);
+    Model on(make(c2g_world("c2g_rate = 0.0\n", "c2g_replication_rate = 1.0\nc2g_programme_cost = 5.0\n"), 30), 2);
+    for (int t = 0; t < 30; ++t) {
+        off.step();
+        on.step();
+        CHECK(flow_total(on, model::flow_extension_services) == 0);
+        CHECK(government_technology(on, true) == 0.0);
+        REQUIRE(off.organisations().size() == on.organisations().size());
+        for (std::size_t i = 0; i < off.organisations().size(); ++i) {
+            CHECK(off.organisations().technology[i] == on.organisations().technology[i]);
+            CHECK(off.ledger().agent_balance(i) == on.ledger().agent_balance(i));
+        }
+    }
+    CHECK(off.links().size() > 0);
+    CHECK(on.programme_technology(1) == -1.0);
+}

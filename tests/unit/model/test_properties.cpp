@@ -24,6 +24,9 @@ const char* const modes[] = {"export", "subsidiary", "licence", "node", "open_tr
 /// A random but valid scenario, drawn from a counter-based stream so each case is reproducible.
 std::string random_scenario(std::uint64_t k) {
     kernel::Stream rng(20261124, k, 0, 0, 99);
+    // The keys of later mechanisms (C2G, learning by doing, mission drift) come from a
+    // stream of their own, so the scenarios drawn before them stay the same.
+    kernel::Stream more(20261124, k, 0, 0, 100);
     auto pick = [&](std::size_t n) { return static_cast<std::size_t>(rng.uniform() * static_cast<double>(n)) % n; };
     std::vector<std::string> use;
     const std::size_t n_countries = 2 + pick(6);
@@ -35,7 +38,8 @@ std::string random_scenario(std::uint64_t k) {
     s << "[world]\nuse = [";
     for (std::size_t i = 0; i < use.size(); ++i) s << (i ? ", " : "") << '"' << use[i] << '"';
     s << "]\n\n[economy]\nelasticity = " << 2.5 + 3 * rng.uniform() << "\nopportunity_rate = " << rng.uniform()
-      << "\nadoption_rate = " << rng.uniform() << "\npartner_probability = " << rng.uniform() << "\n";
+      << "\nadoption_rate = " << rng.uniform() << "\npartner_probability = " << rng.uniform()
+      << "\nc2g_replication_rate = " << more.uniform() << "\nc2g_programme_cost = " << 5 * more.uniform() << "\n";
     const std::size_t groups = 1 + pick(5);
     for (std::size_t g = 0; g < groups; ++g) {
         static const char* const kinds[] = {"worker_coop", "producer_coop", "federation", "association",
@@ -50,7 +54,9 @@ std::string random_scenario(std::uint64_t k) {
           << "\ntechnology = " << rng.uniform() << "\nmanagement = " << rng.uniform() << "\nbrand = " << rng.uniform()
           << "\noutward_drive = " << 4 * rng.uniform() << "\ninput_share = " << 0.9 * rng.uniform()
           << "\nfair_price_premium = " << rng.uniform() << "\nprefinance = " << rng.uniform()
-          << "\nfdi_min_experience = " << 2 * rng.uniform() << "\nfdi_propensity = " << rng.uniform() << "\nmodes = [";
+          << "\nfdi_min_experience = " << 2 * rng.uniform() << "\nfdi_propensity = " << rng.uniform()
+          << "\nc2g_rate = " << (more.uniform() < 0.5 ? 0.0 : more.uniform()) << "\nc2g_experience = " << 2 * more.uniform()
+          << "\nmodes = [";
         bool first = true;
         for (const char* m : modes) {
             if (std::string(m) == "node" && kind != "federation") continue;
@@ -81,7 +87,7 @@ std::string random_scenario(std::uint64_t k) {
 
 TEST_CASE("random scenarios keep every invariant at every step", "[model][property]") {
     const int cases = 1000;
-    int organisations_seen = 0, regimes = 0, lending_steps = 0;
+    int organisations_seen = 0, regimes = 0, lending_steps = 0, programme_steps = 0;
     for (int k = 0; k < cases; ++k) {
         const std::string body = random_scenario(static_cast<std::uint64_t>(k));
         INFO("case " << k << ":\n" << body);
@@ -122,6 +128,12 @@ TEST_CASE("random scenarios keep every invariant at every step", "[model][proper
             REQUIRE(book == loans + f[model::flow_policy_loan] - f[model::flow_loan_repayment] - written_off);
             loans = book;
             lending_steps += f[model::flow_policy_loan] > 0;
+            // C2G programmes hold a technology in [0, 1] and are paid for through the ledger
+            for (std::size_t c = 0; c < m.scenario().world.size(); ++c) {
+                const double g = m.programme_technology(c);
+                REQUIRE((g == -1.0 || (g >= 0.0 && g <= 1.0)));
+            }
+            programme_steps += f[model::flow_extension_services] > 0;
             const auto& l = m.links();
             for (std::size_t r = 0; r < l.size(); ++r) {
                 REQUIRE(l.credit[r] >= 0);
@@ -143,4 +155,5 @@ TEST_CASE("random scenarios keep every invariant at every step", "[model][proper
     CHECK(organisations_seen > cases);
     CHECK(regimes > cases / 2);
     CHECK(lending_steps > 0);   // the loan book was exercised
+    CHECK(programme_steps > 0); // governments adopted open technology (C2G) and paid for it
 }
