@@ -285,10 +285,24 @@ void Model::learn(std::size_t begin, std::size_t end) {
         if (!std::isfinite(expected))
             throw InvariantError("step " + std::to_string(step_) + ": organisation " + std::to_string(orgs_.id[i]) +
                                  ": expected_labour is not finite");
-        // Knowledge absorbed this step; technology lowers the price.
-        orgs_.technology[i] = std::min(1.0, orgs_.technology[i] + orgs_.gain_technology[i]);
-        orgs_.management[i] = std::min(1.0, orgs_.management[i] + orgs_.gain_management[i]);
-        orgs_.brand[i] = std::min(1.0, orgs_.brand[i] + orgs_.gain_brand[i]);
+        // Learning by doing abroad (Eriksson, Johanson, Majkgard & Sharma 1997; Arrow
+        // 1962): each year committed in a foreign market closes a share of the
+        // management gap left after this step's absorption, so returns diminish as M
+        // nears the frontier. Stocks depreciate (organisational forgetting) before the
+        // step's gains are added. Both rates at 0 leave the sums below as they were.
+        double learned = 0;
+        if (e.experiential_learning > 0) {
+            int markets = 0;
+            for (std::uint32_t r = orgs_.link_begin[i]; r < orgs_.link_begin[i + 1]; ++r) markets += links_.mode[r] != Mode::contact;
+            if (markets > 0)
+                learned = (1.0 - std::pow(1.0 - e.experiential_learning, per_step_.years * markets)) *
+                          std::max(0.0, 1.0 - orgs_.management[i] - orgs_.gain_management[i]);
+        }
+        // Knowledge absorbed and learned this step; technology lowers the price.
+        const double kept = 1.0 - per_step_.depreciation;
+        orgs_.technology[i] = std::min(1.0, kept * orgs_.technology[i] + orgs_.gain_technology[i]);
+        orgs_.management[i] = std::min(1.0, kept * orgs_.management[i] + orgs_.gain_management[i] + learned);
+        orgs_.brand[i] = std::min(1.0, kept * orgs_.brand[i] + orgs_.gain_brand[i]);
         orgs_.price[i] = orgs_.markup[i] * unit_cost(i, orgs_.input_price[i]);
         // Uppsala: experience and ties grow where it is committed; ties without
         // commitment fade. Members scattered abroad weigh on participation

@@ -484,6 +484,8 @@ Scenario load_text(std::string_view text, const std::string& path, const model::
     real("economy.tenders_per_year", e.tenders_per_year);
     real("economy.c2g_replication_rate", e.c2g_replication_rate);
     real("economy.c2g_programme_cost", e.c2g_programme_cost);
+    real("economy.experiential_learning", e.experiential_learning);
+    real("economy.knowledge_depreciation", e.knowledge_depreciation);
 
     // populations
     const toml::node* pn = root.get("population");

@@ -127,6 +127,10 @@ constexpr std::array registry{
               "Chance per year that an organisation of any kind based in a country whose government runs a C2G programme adopts the programme's technology through local agencies (absorbing it as from a giver at psychic distance 0); 0: no replication", "SILK: DA Group, C2G replication through local agencies (mechanism); assumption, to calibrate (issue 9)"},
     ParamSpec{"economy.c2g_programme_cost", T::real, "1.0", "worker-years/year", 0, 1000, false, false, "",
               "Cost per year of a government's C2G programme (the local agencies replicating the technology), in years of its country's wages, paid by the government to its households", "SILK: DA Group, 'long-term support is imperative' (mechanism); assumption, to calibrate (issue 9)"},
+    ParamSpec{"economy.experiential_learning", T::real, "0.0", "1/market-year", 0, 1, false, false, "",
+              "Share of its gap to the frontier (1 - management) that an organisation's management knowledge closes per year committed in one foreign market (learning by doing abroad, with diminishing returns: M = 1 - (1 - M0)(1 - rate)^X after X market-years without other gains); 0: none", "Eriksson, Johanson, Majkgard & Sharma 1997; Arrow 1962 (experiential learning: mechanism); 0 by default, so default results are unchanged until calibrated (issue 9)"},
+    ParamSpec{"economy.knowledge_depreciation", T::real, "0.0", "1/year", 0, 1, false, false, "",
+              "Share of each knowledge stock (technology, management, brand) an organisation loses per year (organisational forgetting); 0: none", "Argote, Beckman & Epple 1990; Benkard 2000 (organisational forgetting: mechanism); 0 by default, so default results are unchanged until calibrated (issue 9)"},
     // ---- populations ([[population]], one table per group of organisations) ----
     ParamSpec{"population[].archetype", T::string, "\"\"", "", 0, 0, false, false, "",
               "Name of an archetype of run.archetypes whose keys are this group's defaults (its own keys win); empty: none", "scenarios/archetypes.toml"},

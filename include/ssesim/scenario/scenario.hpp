@@ -113,6 +113,8 @@ struct Economy {
     double tenders_per_year = 0;         ///< tenders per government per year
     double c2g_replication_rate = 0;     ///< chance per year an organisation adopts from its government's C2G programme
     double c2g_programme_cost = 0;       ///< worker-years of the country's wages per year a C2G programme costs its government
+    double experiential_learning = 0;    ///< share of the management gap closed per year committed in one foreign market
+    double knowledge_depreciation = 0;   ///< share of each knowledge stock lost per year
 };
 
 struct Scenario {

@@ -485,3 +485,106 @@ TEST_CASE("C2G off: with c2g_rate 0 no government adopts, and the programme's pa
     CHECK(off.links().size() > 0);
     CHECK(on.programme_technology(1) == -1.0);
 }
+
+namespace {
+
+// Exporters with nothing to absorb: no parent, no open giver, no policy (ODD §7.9).
+std::string exporters(const std::string& economy_extra) {
+    return R"(
+[world]
+use = ["ESP", "FRA", "ITA", "PRT", "MEX"]
+
+[economy]
+)" + economy_extra + R"(
+
+[[population]]
+country = "ESP"
+kind = "worker_coop"
+sector = "manufacturing"
+count = 60
+employees = 30
+mission = 0.5
+technology = 0.4
+management = 0.2
+brand = 0.3
+modes = ["export"]
+outward_drive = 4.0
+birth_rate = 0.0
+)";
+}
+
+struct Stocks {
+    double technology, management, brand;
+};
+
+std::map<std::uint64_t, Stocks> stocks(const Model& m) {
+    std::map<std::uint64_t, Stocks> s;
+    const auto& o = m.organisations();
+    for (std::size_t i = 0; i < o.size(); ++i) s[o.id[i]] = {o.technology[i], o.management[i], o.brand[i]};
+    return s;
+}
+
+}  // namespace
+
+TEST_CASE("learning by doing: management grows with the foreign markets committed, by exactly the formula",
+          "[model][learning]") {
+    Model m(make(exporters("experiential_learning = 0.2\n"), 24), 2);
+    const auto& o = m.organisations();
+    const auto& l = m.links();
+    int learners = 0, idle = 0;
+    for (int t = 0; t < 24; ++t) {
+        const auto before = stocks(m);
+        m.step();
+        for (std::size_t i = 0; i < o.size(); ++i) {
+            // the committed markets it learned in this step (links change only between steps)
+            int markets = 0;
+            for (std::uint32_t r = o.link_begin[i]; r < o.link_begin[i + 1]; ++r) markets += l.mode[r] != Mode::contact;
+            const Stocks& b = before.at(o.id[i]);
+            const double lambda = 1.0 - std::pow(1.0 - 0.2, 0.25 * markets);
+            CHECK(o.management[i] == Approx(b.management + lambda * (1.0 - b.management)).epsilon(1e-14));
+            CHECK(o.technology[i] == b.technology);   // only management is learned by doing
+            CHECK(o.brand[i] == b.brand);
+            (markets > 0 ? learners : idle) += 1;
+            if (markets == 0) CHECK(o.management[i] == b.management);
+        }
+    }
+    CHECK(learners > 0);
+    CHECK(idle > 0);
+}
+
+TEST_CASE("knowledge depreciates by exactly the rate, and learning fills the gap left", "[model][learning]") {
+    Model m(make(exporters("experiential_learning = 0.3\nknowledge_depreciation = 0.1\n"), 16), 1);
+    const auto& o = m.organisations();
+    const auto& l = m.links();
+    const double kept = std::pow(1.0 - 0.1, 0.25);
+    for (int t = 0; t < 16; ++t) {
+        const auto before = stocks(m);
+        m.step();
+        for (std::size_t i = 0; i < o.size(); ++i) {
+            int markets = 0;
+            for (std::uint32_t r = o.link_begin[i]; r < o.link_begin[i + 1]; ++r) markets += l.mode[r] != Mode::contact;
+            const Stocks& b = before.at(o.id[i]);
+            const double lambda = 1.0 - std::pow(1.0 - 0.3, 0.25 * markets);
+            CHECK(o.technology[i] == Approx(kept * b.technology).epsilon(1e-14));
+            CHECK(o.brand[i] == Approx(kept * b.brand).epsilon(1e-14));
+            CHECK(o.management[i] == Approx(kept * b.management + lambda * (1.0 - b.management)).epsilon(1e-14));
+            CHECK(o.management[i] >= 0.0);
+            CHECK(o.management[i] <= 1.0);
+        }
+    }
+}
+
+TEST_CASE("learning and depreciation at 0 leave every stock as it was", "[model][learning]") {
+    Model off(make(exporters(""), 16), 1);
+    Model zero(make(exporters("experiential_learning = 0.0\nknowledge_depreciation = 0.0\n"), 16), 2);
+    for (int t = 0; t < 16; ++t) {
+        off.step();
+        zero.step();
+        REQUIRE(off.organisations().size() == zero.organisations().size());
+        for (std::size_t i = 0; i < off.organisations().size(); ++i) {
+            CHECK(off.organisations().management[i] == zero.organisations().management[i]);
+            CHECK(off.organisations().management[i] == 0.2);   // nothing to absorb: the opening stock
+            CHECK(off.ledger().agent_balance(i) == zero.ledger().agent_balance(i));
+        }
+    }
+}

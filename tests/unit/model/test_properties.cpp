@@ -39,7 +39,9 @@ std::string random_scenario(std::uint64_t k) {
     for (std::size_t i = 0; i < use.size(); ++i) s << (i ? ", " : "") << '"' << use[i] << '"';
     s << "]\n\n[economy]\nelasticity = " << 2.5 + 3 * rng.uniform() << "\nopportunity_rate = " << rng.uniform()
       << "\nadoption_rate = " << rng.uniform() << "\npartner_probability = " << rng.uniform()
-      << "\nc2g_replication_rate = " << more.uniform() << "\nc2g_programme_cost = " << 5 * more.uniform() << "\n";
+      << "\nc2g_replication_rate = " << more.uniform() << "\nc2g_programme_cost = " << 5 * more.uniform()
+      << "\nexperiential_learning = " << (more.uniform() < 0.5 ? 0.0 : more.uniform())
+      << "\nknowledge_depreciation = " << (more.uniform() < 0.5 ? 0.0 : 0.5 * more.uniform()) << "\n";
     const std::size_t groups = 1 + pick(5);
     for (std::size_t g = 0; g < groups; ++g) {
         static const char* const kinds[] = {"worker_coop", "producer_coop", "federation", "association",
