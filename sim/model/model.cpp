@@ -38,6 +38,7 @@ Model::Model(scenario::Scenario scenario, int threads)
     per_step_.growth = std::pow(1.0 + e.demand_growth, years);
     per_step_.replication = step_probability(e.c2g_replication_rate, years);
     per_step_.depreciation = step_probability(e.knowledge_depreciation, years);
+    per_step_.drift = step_probability(e.mission_drift, years);
     for (const scenario::Population& p : scenario_.populations) {
         fdi_chance_.push_back(step_probability(p.fdi_propensity, years));
         c2g_chance_.push_back(step_probability(p.c2g_rate, years));

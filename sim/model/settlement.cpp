@@ -192,6 +192,23 @@ void Model::absorb(std::size_t begin, std::size_t end) {
     const auto& e = scenario_.economy;
     for (std::size_t i = begin; i < end; ++i) {
         orgs_.gain_technology[i] = orgs_.gain_management[i] = orgs_.gain_brand[i] = 0.0;
+        // Mission drift (Ebrahim, Battilana & Mair 2014): the mission moves toward the
+        // employment-weighted mission of the group the organisation heads, itself and the
+        // organisations it founded abroad, read here and applied in `learn`, so every
+        // organisation reads the missions of the start of the step.
+        orgs_.gain_mission[i] = 0.0;
+        if (per_step_.drift > 0 && orgs_.kind[i] != OrgKind::for_profit) {
+            double jobs = orgs_.employees[i], weighted = orgs_.mission[i] * orgs_.employees[i];
+            int founded = 0;
+            for (std::uint32_t r = orgs_.link_begin[i]; r < orgs_.link_begin[i + 1]; ++r) {
+                if (!founds_partner(links_.mode[r]) || partner_slot_[r] < 0) continue;
+                const auto a = static_cast<std::size_t>(partner_slot_[r]);
+                jobs += orgs_.employees[a];
+                weighted += orgs_.mission[a] * orgs_.employees[a];
+                ++founded;
+            }
+            if (founded > 0) orgs_.gain_mission[i] = per_step_.drift * (weighted / jobs - orgs_.mission[i]);
+        }
         if (parent_slot_[i] >= 0) {
             const auto p = static_cast<std::size_t>(parent_slot_[i]);
             const Relation rel = orgs_.relation[i];
@@ -303,6 +320,11 @@ void Model::learn(std::size_t begin, std::size_t end) {
         orgs_.technology[i] = std::min(1.0, kept * orgs_.technology[i] + orgs_.gain_technology[i]);
         orgs_.management[i] = std::min(1.0, kept * orgs_.management[i] + orgs_.gain_management[i] + learned);
         orgs_.brand[i] = std::min(1.0, kept * orgs_.brand[i] + orgs_.gain_brand[i]);
+        // A drifted mission changes the markup (its discount, §7.2) and so the price.
+        if (orgs_.gain_mission[i] != 0.0) {
+            orgs_.mission[i] = std::clamp(orgs_.mission[i] + orgs_.gain_mission[i], 0.0, 1.0);
+            orgs_.markup[i] = 1.0 + (sigma_markup_ - 1.0) * (1.0 - orgs_.mission[i] * e.mission_price_discount);
+        }
         orgs_.price[i] = orgs_.markup[i] * unit_cost(i, orgs_.input_price[i]);
         // Uppsala: experience and ties grow where it is committed; ties without
         // commitment fade. Members scattered abroad weigh on participation

@@ -486,6 +486,7 @@ Scenario load_text(std::string_view text, const std::string& path, const model::
     real("economy.c2g_programme_cost", e.c2g_programme_cost);
     real("economy.experiential_learning", e.experiential_learning);
     real("economy.knowledge_depreciation", e.knowledge_depreciation);
+    real("economy.mission_drift", e.mission_drift);
 
     // populations
     const toml::node* pn = root.get("population");

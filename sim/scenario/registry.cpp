@@ -131,6 +131,8 @@ constexpr std::array registry{
               "Share of its gap to the frontier (1 - management) that an organisation's management knowledge closes per year committed in one foreign market (learning by doing abroad, with diminishing returns: M = 1 - (1 - M0)(1 - rate)^X after X market-years without other gains); 0: none", "Eriksson, Johanson, Majkgard & Sharma 1997; Arrow 1962 (experiential learning: mechanism); 0 by default, so default results are unchanged until calibrated (issue 9)"},
     ParamSpec{"economy.knowledge_depreciation", T::real, "0.0", "1/year", 0, 1, false, false, "",
               "Share of each knowledge stock (technology, management, brand) an organisation loses per year (organisational forgetting); 0: none", "Argote, Beckman & Epple 1990; Benkard 2000 (organisational forgetting: mechanism); 0 by default, so default results are unchanged until calibrated (issue 9)"},
+    ParamSpec{"economy.mission_drift", T::real, "0.0", "1/year", 0, 1, false, false, "",
+              "Share per year of the gap between an organisation's mission weight and the employment-weighted mission of itself and the organisations it founded abroad (for-profit affiliates have mission 0) that its mission closes (mission drift in hybrid organisations); 0: missions never change", "Ebrahim, Battilana & Mair 2014; Cornforth 2014 (mission drift: mechanism); 0 by default, so default results are unchanged until calibrated (issue 9)"},
     // ---- populations ([[population]], one table per group of organisations) ----
     ParamSpec{"population[].archetype", T::string, "\"\"", "", 0, 0, false, false, "",
               "Name of an archetype of run.archetypes whose keys are this group's defaults (its own keys win); empty: none", "scenarios/archetypes.toml"},

@@ -225,7 +225,7 @@ private:
         double years = 1;          ///< length of a step in years
         double exit = 0, opportunity = 0, adoption = 0, transfer = 0, ties_decay = 0, ties_growth = 0,
                participation = 0, hiring = 0, firing = 0, expectation = 0, cash_release = 0, replication = 0,
-               depreciation = 0;
+               depreciation = 0, drift = 0;
         double growth = 0;         ///< demand growth factor per step
     } per_step_;
     std::vector<double> fdi_chance_;   ///< per population group: fdi_propensity per step

@@ -115,6 +115,7 @@ struct Economy {
     double c2g_programme_cost = 0;       ///< worker-years of the country's wages per year a C2G programme costs its government
     double experiential_learning = 0;    ///< share of the management gap closed per year committed in one foreign market
     double knowledge_depreciation = 0;   ///< share of each knowledge stock lost per year
+    double mission_drift = 0;            ///< share of the gap to its group's employment-weighted mission closed per year
 };
 
 struct Scenario {

@@ -588,3 +588,93 @@ TEST_CASE("learning and depreciation at 0 leave every stock as it was", "[model]
         }
     }
 }
+
+namespace {
+
+// A Mondragon-like co-operative group founding for-profit subsidiaries abroad (mission 0).
+std::string group(const std::string& economy_extra) {
+    return R"(
+[world]
+use = ["ESP", "MEX", "ARG", "PRT", "FRA"]
+
+[economy]
+)" + economy_extra + R"(
+
+[[population]]
+country = "ESP"
+kind = "worker_coop"
+sector = "manufacturing"
+count = 40
+employees = 60
+mission = 0.6
+technology = 0.5
+modes = ["export", "subsidiary"]
+subsidiary_kind = "for_profit"
+fdi_min_experience = 0.5
+fdi_propensity = 1.0
+outward_drive = 4.0
+birth_rate = 0.0
+)";
+}
+
+}  // namespace
+
+TEST_CASE("mission drift: a parent's mission moves toward its group's employment-weighted mission, by exactly the formula",
+          "[model][mission]") {
+    Model m(make(group("mission_drift = 0.3\n"), 40), 2);
+    const auto& o = m.organisations();
+    const auto& l = m.links();
+    const auto& e = m.scenario().economy;
+    const double drift = 1.0 - std::pow(1.0 - 0.3, 0.25);
+    const double sigma_markup = e.elasticity / (e.elasticity - 1.0);
+    int drifting = 0;
+    for (int t = 0; t < 40; ++t) {
+        std::map<std::uint64_t, double> before;
+        for (std::size_t i = 0; i < o.size(); ++i) before[o.id[i]] = o.mission[i];
+        m.step();
+        for (std::size_t i = 0; i < o.size(); ++i) {
+            if (!before.count(o.id[i])) continue;   // founded this step
+            const double m0 = before[o.id[i]];
+            double jobs = o.employees[i], weighted = m0 * o.employees[i];
+            int founded = 0;
+            for (std::uint32_t r = o.link_begin[i]; r < o.link_begin[i + 1]; ++r) {
+                if (!model::founds_partner(l.mode[r])) continue;
+                const auto a = kernel::slot_of(o.id, l.affiliate[r]);
+                if (a < 0) continue;
+                const auto s = static_cast<std::size_t>(a);
+                CHECK(o.kind[s] == OrgKind::for_profit);
+                CHECK(o.mission[s] == 0.0);
+                jobs += o.employees[s];
+                weighted += before[o.id[s]] * o.employees[s];
+                ++founded;
+            }
+            const double expected = founded > 0 ? m0 + drift * (weighted / jobs - m0) : m0;
+            CHECK(o.mission[i] == Approx(expected).epsilon(1e-14));
+            CHECK(o.mission[i] >= 0.0);
+            CHECK(o.mission[i] <= 1.0);
+            // the markup follows the mission (its discount), and the price the markup
+            CHECK(o.markup[i] == Approx(1.0 + (sigma_markup - 1.0) * (1.0 - o.mission[i] * e.mission_price_discount)).epsilon(1e-14));
+            drifting += founded > 0 && o.mission[i] < m0;
+        }
+    }
+    CHECK(drifting > 0);
+}
+
+TEST_CASE("mission drift at 0: missions and markups never change", "[model][mission]") {
+    Model off(make(group(""), 30), 1);
+    Model zero(make(group("mission_drift = 0.0\n"), 30), 2);
+    for (int t = 0; t < 30; ++t) {
+        off.step();
+        zero.step();
+        REQUIRE(off.organisations().size() == zero.organisations().size());
+        for (std::size_t i = 0; i < off.organisations().size(); ++i) {
+            const auto& o = off.organisations();
+            CHECK(o.mission[i] == (o.kind[i] == OrgKind::for_profit ? 0.0 : 0.6));
+            CHECK(o.markup[i] == zero.organisations().markup[i]);
+            CHECK(off.ledger().agent_balance(i) == zero.ledger().agent_balance(i));
+        }
+    }
+    std::int64_t subsidiaries = 0;
+    for (auto s : off.record().subsidiaries) subsidiaries += s;
+    CHECK(subsidiaries > 0);
+}

@@ -41,7 +41,8 @@ std::string random_scenario(std::uint64_t k) {
       << "\nadoption_rate = " << rng.uniform() << "\npartner_probability = " << rng.uniform()
       << "\nc2g_replication_rate = " << more.uniform() << "\nc2g_programme_cost = " << 5 * more.uniform()
       << "\nexperiential_learning = " << (more.uniform() < 0.5 ? 0.0 : more.uniform())
-      << "\nknowledge_depreciation = " << (more.uniform() < 0.5 ? 0.0 : 0.5 * more.uniform()) << "\n";
+      << "\nknowledge_depreciation = " << (more.uniform() < 0.5 ? 0.0 : 0.5 * more.uniform())
+      << "\nmission_drift = " << (more.uniform() < 0.5 ? 0.0 : more.uniform()) << "\n";
     const std::size_t groups = 1 + pick(5);
     for (std::size_t g = 0; g < groups; ++g) {
         static const char* const kinds[] = {"worker_coop", "producer_coop", "federation", "association",
@@ -89,7 +90,7 @@ std::string random_scenario(std::uint64_t k) {
 
 TEST_CASE("random scenarios keep every invariant at every step", "[model][property]") {
     const int cases = 1000;
-    int organisations_seen = 0, regimes = 0, lending_steps = 0, programme_steps = 0;
+    int organisations_seen = 0, regimes = 0, lending_steps = 0, programme_steps = 0, drifted = 0;
     for (int k = 0; k < cases; ++k) {
         const std::string body = random_scenario(static_cast<std::uint64_t>(k));
         INFO("case " << k << ":\n" << body);
@@ -114,6 +115,10 @@ TEST_CASE("random scenarios keep every invariant at every step", "[model][proper
                 REQUIRE(o.participation[i] >= 0.0);
                 REQUIRE(o.participation[i] <= 1.0);
                 REQUIRE(o.price[i] > 0.0);
+                REQUIRE(o.mission[i] >= 0.0);   // missions may drift, within [0, 1], and firms keep none
+                REQUIRE(o.mission[i] <= 1.0);
+                if (o.kind[i] == model::OrgKind::for_profit) REQUIRE(o.mission[i] == 0.0);
+                REQUIRE(o.markup[i] > 1.0);
             }
             // funds never go negative, and the patient-capital loan book adds up
             const auto& rec = m.record();
@@ -153,9 +158,15 @@ TEST_CASE("random scenarios keep every invariant at every step", "[model][proper
             REQUIRE(recorded == posted);
         }
         organisations_seen += static_cast<int>(m.organisations().size());
+        for (std::size_t i = 0; i < m.organisations().size(); ++i) {
+            const auto& o = m.organisations();
+            const double opening = o.parent[i] == model::no_parent ? m.scenario().populations[o.group[i]].mission : o.mission[i];
+            drifted += o.mission[i] != opening;
+        }
     }
     CHECK(organisations_seen > cases);
     CHECK(regimes > cases / 2);
     CHECK(lending_steps > 0);   // the loan book was exercised
     CHECK(programme_steps > 0); // governments adopted open technology (C2G) and paid for it
+    CHECK(drifted > 0);         // missions drifted
 }
