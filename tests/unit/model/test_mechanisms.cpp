@@ -678,3 +678,56 @@ TEST_CASE("mission drift at 0: missions and markups never change", "[model][miss
     for (auto s : off.record().subsidiaries) subsidiaries += s;
     CHECK(subsidiaries > 0);
 }
+
+TEST_CASE("C2G, learning by doing, depreciation and mission drift give bit-identical runs on 1 and 4 threads",
+          "[model][determinism][c2g][learning][mission]") {
+    // More organisations than one chunk of a phase (2048), so the threads share the work.
+    std::string body = c2g_world("c2g_rate = 1.0\nc2g_experience = 1.0\n",
+                                 "c2g_replication_rate = 0.8\nexperiential_learning = 0.2\nknowledge_depreciation = 0.05\n"
+                                 "mission_drift = 0.3\n");
+    body.replace(body.find("count = 20"), 10, "count = 2500");
+    body += R"(
+[[population]]
+country = "IND"
+kind = "worker_coop"
+sector = "manufacturing"
+count = 40
+employees = 60
+mission = 0.6
+modes = ["export", "subsidiary"]
+fdi_min_experience = 0.5
+fdi_propensity = 1.0
+outward_drive = 4.0
+birth_rate = 0.0
+)";
+    auto run = [&](int threads) {
+        Model m(make(body, 30), threads);
+        std::vector<double> state;
+        std::vector<Money> money;
+        for (int t = 0; t < 30; ++t) {
+            m.step();
+            const auto& o = m.organisations();
+            for (std::size_t i = 0; i < o.size(); ++i) {
+                state.insert(state.end(), {o.technology[i], o.management[i], o.brand[i], o.mission[i], o.markup[i]});
+                money.push_back(m.ledger().agent_balance(i));
+            }
+            for (std::size_t c = 0; c < m.scenario().world.size(); ++c) state.push_back(m.programme_technology(c));
+            for (const auto& c : m.record().flows) money.insert(money.end(), {static_cast<Money>(c.key), c.value});
+        }
+        // every mechanism took part: a programme, a drifted mission, management learned abroad
+        const auto& o = m.organisations();
+        bool drifted = false, learned = false;
+        for (std::size_t i = 0; i < o.size(); ++i) {
+            drifted |= o.kind[i] == OrgKind::worker_coop && o.mission[i] < 0.6;
+            learned |= o.kind[i] == OrgKind::worker_coop && o.management[i] > 0.3;   // they open at 0.3 and depreciate
+        }
+        CHECK(m.programme_technology(1) >= 0.0);
+        CHECK(drifted);
+        CHECK(learned);
+        return std::make_pair(state, money);
+    };
+    const auto one = run(1), four = run(4);
+    REQUIRE(one.first.size() > 30 * 2048);
+    CHECK(one.first == four.first);   // exact: no tolerance
+    CHECK(one.second == four.second);
+}
