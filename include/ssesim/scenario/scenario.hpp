@@ -45,6 +45,8 @@ struct Population {
     double fdi_propensity = 0;       ///< chance per year an eligible export market is assessed for FDI
     double fdi_min_experience = 0;   ///< years of exporting before a subsidiary is considered
     model::OrgKind subsidiary_kind = model::OrgKind::for_profit;
+    std::uint32_t ally_kinds = 0;    ///< bit k set: organisations of kind k may be its local allies
+    double alliance_share = 0;       ///< share of the fixed cost an ally bears and of the sales and tenders it delivers
     double c2g_rate = 0;             ///< chance per year a host government adopts its open technology (C2G); 0: never
     double c2g_experience = 0;       ///< years of open transfer in a country before its government may adopt
 };

@@ -1,5 +1,6 @@
 // Property tests: random worlds, populations, strategies and seeds; the
 // invariants of ODD §7 must hold at every step of every one of them.
+#include "ssesim/kernel/agent_ids.hpp"
 #include "ssesim/kernel/rng.hpp"
 #include "ssesim/model/instruments.hpp"
 #include "ssesim/model/model.hpp"
@@ -19,7 +20,7 @@ namespace {
 
 const char* const countries[] = {"ESP", "FRA", "ITA", "GBR", "NLD", "BEL", "DEU", "PRT", "CAN", "USA", "MEX", "BRA", "ARG",
                                  "PER", "COL", "IND", "KOR", "AUS", "SEN", "BFA", "KEN", "ZAF", "CHN", "JPN", "ECU", "NIC"};
-const char* const modes[] = {"export", "subsidiary", "licence", "node", "open_transfer", "sourcing", "offshore"};
+const char* const modes[] = {"export", "subsidiary", "licence", "node", "open_transfer", "sourcing", "offshore", "alliance"};
 
 /// A random but valid scenario, drawn from a counter-based stream so each case is reproducible.
 std::string random_scenario(std::uint64_t k) {
@@ -58,6 +59,7 @@ std::string random_scenario(std::uint64_t k) {
           << "\noutward_drive = " << 4 * rng.uniform() << "\ninput_share = " << 0.9 * rng.uniform()
           << "\nfair_price_premium = " << rng.uniform() << "\nprefinance = " << rng.uniform()
           << "\nfdi_min_experience = " << 2 * rng.uniform() << "\nfdi_propensity = " << rng.uniform()
+          << "\nalliance_share = " << 0.95 * rng.uniform()
           << "\nc2g_rate = " << (more.uniform() < 0.5 ? 0.0 : more.uniform()) << "\nc2g_experience = " << 2 * more.uniform()
           << "\nmodes = [";
         bool first = true;
@@ -90,7 +92,7 @@ std::string random_scenario(std::uint64_t k) {
 
 TEST_CASE("random scenarios keep every invariant at every step", "[model][property]") {
     const int cases = 1000;
-    int organisations_seen = 0, regimes = 0, lending_steps = 0, programme_steps = 0, drifted = 0;
+    int organisations_seen = 0, regimes = 0, lending_steps = 0, alliance_steps = 0, programme_steps = 0, drifted = 0;
     for (int k = 0; k < cases; ++k) {
         const std::string body = random_scenario(static_cast<std::uint64_t>(k));
         INFO("case " << k << ":\n" << body);
@@ -135,6 +137,7 @@ TEST_CASE("random scenarios keep every invariant at every step", "[model][proper
             REQUIRE(book == loans + f[model::flow_policy_loan] - f[model::flow_loan_repayment] - written_off);
             loans = book;
             lending_steps += f[model::flow_policy_loan] > 0;
+            alliance_steps += f[model::flow_alliance_services] > 0;
             // C2G programmes hold a technology in [0, 1] and are paid for through the ledger
             for (std::size_t c = 0; c < m.scenario().world.size(); ++c) {
                 const double g = m.programme_technology(c);
@@ -147,6 +150,11 @@ TEST_CASE("random scenarios keep every invariant at every step", "[model][proper
                 REQUIRE(l.ties[r] >= 0.0);
                 REQUIRE(l.ties[r] <= 1.0);
                 if (r > 0 && l.org[r] == l.org[r - 1]) REQUIRE(l.dest[r] > l.dest[r - 1]);   // sorted, unique
+                if (l.mode[r] == model::Mode::alliance) {   // the ally is a living organisation based there
+                    const std::int64_t a = kernel::slot_of(o.id, l.affiliate[r]);
+                    REQUIRE(a >= 0);
+                    REQUIRE(o.home[static_cast<std::size_t>(a)] == l.dest[r]);
+                }
             }
             // every money flow recorded is a ledger posting, and goods exports are imports:
             // the recorded cells by (flow, origin, destination) sum to the ledger's totals
@@ -167,6 +175,7 @@ TEST_CASE("random scenarios keep every invariant at every step", "[model][proper
     CHECK(organisations_seen > cases);
     CHECK(regimes > cases / 2);
     CHECK(lending_steps > 0);   // the loan book was exercised
+    CHECK(alliance_steps > 0);  // and alliances paid their allies
     CHECK(programme_steps > 0); // governments adopted open technology (C2G) and paid for it
     CHECK(drifted > 0);         // missions drifted
 }
