@@ -36,7 +36,13 @@ Model::Model(scenario::Scenario scenario, int threads)
     per_step_.expectation = step_probability(e.expectation_weight, years);
     per_step_.cash_release = step_probability(e.excess_cash_release, years);
     per_step_.growth = std::pow(1.0 + e.demand_growth, years);
-    for (const scenario::Population& p : scenario_.populations) fdi_chance_.push_back(step_probability(p.fdi_propensity, years));
+    per_step_.replication = step_probability(e.c2g_replication_rate, years);
+    per_step_.depreciation = step_probability(e.knowledge_depreciation, years);
+    per_step_.drift = step_probability(e.mission_drift, years);
+    for (const scenario::Population& p : scenario_.populations) {
+        fdi_chance_.push_back(step_probability(p.fdi_propensity, years));
+        c2g_chance_.push_back(step_probability(p.c2g_rate, years));
+    }
     double wage_sum = 0;
     for (const Country& c : w.countries) wage_sum += c.wage_usd;
     reference_wage_ = wage_sum / static_cast<double>(w.size());
@@ -72,6 +78,8 @@ Model::Model(scenario::Scenario scenario, int threads)
     exits_.assign(w.size() * org_kind_count, 0);
     investments_.assign(w.size() * org_kind_count, 0);
     founded_abroad_.assign(w.size() * org_kind_count, 0);
+    programme_technology_.assign(w.size(), 0.0);
+    programme_.assign(w.size(), 0);
     open_population();
     join_federations();
     rebuild_indices();
@@ -209,6 +217,9 @@ void Model::build_schedule() {
                    [this](std::size_t b, std::size_t e) { transfer_between_organisations(b, e); }});
     schedule_.add({"absorb", "agents", agent_grain, agents,
                    [this](std::size_t b, std::size_t e) { absorb(b, e); }});
+    // Governments adopting open technology are few: one serial pass over the countries.
+    schedule_.add({"programmes", "countries", countries, [countries] { return countries; },
+                   [this](std::size_t b, std::size_t e) { run_programmes(b, e); }});
     schedule_.add({"policies", "policies", policies, [policies] { return policies; },
                    [this](std::size_t b, std::size_t e) { act_policies(b, e); }});
     schedule_.add({"learn", "agents", agent_grain, agents,
@@ -292,6 +303,11 @@ void Model::check_finite() const {
                                      " (" + std::string(org_kind_names[static_cast<std::size_t>(orgs_.kind[i])]) + " of " +
                                      scenario_.world.countries[orgs_.home[i]].iso3 + "): " + v.name + " is " +
                                      format_number(v.values[i]) + ", expected a finite number");
+    for (std::size_t c = 0; c < programme_technology_.size(); ++c)
+        if (!std::isfinite(programme_technology_[c]))
+            throw InvariantError("step " + std::to_string(step_) + ": government of " + scenario_.world.countries[c].iso3 +
+                                 ": programme technology is " + format_number(programme_technology_[c]) +
+                                 ", expected a finite number");
     const Var link_vars[] = {{"experience", links_.experience}, {"ties", links_.ties}};
     for (const Var& v : link_vars)
         for (std::size_t r = 0; r < v.values.size(); ++r)
@@ -460,9 +476,13 @@ void Model::rebuild_indices() {
         if (links_.mode[r] == Mode::open_transfer) ++giver_begin_[links_.dest[r] + 1];
     std::partial_sum(giver_begin_.begin(), giver_begin_.end(), giver_begin_.begin());
     givers_.resize(giver_begin_.back());
+    giver_links_.resize(giver_begin_.back());
     std::vector<std::uint32_t> gfill(giver_begin_.begin(), giver_begin_.end() - 1);
-    for (std::size_t r = 0; r < links_.size(); ++r)
-        if (links_.mode[r] == Mode::open_transfer) givers_[gfill[links_.dest[r]]++] = links_.org[r];
+    for (std::uint32_t r = 0; r < links_.size(); ++r)
+        if (links_.mode[r] == Mode::open_transfer) {
+            giver_links_[gfill[links_.dest[r]]] = r;
+            givers_[gfill[links_.dest[r]]++] = links_.org[r];
+        }
     bidders_.clear();
     for (std::uint32_t i = 0; i < n_orgs; ++i)
         if (scenario_.populations[orgs_.group[i]].bids_tenders &&

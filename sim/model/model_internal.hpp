@@ -21,6 +21,7 @@ enum Purpose : std::uint32_t {
     purpose_births = 3,     ///< number of births of a population group (group, step)
     purpose_adoption = 4,   ///< adoption of openly given technology (id, step)
     purpose_tender = 5,     ///< winners of a government's tenders (country, step)
+    purpose_c2g = 6,        ///< a government's adoption of open technology (country, step); replication by its agencies (id, step)
     purpose_policy = 1u << 16,   ///< + instrument index: who an instrument reaches (id, step)
 };
 /// Population groups draw births from their own id space, apart from organisations.

@@ -202,12 +202,21 @@ double Model::knowledge_gain(std::size_t giver, std::size_t receiver, double giv
     return per_step_.transfer * absorptive * closeness * (giver_stock - receiver_stock);
 }
 
-void Model::record_intangible(std::size_t giver, std::size_t receiver, Flow flow, double amount) {
+namespace {
+/// Tallies an intangible transfer as whole knowledge units (none below one unit).
+void tally_intangible(kernel::Tally& tally, std::size_t flow, std::size_t origin, std::size_t destination,
+                      std::size_t source_end, std::size_t destination_end, double amount) {
     const auto units = static_cast<std::int64_t>(std::llround(amount / knowledge_unit));
     if (units <= 0) return;
-    const FlowKey key{static_cast<std::uint16_t>(flow), orgs_.home[giver], orgs_.home[receiver],
-                      static_cast<std::uint8_t>(orgs_.kind[giver]), static_cast<std::uint8_t>(orgs_.kind[receiver])};
-    flow_tally_.add(key.pack(), units);
+    const FlowKey key{static_cast<std::uint16_t>(flow), static_cast<std::uint16_t>(origin), static_cast<std::uint16_t>(destination),
+                      static_cast<std::uint8_t>(source_end), static_cast<std::uint8_t>(destination_end)};
+    tally.add(key.pack(), units);
+}
+}  // namespace
+
+void Model::record_intangible(std::size_t giver, std::size_t receiver, Flow flow, double amount) {
+    tally_intangible(flow_tally_, flow, orgs_.home[giver], orgs_.home[receiver], static_cast<std::size_t>(orgs_.kind[giver]),
+                     static_cast<std::size_t>(orgs_.kind[receiver]), amount);
 }
 
 void Model::absorb(std::size_t begin, std::size_t end) {
@@ -217,8 +226,26 @@ void Model::absorb(std::size_t begin, std::size_t end) {
     // federation's technology and brand, subsidiaries all three; organisations
     // of the kinds a giver reaches (transfer_kinds) adopt openly given
     // technology present in their country.
+    const auto& e = scenario_.economy;
     for (std::size_t i = begin; i < end; ++i) {
         orgs_.gain_technology[i] = orgs_.gain_management[i] = orgs_.gain_brand[i] = 0.0;
+        // Mission drift (Ebrahim, Battilana & Mair 2014): the mission moves toward the
+        // employment-weighted mission of the group the organisation heads, itself and the
+        // organisations it founded abroad, read here and applied in `learn`, so every
+        // organisation reads the missions of the start of the step.
+        orgs_.gain_mission[i] = 0.0;
+        if (per_step_.drift > 0 && orgs_.kind[i] != OrgKind::for_profit) {
+            double jobs = orgs_.employees[i], weighted = orgs_.mission[i] * orgs_.employees[i];
+            int founded = 0;
+            for (std::uint32_t r = orgs_.link_begin[i]; r < orgs_.link_begin[i + 1]; ++r) {
+                if (!founds_partner(links_.mode[r]) || partner_slot_[r] < 0) continue;
+                const auto a = static_cast<std::size_t>(partner_slot_[r]);
+                jobs += orgs_.employees[a];
+                weighted += orgs_.mission[a] * orgs_.employees[a];
+                ++founded;
+            }
+            if (founded > 0) orgs_.gain_mission[i] = per_step_.drift * (weighted / jobs - orgs_.mission[i]);
+        }
         if (parent_slot_[i] >= 0) {
             const auto p = static_cast<std::size_t>(parent_slot_[i]);
             const Relation rel = orgs_.relation[i];
@@ -249,17 +276,62 @@ void Model::absorb(std::size_t begin, std::size_t end) {
         for (std::uint32_t k = allied_begin_[i]; k < allied_begin_[i + 1]; ++k) learn_from(links_.org[allied_links_[k]]);
         const std::size_t c = orgs_.home[i];
         const std::uint32_t n_givers = giver_begin_[c + 1] - giver_begin_[c];
-        if (n_givers == 0) continue;
-        Stream rng(scenario_.seed, scenario_.replicate, orgs_.id[i], step_, purpose_adoption);
-        if (rng.uniform() >= per_step_.adoption) continue;
-        const std::size_t g = givers_[giver_begin_[c] + std::min<std::uint32_t>(
-                                                           n_givers - 1, static_cast<std::uint32_t>(rng.uniform() * n_givers))];
-        // the giver's strategy says whom its transfers reach
-        const std::uint32_t reached = scenario_.populations[orgs_.group[g]].transfer_kinds;
-        if (g == i || !(reached & (1u << static_cast<unsigned>(orgs_.kind[i])))) continue;
-        const double gain = knowledge_gain(g, i, orgs_.technology[g], orgs_.technology[i] + orgs_.gain_technology[i]);
+        if (n_givers > 0) {
+            Stream rng(scenario_.seed, scenario_.replicate, orgs_.id[i], step_, purpose_adoption);
+            if (rng.uniform() < per_step_.adoption) {
+                const std::size_t g = givers_[giver_begin_[c] + std::min<std::uint32_t>(
+                                                                   n_givers - 1, static_cast<std::uint32_t>(rng.uniform() * n_givers))];
+                // the giver's strategy says whom its transfers reach
+                const std::uint32_t reached = scenario_.populations[orgs_.group[g]].transfer_kinds;
+                if (g != i && (reached & (1u << static_cast<unsigned>(orgs_.kind[i])))) {
+                    const double gain = knowledge_gain(g, i, orgs_.technology[g], orgs_.technology[i] + orgs_.gain_technology[i]);
+                    orgs_.gain_technology[i] += gain;
+                    record_intangible(g, i, flow_technology, gain);
+                }
+            }
+        }
+        // C2G: where the government runs a programme, its local agencies replicate the
+        // technology to organisations of every kind (SILK: DA Group), absorbed as from a
+        // giver at psychic distance 0.
+        if (!programme_[c]) continue;
+        Stream agency(scenario_.seed, scenario_.replicate, orgs_.id[i], step_, purpose_c2g);
+        if (agency.uniform() >= per_step_.replication) continue;
+        const double have = orgs_.technology[i] + orgs_.gain_technology[i];
+        if (programme_technology_[c] <= have) continue;
+        const double absorptive = e.absorptive_base + (1.0 - e.absorptive_base) * orgs_.management[i];
+        const double gain = per_step_.transfer * absorptive * (programme_technology_[c] - have);
         orgs_.gain_technology[i] += gain;
-        record_intangible(g, i, flow_technology, gain);
+        tally_intangible(flow_tally_, flow_technology, c, c, end_government, static_cast<std::size_t>(orgs_.kind[i]), gain);
+    }
+}
+
+void Model::run_programmes(std::size_t begin, std::size_t end) {
+    // CSO to government (C2G; SILK: DA Group). A government adopts the technology of
+    // an open giver that has transferred it in its country for the giver's
+    // c2g_experience years (CSO to CSO first); from then on it runs a programme whose
+    // local agencies replicate it (absorb) and which it pays for every step.
+    const auto& e = scenario_.economy;
+    const auto& countries = scenario_.world.countries;
+    const std::size_t n = countries.size();
+    for (std::size_t d = begin; d < end; ++d) {
+        if (!programme_[d] && giver_begin_[d + 1] > giver_begin_[d]) {
+            Stream rng(scenario_.seed, scenario_.replicate, country_id_space | d, step_, purpose_c2g);
+            for (std::uint32_t k = giver_begin_[d]; k < giver_begin_[d + 1]; ++k) {
+                const std::size_t g = givers_[k];
+                const scenario::Population& strategy = scenario_.populations[orgs_.group[g]];
+                if (strategy.c2g_rate <= 0 || links_.experience[giver_links_[k]] < strategy.c2g_experience) continue;
+                if (rng.uniform() >= c2g_chance_[orgs_.group[g]]) continue;
+                programme_[d] = 1;
+                programme_technology_[d] = orgs_.technology[g];
+                tally_intangible(flow_tally_, flow_technology, orgs_.home[g], d, static_cast<std::size_t>(orgs_.kind[g]), end_government,
+                                 orgs_.technology[g]);
+                break;
+            }
+        }
+        if (!programme_[d]) continue;
+        // The local agencies' staff, in the country's wages (government -> households).
+        const auto cost = static_cast<Money>(std::llround(e.c2g_programme_cost * countries[d].wage_usd * per_step_.years * cents_per_usd));
+        transfer(Party::sector(n + d), Party::sector(d), cost, flow_extension_services);
     }
 }
 
@@ -291,10 +363,29 @@ void Model::learn(std::size_t begin, std::size_t end) {
         if (!std::isfinite(expected))
             throw InvariantError("step " + std::to_string(step_) + ": organisation " + std::to_string(orgs_.id[i]) +
                                  ": expected_labour is not finite");
-        // Knowledge absorbed this step; technology lowers the price.
-        orgs_.technology[i] = std::min(1.0, orgs_.technology[i] + orgs_.gain_technology[i]);
-        orgs_.management[i] = std::min(1.0, orgs_.management[i] + orgs_.gain_management[i]);
-        orgs_.brand[i] = std::min(1.0, orgs_.brand[i] + orgs_.gain_brand[i]);
+        // Learning by doing abroad (Eriksson, Johanson, Majkgard & Sharma 1997; Arrow
+        // 1962): each year committed in a foreign market closes a share of the
+        // management gap left after this step's absorption, so returns diminish as M
+        // nears the frontier. Stocks depreciate (organisational forgetting) before the
+        // step's gains are added. Both rates at 0 leave the sums below as they were.
+        double learned = 0;
+        if (e.experiential_learning > 0) {
+            int markets = 0;
+            for (std::uint32_t r = orgs_.link_begin[i]; r < orgs_.link_begin[i + 1]; ++r) markets += links_.mode[r] != Mode::contact;
+            if (markets > 0)
+                learned = (1.0 - std::pow(1.0 - e.experiential_learning, per_step_.years * markets)) *
+                          std::max(0.0, 1.0 - orgs_.management[i] - orgs_.gain_management[i]);
+        }
+        // Knowledge absorbed and learned this step; technology lowers the price.
+        const double kept = 1.0 - per_step_.depreciation;
+        orgs_.technology[i] = std::min(1.0, kept * orgs_.technology[i] + orgs_.gain_technology[i]);
+        orgs_.management[i] = std::min(1.0, kept * orgs_.management[i] + orgs_.gain_management[i] + learned);
+        orgs_.brand[i] = std::min(1.0, kept * orgs_.brand[i] + orgs_.gain_brand[i]);
+        // A drifted mission changes the markup (its discount, §7.2) and so the price.
+        if (orgs_.gain_mission[i] != 0.0) {
+            orgs_.mission[i] = std::clamp(orgs_.mission[i] + orgs_.gain_mission[i], 0.0, 1.0);
+            orgs_.markup[i] = 1.0 + (sigma_markup_ - 1.0) * (1.0 - orgs_.mission[i] * e.mission_price_discount);
+        }
         orgs_.price[i] = orgs_.markup[i] * unit_cost(i, orgs_.input_price[i]);
         // Uppsala: experience and ties grow where it is committed; ties without
         // commitment fade. Members scattered abroad weigh on participation

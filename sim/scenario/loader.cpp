@@ -482,6 +482,11 @@ Scenario load_text(std::string_view text, const std::string& path, const model::
     real("economy.dispersion_pressure", e.dispersion_pressure);
     real("economy.tender_share", e.tender_share);
     real("economy.tenders_per_year", e.tenders_per_year);
+    real("economy.c2g_replication_rate", e.c2g_replication_rate);
+    real("economy.c2g_programme_cost", e.c2g_programme_cost);
+    real("economy.experiential_learning", e.experiential_learning);
+    real("economy.knowledge_depreciation", e.knowledge_depreciation);
+    real("economy.mission_drift", e.mission_drift);
 
     // populations
     const toml::node* pn = root.get("population");
@@ -572,6 +577,8 @@ Scenario load_text(std::string_view text, const std::string& path, const model::
         p.fdi_propensity = r.real(pt, key("fdi_propensity"), shown("fdi_propensity"), psrc);
         p.fdi_min_experience = r.real(pt, key("fdi_min_experience"), shown("fdi_min_experience"), psrc);
         p.subsidiary_kind = r.enumeration<model::OrgKind>(pt, key("subsidiary_kind"), shown("subsidiary_kind"), psrc, model::org_kind_names);
+        p.c2g_rate = r.real(pt, key("c2g_rate"), shown("c2g_rate"), psrc);
+        p.c2g_experience = r.real(pt, key("c2g_experience"), shown("c2g_experience"), psrc);
         total_orgs += p.count;
         total_employees += static_cast<double>(p.count) * p.employees;
         s.populations.push_back(p);

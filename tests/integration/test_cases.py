@@ -108,6 +108,11 @@ def test_da_group_transfers_technology_abroad_without_licence_fees(outputs):
     assert r.flows_where("technology", origin="IND", destination="!IND", source_kind="association") > 0
     assert r.flows_where("licence_fee") == 0
     assert r.flows_where("technology", origin="IND", destination="!IND", destination_kind="for_profit") == 0
+    # C2G (SILK: C2C, then replication through governments' local agencies): within the run
+    # some host government adopts the technology, its agencies pass it on, and it pays them
+    assert r.flows_where("technology", origin="IND", destination="!IND", destination_kind="government") > 0
+    assert r.flows_where("technology", origin="!IND", source_kind="government") > 0
+    assert r.flows_where("extension_services", origin="!IND", destination_kind="government") > 0
 
 
 def test_for_profit_exporter_exports_and_never_invests(outputs):

@@ -302,8 +302,8 @@ def test_timing_prints_every_part_of_a_step_and_shares_that_add_up(tmp_path):
         m = re.match(r"  (.+?) +([0-9.]+) s +([0-9.]+)%$", line)
         assert m, line
         rows[m.group(1)] = (float(m.group(2)), float(m.group(3)))
-    phases = ["policy funds", "sense", "decide", "emit flows", "tenders", "settle", "transfer", "absorb", "policies",
-              "learn", "record", "structural update", "checks and flow record", "output (HDF5)", "total"]
+    phases = ["policy funds", "sense", "decide", "emit flows", "tenders", "settle", "transfer", "absorb", "programmes",
+              "policies", "learn", "record", "structural update", "checks and flow record", "output (HDF5)", "total"]
     assert list(rows) == phases
     assert rows["total"][1] == 100.0
     parts = sum(secs for name, (secs, _) in rows.items() if name != "total")

@@ -47,6 +47,7 @@ enum Flow : std::uint16_t {
     flow_policy_loan,       ///< finance: a policy fund -> an organisation (patient capital lent)
     flow_loan_repayment,    ///< finance: an organisation -> the policy fund that lent to it
     flow_alliance_services, ///< services: a local ally -> the organisation selling through the alliance (its delivered share)
+    flow_extension_services,///< goods: households (local agencies) -> their government, running a C2G programme
     flow_count
 };
 
@@ -89,6 +90,8 @@ inline constexpr std::array<FlowInfo, flow_count> flow_info{{
     {"loan_repayment", Channel::finance, true, false, "an instalment of a patient-capital loan repaid to the fund that lent it"},
     {"alliance_services", Channel::goods, true, true,
      "the share of the sales and tenders in a foreign market that the local ally delivers, bought from it by the organisation selling there through the alliance"},
+    {"extension_services", Channel::goods, true, true,
+     "services of local agencies a government buys to replicate a technology it adopted from a civil-society giver (C2G programme)"},
 }};
 
 /// Intangible transfers are tallied as integers of this many knowledge units,

@@ -111,6 +111,11 @@ public:
         const std::size_t n = scenario_.world.size();
         return v[(home * org_kind_count + static_cast<std::size_t>(kind)) * n + dest];
     }
+    /// Technology of the C2G programme the government of `country` runs (ODD §7.8), or
+    /// -1 if it runs none.
+    double programme_technology(std::size_t country) const noexcept {
+        return programme_[country] ? programme_technology_[country] : -1.0;
+    }
     /// Credit (cents) a patient-capital fund in force offers an organisation of `kind`
     /// from `home` without a loan for a move into `dest` this step; 0 without one.
     Money credit_line(std::size_t home, OrgKind kind, std::size_t dest) const noexcept {
@@ -188,6 +193,9 @@ private:
     std::size_t add_affiliate(std::uint32_t parent, std::size_t dest, Mode mode, OrgKind kind, const Subsidiary& plan);
     void absorb(std::size_t begin, std::size_t end);
     void run_tenders(std::size_t begin, std::size_t end);
+    /// Governments (serial over countries): a government adopts an open giver's technology
+    /// as a C2G programme, and pays the programme's local agencies (ODD §7.8).
+    void run_programmes(std::size_t begin, std::size_t end);
     /// Knowledge gain of `receiver` from `giver` for one stock this step (Cohen & Levinthal).
     double knowledge_gain(std::size_t giver, std::size_t receiver, double giver_stock, double receiver_stock) const;
     void record_intangible(std::size_t giver, std::size_t receiver, Flow flow, double amount);
@@ -218,10 +226,12 @@ private:
     struct PerStep {
         double years = 1;          ///< length of a step in years
         double exit = 0, opportunity = 0, adoption = 0, transfer = 0, ties_decay = 0, ties_growth = 0,
-               participation = 0, hiring = 0, firing = 0, expectation = 0, cash_release = 0;
+               participation = 0, hiring = 0, firing = 0, expectation = 0, cash_release = 0, replication = 0,
+               depreciation = 0, drift = 0;
         double growth = 0;         ///< demand growth factor per step
     } per_step_;
     std::vector<double> fdi_chance_;   ///< per population group: fdi_propensity per step
+    std::vector<double> c2g_chance_;   ///< per population group: c2g_rate per step
     double reference_wage_ = 0;
     double sigma_markup_ = 0;
     Eigen::MatrixXd tau_;           // iceberg trade costs
@@ -269,7 +279,11 @@ private:
     Column<std::uint32_t> allied_begin_, allied_links_;
     // by country: organisations giving technology there openly (CSR, slot order),
     // and the SSE organisations and their employees based there
-    std::vector<std::uint32_t> giver_begin_, givers_;
+    std::vector<std::uint32_t> giver_begin_, givers_, giver_links_;   // giver_links_: each giver's open-transfer link there
+    // by country: the technology of the C2G programme its government runs (adopted from
+    // an open giver), and whether it runs one (ODD §7.8)
+    std::vector<double> programme_technology_;
+    std::vector<std::uint8_t> programme_;
     std::vector<double> employees_by_kind_;   // [country][kind], at the last structural update
     // tenders: each government's tender spending per year (US$, at step 1), the bidders (slot order)
     std::vector<double> tender_budget_;

@@ -40,6 +40,7 @@ struct Organisations {
     // knowledge stocks in [0, 1] (share of the frontier) and this step's absorbed gains
     Column<double> technology, management, brand;
     Column<double> gain_technology, gain_management, gain_brand;
+    Column<double> gain_mission;         ///< this step's mission drift (absorb), added in learn
     Column<double> participation;        ///< governance participation in [0, 1]
     Column<double> participation_base;   ///< its participation with every member at home (target before dispersion)
     Column<double> input_price;          ///< mean delivered price of its inputs from suppliers, 0 with none
@@ -80,7 +81,7 @@ struct Organisations {
         f(id); f(group); f(parent); f(relation); f(fee_rate); f(home); f(kind); f(sector); f(productivity);
         f(mission); f(payout_rate);
         f(employees); f(markup); f(price); f(expected_labour); f(age); f(overhead);
-        f(technology); f(management); f(brand); f(gain_technology); f(gain_management); f(gain_brand);
+        f(technology); f(management); f(brand); f(gain_technology); f(gain_management); f(gain_brand); f(gain_mission);
         f(participation); f(participation_base); f(input_price); f(input_sales); f(purchases); f(entering_partner);
         f(tender_revenue); f(tender_abroad); f(alliance_due); f(alliance_sales);
         f(revenue); f(export_revenue); f(wage_bill); f(profit); f(owed_to_parent); f(insolvent); f(entering);

@@ -47,6 +47,8 @@ struct Population {
     model::OrgKind subsidiary_kind = model::OrgKind::for_profit;
     std::uint32_t ally_kinds = 0;    ///< bit k set: organisations of kind k may be its local allies
     double alliance_share = 0;       ///< share of the fixed cost an ally bears and of the sales and tenders it delivers
+    double c2g_rate = 0;             ///< chance per year a host government adopts its open technology (C2G); 0: never
+    double c2g_experience = 0;       ///< years of open transfer in a country before its government may adopt
 };
 
 /// Who pays an instrument's fund: a government (its country index) or an outside
@@ -111,6 +113,11 @@ struct Economy {
     double dispersion_pressure = 0;      ///< fall of target participation per unit share of members abroad
     double tender_share = 0;             ///< share of government consumption bought by open tender
     double tenders_per_year = 0;         ///< tenders per government per year
+    double c2g_replication_rate = 0;     ///< chance per year an organisation adopts from its government's C2G programme
+    double c2g_programme_cost = 0;       ///< worker-years of the country's wages per year a C2G programme costs its government
+    double experiential_learning = 0;    ///< share of the management gap closed per year committed in one foreign market
+    double knowledge_depreciation = 0;   ///< share of each knowledge stock lost per year
+    double mission_drift = 0;            ///< share of the gap to its group's employment-weighted mission closed per year
 };
 
 struct Scenario {

@@ -558,3 +558,386 @@ TEST_CASE("allies absorb each other's technology and management by the absorptiv
     }
     CHECK(checked > 10);
 }
+
+namespace {
+
+// An open giver in India, SSE organisations and firms in Kenya (ODD §7.8, C2G).
+std::string c2g_world(const std::string& giver_extra, const std::string& economy_extra) {
+    return R"(
+[world]
+use = ["IND", "KEN"]
+
+[economy]
+adoption_rate = 0.2
+)" + economy_extra + R"(
+
+[[population]]
+country = "IND"
+kind = "association"
+sector = "services"
+count = 1
+employees = 50
+mission = 1.0
+technology = 0.9
+management = 0.5
+modes = ["open_transfer"]
+outward_drive = 40.0
+birth_rate = 0.0
+)" + giver_extra + R"(
+
+[[population]]
+country = "KEN"
+kind = "association"
+sector = "agri_food"
+count = 20
+employees = 5
+mission = 0.8
+technology = 0.05
+birth_rate = 0.0
+outward_drive = 0.0
+
+[[population]]
+country = "KEN"
+kind = "for_profit"
+sector = "agri_food"
+count = 20
+employees = 5
+technology = 0.05
+birth_rate = 0.0
+outward_drive = 0.0
+)";
+}
+
+/// Sum of the intangible `flow` units recorded this step into (or out of, `to_government` false) governments.
+double government_technology(const Model& m, bool to_government) {
+    double units = 0;
+    for (const auto& c : m.record().flows) {
+        const auto k = model::FlowKey::unpack(c.key);
+        if (k.flow != model::flow_technology) continue;
+        if ((to_government ? k.destination_end : k.source_end) == model::end_government) units += static_cast<double>(c.value);
+    }
+    return units * model::knowledge_unit;
+}
+
+}  // namespace
+
+TEST_CASE("C2G: a government adopts open technology only after the giver's experience there, then its agencies replicate it",
+          "[model][open-transfer][c2g]") {
+    // c2g_rate = 1 and c2g_replication_rate = 1 per year: chances of 1 per step, so the
+    // rule's timing and values are exact.
+    Model m(make(c2g_world("c2g_rate = 1.0\nc2g_experience = 1.5\n", "c2g_replication_rate = 1.0\nc2g_programme_cost = 2.0\n"), 40), 2);
+    const auto& o = m.organisations();
+    const auto& l = m.links();
+    const auto& e = m.scenario().economy;
+    const std::size_t ken = 1;
+    const double transfer = 1.0 - std::pow(1.0 - e.transfer_rate, 0.25);
+    const Money cost = std::llround(2.0 * m.scenario().world.countries[ken].wage_usd * 0.25 * 100.0);
+    int adopted_at = -1;
+    for (int t = 1; t <= 40; ++t) {
+        // the giver's experience in Kenya at the start of this step (the programmes phase reads it)
+        double experience = -1;
+        for (std::size_t r = 0; r < l.size(); ++r)
+            if (l.mode[r] == Mode::open_transfer && l.dest[r] == ken) experience = l.experience[r];
+        std::map<std::uint64_t, double> before;
+        for (std::size_t i = 0; i < o.size(); ++i) before[o.id[i]] = o.technology[i];
+        const bool running = m.programme_technology(ken) >= 0;
+        const Money government_before = m.ledger().sector_balance(m.scenario().world.size() + ken);
+        m.step();
+        if (adopted_at < 0 && m.programme_technology(ken) >= 0) {
+            adopted_at = t;
+            // adopted the first step the giver has transferred there for c2g_experience years
+            CHECK(experience >= 1.5);
+            CHECK(experience - 0.25 < 1.5);
+            CHECK(m.programme_technology(ken) == 0.9);   // the giver's whole stock, recorded as a flow to the government
+            CHECK(government_technology(m, true) == Approx(0.9).margin(1e-6));
+        } else if (adopted_at < 0) {
+            CHECK(government_technology(m, true) == 0.0);
+            CHECK(flow_total(m, model::flow_extension_services) == 0);
+        }
+        if (adopted_at > 0) {
+            // the programme costs its government c2g_programme_cost years of wages a year
+            CHECK(flow_total(m, model::flow_extension_services) == cost);
+            CHECK(m.record().government_money[ken] == government_before - cost);
+        }
+        if (!running) continue;
+        // every firm in Kenya (a kind the giver's own transfer does not reach) closes
+        // transfer x absorptive of its gap to the programme's technology, every step
+        int firms = 0;
+        for (std::size_t i = 0; i < o.size(); ++i) {
+            if (o.home[i] != ken || o.kind[i] != OrgKind::for_profit) continue;
+            const double a = e.absorptive_base + (1.0 - e.absorptive_base) * o.management[i];
+            const double b = before[o.id[i]];
+            CHECK(o.technology[i] == Approx(b + transfer * a * (0.9 - b)).epsilon(1e-12));
+            ++firms;
+        }
+        CHECK(firms > 0);   // (some may have exited)
+        CHECK(government_technology(m, false) > 0.0);
+    }
+    REQUIRE(adopted_at > 0);
+    // India's government never adopts: no open giver there
+    CHECK(m.programme_technology(0) == -1.0);
+}
+
+TEST_CASE("C2G off: with c2g_rate 0 no government adopts, and the programme's parameters change nothing", "[model][c2g]") {
+    Model off(make(c2g_world("", ""), 30), 1);
+    Model on(make(c2g_world("c2g_rate = 0.0\n", "c2g_replication_rate = 1.0\nc2g_programme_cost = 5.0\n"), 30), 2);
+    for (int t = 0; t < 30; ++t) {
+        off.step();
+        on.step();
+        CHECK(flow_total(on, model::flow_extension_services) == 0);
+        CHECK(government_technology(on, true) == 0.0);
+        REQUIRE(off.organisations().size() == on.organisations().size());
+        for (std::size_t i = 0; i < off.organisations().size(); ++i) {
+            CHECK(off.organisations().technology[i] == on.organisations().technology[i]);
+            CHECK(off.ledger().agent_balance(i) == on.ledger().agent_balance(i));
+        }
+    }
+    CHECK(off.links().size() > 0);
+    CHECK(on.programme_technology(1) == -1.0);
+}
+
+namespace {
+
+// Exporters with nothing to absorb: no parent, no open giver, no policy (ODD §7.9).
+std::string exporters(const std::string& economy_extra) {
+    return R"(
+[world]
+use = ["ESP", "FRA", "ITA", "PRT", "MEX"]
+
+[economy]
+)" + economy_extra + R"(
+
+[[population]]
+country = "ESP"
+kind = "worker_coop"
+sector = "manufacturing"
+count = 60
+employees = 30
+mission = 0.5
+technology = 0.4
+management = 0.2
+brand = 0.3
+modes = ["export"]
+outward_drive = 4.0
+birth_rate = 0.0
+)";
+}
+
+struct Stocks {
+    double technology, management, brand;
+};
+
+std::map<std::uint64_t, Stocks> stocks(const Model& m) {
+    std::map<std::uint64_t, Stocks> s;
+    const auto& o = m.organisations();
+    for (std::size_t i = 0; i < o.size(); ++i) s[o.id[i]] = {o.technology[i], o.management[i], o.brand[i]};
+    return s;
+}
+
+}  // namespace
+
+TEST_CASE("learning by doing: management grows with the foreign markets committed, by exactly the formula",
+          "[model][learning]") {
+    Model m(make(exporters("experiential_learning = 0.2\n"), 24), 2);
+    const auto& o = m.organisations();
+    const auto& l = m.links();
+    int learners = 0, idle = 0;
+    for (int t = 0; t < 24; ++t) {
+        const auto before = stocks(m);
+        m.step();
+        for (std::size_t i = 0; i < o.size(); ++i) {
+            // the committed markets it learned in this step (links change only between steps)
+            int markets = 0;
+            for (std::uint32_t r = o.link_begin[i]; r < o.link_begin[i + 1]; ++r) markets += l.mode[r] != Mode::contact;
+            const Stocks& b = before.at(o.id[i]);
+            const double lambda = 1.0 - std::pow(1.0 - 0.2, 0.25 * markets);
+            CHECK(o.management[i] == Approx(b.management + lambda * (1.0 - b.management)).epsilon(1e-14));
+            CHECK(o.technology[i] == b.technology);   // only management is learned by doing
+            CHECK(o.brand[i] == b.brand);
+            (markets > 0 ? learners : idle) += 1;
+            if (markets == 0) CHECK(o.management[i] == b.management);
+        }
+    }
+    CHECK(learners > 0);
+    CHECK(idle > 0);
+}
+
+TEST_CASE("knowledge depreciates by exactly the rate, and learning fills the gap left", "[model][learning]") {
+    Model m(make(exporters("experiential_learning = 0.3\nknowledge_depreciation = 0.1\n"), 16), 1);
+    const auto& o = m.organisations();
+    const auto& l = m.links();
+    const double kept = std::pow(1.0 - 0.1, 0.25);
+    for (int t = 0; t < 16; ++t) {
+        const auto before = stocks(m);
+        m.step();
+        for (std::size_t i = 0; i < o.size(); ++i) {
+            int markets = 0;
+            for (std::uint32_t r = o.link_begin[i]; r < o.link_begin[i + 1]; ++r) markets += l.mode[r] != Mode::contact;
+            const Stocks& b = before.at(o.id[i]);
+            const double lambda = 1.0 - std::pow(1.0 - 0.3, 0.25 * markets);
+            CHECK(o.technology[i] == Approx(kept * b.technology).epsilon(1e-14));
+            CHECK(o.brand[i] == Approx(kept * b.brand).epsilon(1e-14));
+            CHECK(o.management[i] == Approx(kept * b.management + lambda * (1.0 - b.management)).epsilon(1e-14));
+            CHECK(o.management[i] >= 0.0);
+            CHECK(o.management[i] <= 1.0);
+        }
+    }
+}
+
+TEST_CASE("learning and depreciation at 0 leave every stock as it was", "[model][learning]") {
+    Model off(make(exporters(""), 16), 1);
+    Model zero(make(exporters("experiential_learning = 0.0\nknowledge_depreciation = 0.0\n"), 16), 2);
+    for (int t = 0; t < 16; ++t) {
+        off.step();
+        zero.step();
+        REQUIRE(off.organisations().size() == zero.organisations().size());
+        for (std::size_t i = 0; i < off.organisations().size(); ++i) {
+            CHECK(off.organisations().management[i] == zero.organisations().management[i]);
+            CHECK(off.organisations().management[i] == 0.2);   // nothing to absorb: the opening stock
+            CHECK(off.ledger().agent_balance(i) == zero.ledger().agent_balance(i));
+        }
+    }
+}
+
+namespace {
+
+// A Mondragon-like co-operative group founding for-profit subsidiaries abroad (mission 0).
+std::string group(const std::string& economy_extra) {
+    return R"(
+[world]
+use = ["ESP", "MEX", "ARG", "PRT", "FRA"]
+
+[economy]
+)" + economy_extra + R"(
+
+[[population]]
+country = "ESP"
+kind = "worker_coop"
+sector = "manufacturing"
+count = 40
+employees = 60
+mission = 0.6
+technology = 0.5
+modes = ["export", "subsidiary"]
+subsidiary_kind = "for_profit"
+fdi_min_experience = 0.5
+fdi_propensity = 1.0
+outward_drive = 4.0
+birth_rate = 0.0
+)";
+}
+
+}  // namespace
+
+TEST_CASE("mission drift: a parent's mission moves toward its group's employment-weighted mission, by exactly the formula",
+          "[model][mission]") {
+    Model m(make(group("mission_drift = 0.3\n"), 40), 2);
+    const auto& o = m.organisations();
+    const auto& l = m.links();
+    const auto& e = m.scenario().economy;
+    const double drift = 1.0 - std::pow(1.0 - 0.3, 0.25);
+    const double sigma_markup = e.elasticity / (e.elasticity - 1.0);
+    int drifting = 0;
+    for (int t = 0; t < 40; ++t) {
+        std::map<std::uint64_t, double> before;
+        for (std::size_t i = 0; i < o.size(); ++i) before[o.id[i]] = o.mission[i];
+        m.step();
+        for (std::size_t i = 0; i < o.size(); ++i) {
+            if (!before.count(o.id[i])) continue;   // founded this step
+            const double m0 = before[o.id[i]];
+            double jobs = o.employees[i], weighted = m0 * o.employees[i];
+            int founded = 0;
+            for (std::uint32_t r = o.link_begin[i]; r < o.link_begin[i + 1]; ++r) {
+                if (!model::founds_partner(l.mode[r])) continue;
+                const auto a = kernel::slot_of(o.id, l.affiliate[r]);
+                if (a < 0) continue;
+                const auto s = static_cast<std::size_t>(a);
+                CHECK(o.kind[s] == OrgKind::for_profit);
+                CHECK(o.mission[s] == 0.0);
+                jobs += o.employees[s];
+                weighted += before[o.id[s]] * o.employees[s];
+                ++founded;
+            }
+            const double expected = founded > 0 ? m0 + drift * (weighted / jobs - m0) : m0;
+            CHECK(o.mission[i] == Approx(expected).epsilon(1e-14));
+            CHECK(o.mission[i] >= 0.0);
+            CHECK(o.mission[i] <= 1.0);
+            // the markup follows the mission (its discount), and the price the markup
+            CHECK(o.markup[i] == Approx(1.0 + (sigma_markup - 1.0) * (1.0 - o.mission[i] * e.mission_price_discount)).epsilon(1e-14));
+            drifting += founded > 0 && o.mission[i] < m0;
+        }
+    }
+    CHECK(drifting > 0);
+}
+
+TEST_CASE("mission drift at 0: missions and markups never change", "[model][mission]") {
+    Model off(make(group(""), 30), 1);
+    Model zero(make(group("mission_drift = 0.0\n"), 30), 2);
+    for (int t = 0; t < 30; ++t) {
+        off.step();
+        zero.step();
+        REQUIRE(off.organisations().size() == zero.organisations().size());
+        for (std::size_t i = 0; i < off.organisations().size(); ++i) {
+            const auto& o = off.organisations();
+            CHECK(o.mission[i] == (o.kind[i] == OrgKind::for_profit ? 0.0 : 0.6));
+            CHECK(o.markup[i] == zero.organisations().markup[i]);
+            CHECK(off.ledger().agent_balance(i) == zero.ledger().agent_balance(i));
+        }
+    }
+    std::int64_t subsidiaries = 0;
+    for (auto s : off.record().subsidiaries) subsidiaries += s;
+    CHECK(subsidiaries > 0);
+}
+
+TEST_CASE("C2G, learning by doing, depreciation and mission drift give bit-identical runs on 1 and 4 threads",
+          "[model][determinism][c2g][learning][mission]") {
+    // More organisations than one chunk of a phase (2048), so the threads share the work.
+    std::string body = c2g_world("c2g_rate = 1.0\nc2g_experience = 1.0\n",
+                                 "c2g_replication_rate = 0.8\nexperiential_learning = 0.2\nknowledge_depreciation = 0.05\n"
+                                 "mission_drift = 0.3\n");
+    body.replace(body.find("count = 20"), 10, "count = 2500");
+    body += R"(
+[[population]]
+country = "IND"
+kind = "worker_coop"
+sector = "manufacturing"
+count = 40
+employees = 60
+mission = 0.6
+modes = ["export", "subsidiary"]
+fdi_min_experience = 0.5
+fdi_propensity = 1.0
+outward_drive = 4.0
+birth_rate = 0.0
+)";
+    auto run = [&](int threads) {
+        Model m(make(body, 30), threads);
+        std::vector<double> state;
+        std::vector<Money> money;
+        for (int t = 0; t < 30; ++t) {
+            m.step();
+            const auto& o = m.organisations();
+            for (std::size_t i = 0; i < o.size(); ++i) {
+                state.insert(state.end(), {o.technology[i], o.management[i], o.brand[i], o.mission[i], o.markup[i]});
+                money.push_back(m.ledger().agent_balance(i));
+            }
+            for (std::size_t c = 0; c < m.scenario().world.size(); ++c) state.push_back(m.programme_technology(c));
+            for (const auto& c : m.record().flows) money.insert(money.end(), {static_cast<Money>(c.key), c.value});
+        }
+        // every mechanism took part: a programme, a drifted mission, management learned abroad
+        const auto& o = m.organisations();
+        bool drifted = false, learned = false;
+        for (std::size_t i = 0; i < o.size(); ++i) {
+            drifted |= o.kind[i] == OrgKind::worker_coop && o.mission[i] < 0.6;
+            learned |= o.kind[i] == OrgKind::worker_coop && o.management[i] > 0.3;   // they open at 0.3 and depreciate
+        }
+        CHECK(m.programme_technology(1) >= 0.0);
+        CHECK(drifted);
+        CHECK(learned);
+        return std::make_pair(state, money);
+    };
+    const auto one = run(1), four = run(4);
+    REQUIRE(one.first.size() > 30 * 2048);
+    CHECK(one.first == four.first);   // exact: no tolerance
+    CHECK(one.second == four.second);
+}

@@ -42,12 +42,12 @@ std::vector<std::int64_t> fingerprint(const Model& m) {
 
 }  // namespace
 
-TEST_CASE("the schedule runs the eleven phases in the documented order", "[model]") {
+TEST_CASE("the schedule runs the twelve phases in the documented order", "[model]") {
     Model m(small_scenario(), 1);
     CHECK(m.schedule().describe() ==
           "policy funds (policies) -> sense (markets) -> decide (agents) -> emit flows (markets) -> tenders (countries) -> "
-          "settle (agents) -> transfer (agents) -> absorb (agents) -> policies (policies) -> learn (agents) -> "
-          "record (countries)");
+          "settle (agents) -> transfer (agents) -> absorb (agents) -> programmes (countries) -> policies (policies) -> "
+          "learn (agents) -> record (countries)");
 }
 
 TEST_CASE("a step's wall time is charged to its phases, the structural update and the checks", "[model]") {

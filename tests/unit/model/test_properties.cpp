@@ -25,6 +25,9 @@ const char* const modes[] = {"export", "subsidiary", "licence", "node", "open_tr
 /// A random but valid scenario, drawn from a counter-based stream so each case is reproducible.
 std::string random_scenario(std::uint64_t k) {
     kernel::Stream rng(20261124, k, 0, 0, 99);
+    // The keys of later mechanisms (C2G, learning by doing, mission drift) come from a
+    // stream of their own, so the scenarios drawn before them stay the same.
+    kernel::Stream more(20261124, k, 0, 0, 100);
     auto pick = [&](std::size_t n) { return static_cast<std::size_t>(rng.uniform() * static_cast<double>(n)) % n; };
     std::vector<std::string> use;
     const std::size_t n_countries = 2 + pick(6);
@@ -36,7 +39,11 @@ std::string random_scenario(std::uint64_t k) {
     s << "[world]\nuse = [";
     for (std::size_t i = 0; i < use.size(); ++i) s << (i ? ", " : "") << '"' << use[i] << '"';
     s << "]\n\n[economy]\nelasticity = " << 2.5 + 3 * rng.uniform() << "\nopportunity_rate = " << rng.uniform()
-      << "\nadoption_rate = " << rng.uniform() << "\npartner_probability = " << rng.uniform() << "\n";
+      << "\nadoption_rate = " << rng.uniform() << "\npartner_probability = " << rng.uniform()
+      << "\nc2g_replication_rate = " << more.uniform() << "\nc2g_programme_cost = " << 5 * more.uniform()
+      << "\nexperiential_learning = " << (more.uniform() < 0.5 ? 0.0 : more.uniform())
+      << "\nknowledge_depreciation = " << (more.uniform() < 0.5 ? 0.0 : 0.5 * more.uniform())
+      << "\nmission_drift = " << (more.uniform() < 0.5 ? 0.0 : more.uniform()) << "\n";
     const std::size_t groups = 1 + pick(5);
     for (std::size_t g = 0; g < groups; ++g) {
         static const char* const kinds[] = {"worker_coop", "producer_coop", "federation", "association",
@@ -52,7 +59,9 @@ std::string random_scenario(std::uint64_t k) {
           << "\noutward_drive = " << 4 * rng.uniform() << "\ninput_share = " << 0.9 * rng.uniform()
           << "\nfair_price_premium = " << rng.uniform() << "\nprefinance = " << rng.uniform()
           << "\nfdi_min_experience = " << 2 * rng.uniform() << "\nfdi_propensity = " << rng.uniform()
-          << "\nalliance_share = " << 0.95 * rng.uniform() << "\nmodes = [";
+          << "\nalliance_share = " << 0.95 * rng.uniform()
+          << "\nc2g_rate = " << (more.uniform() < 0.5 ? 0.0 : more.uniform()) << "\nc2g_experience = " << 2 * more.uniform()
+          << "\nmodes = [";
         bool first = true;
         for (const char* m : modes) {
             if (std::string(m) == "node" && kind != "federation") continue;
@@ -83,7 +92,7 @@ std::string random_scenario(std::uint64_t k) {
 
 TEST_CASE("random scenarios keep every invariant at every step", "[model][property]") {
     const int cases = 1000;
-    int organisations_seen = 0, regimes = 0, lending_steps = 0, alliance_steps = 0;
+    int organisations_seen = 0, regimes = 0, lending_steps = 0, alliance_steps = 0, programme_steps = 0, drifted = 0;
     for (int k = 0; k < cases; ++k) {
         const std::string body = random_scenario(static_cast<std::uint64_t>(k));
         INFO("case " << k << ":\n" << body);
@@ -108,6 +117,10 @@ TEST_CASE("random scenarios keep every invariant at every step", "[model][proper
                 REQUIRE(o.participation[i] >= 0.0);
                 REQUIRE(o.participation[i] <= 1.0);
                 REQUIRE(o.price[i] > 0.0);
+                REQUIRE(o.mission[i] >= 0.0);   // missions may drift, within [0, 1], and firms keep none
+                REQUIRE(o.mission[i] <= 1.0);
+                if (o.kind[i] == model::OrgKind::for_profit) REQUIRE(o.mission[i] == 0.0);
+                REQUIRE(o.markup[i] > 1.0);
             }
             // funds never go negative, and the patient-capital loan book adds up
             const auto& rec = m.record();
@@ -125,6 +138,12 @@ TEST_CASE("random scenarios keep every invariant at every step", "[model][proper
             loans = book;
             lending_steps += f[model::flow_policy_loan] > 0;
             alliance_steps += f[model::flow_alliance_services] > 0;
+            // C2G programmes hold a technology in [0, 1] and are paid for through the ledger
+            for (std::size_t c = 0; c < m.scenario().world.size(); ++c) {
+                const double g = m.programme_technology(c);
+                REQUIRE((g == -1.0 || (g >= 0.0 && g <= 1.0)));
+            }
+            programme_steps += f[model::flow_extension_services] > 0;
             const auto& l = m.links();
             for (std::size_t r = 0; r < l.size(); ++r) {
                 REQUIRE(l.credit[r] >= 0);
@@ -147,9 +166,16 @@ TEST_CASE("random scenarios keep every invariant at every step", "[model][proper
             REQUIRE(recorded == posted);
         }
         organisations_seen += static_cast<int>(m.organisations().size());
+        for (std::size_t i = 0; i < m.organisations().size(); ++i) {
+            const auto& o = m.organisations();
+            const double opening = o.parent[i] == model::no_parent ? m.scenario().populations[o.group[i]].mission : o.mission[i];
+            drifted += o.mission[i] != opening;
+        }
     }
     CHECK(organisations_seen > cases);
     CHECK(regimes > cases / 2);
     CHECK(lending_steps > 0);   // the loan book was exercised
     CHECK(alliance_steps > 0);  // and alliances paid their allies
+    CHECK(programme_steps > 0); // governments adopted open technology (C2G) and paid for it
+    CHECK(drifted > 0);         // missions drifted
 }
