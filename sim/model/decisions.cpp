@@ -85,9 +85,11 @@ void Model::decide(std::size_t begin, std::size_t end) {
                 links_.experience[r] < strategy.fdi_min_experience || u_fdi >= fdi_chance)
                 continue;
             const Subsidiary plan = plan_subsidiary(i, r);
-            if (plan.gain > best_gain && static_cast<double>(cash + credit(links_.dest[r])) >= plan.capital) {
+            // it pays its own share of the capital (host co-investors the rest)
+            const double own_capital = strategy.ownership_share * plan.capital;
+            if (plan.gain > best_gain && static_cast<double>(cash + credit(links_.dest[r])) >= own_capital) {
                 best_gain = plan.gain;
-                best_capital = plan.capital;
+                best_capital = own_capital;
                 best_link = r;
             }
         }
@@ -238,7 +240,7 @@ Model::Move Model::evaluate_move(std::size_t i, std::size_t d, Mode mode) const 
                 const Subsidiary plan = plan_offshore(i, d);
                 input_price = plan.input_price;
                 overhead = plan.overhead;
-                capital = plan.capital;
+                capital = strategy.ownership_share * plan.capital;   // its own share
                 supplier_mission = strategy.subsidiary_kind == OrgKind::for_profit ? 0.0 : mission;
             }
             const double c = unit_cost(i, 0.0), c_new = unit_cost(i, input_price);
@@ -373,7 +375,8 @@ Model::Subsidiary Model::plan_subsidiary(std::size_t i, std::uint32_t r) const {
     // Home jobs the exports employed are lost; a social mission counts them
     // (their wage bill is export revenue / markup).
     const double home_jobs = orgs_.mission[i] * e.mission_job_value * export_revenue / orgs_.markup[i];
-    s.gain = affiliate_profit - export_profit - home_jobs;
+    // The parent's share of the affiliate's profit (host co-investors hold the rest).
+    s.gain = strategy.ownership_share * affiliate_profit - export_profit - home_jobs;
     return s;
 }
 

@@ -37,6 +37,11 @@ Model::Model(scenario::Scenario scenario, int threads)
     per_step_.cash_release = step_probability(e.excess_cash_release, years);
     per_step_.growth = std::pow(1.0 + e.demand_growth, years);
     for (const scenario::Population& p : scenario_.populations) fdi_chance_.push_back(step_probability(p.fdi_propensity, years));
+    for (const scenario::Population& p : scenario_.populations) {
+        // per step: interest on pre-harvest credit, (1 + i)^Delta - 1; the share of cash put into stakes
+        interest_step_.push_back(std::pow(1.0 + p.prefinance_interest, years) - 1.0);
+        stake_step_.push_back(step_probability(p.stake_rate, years));
+    }
     double wage_sum = 0;
     for (const Country& c : w.countries) wage_sum += c.wage_usd;
     reference_wage_ = wage_sum / static_cast<double>(w.size());
@@ -283,7 +288,7 @@ void Model::check_finite() const {
         {"fee_rate", orgs_.fee_rate}, {"markup", orgs_.markup}, {"price", orgs_.price},
         {"expected_labour", orgs_.expected_labour}, {"technology", orgs_.technology}, {"management", orgs_.management},
         {"brand", orgs_.brand}, {"participation", orgs_.participation}, {"participation_base", orgs_.participation_base},
-        {"input_price", orgs_.input_price},
+        {"input_price", orgs_.input_price}, {"outside_equity", orgs_.outside_equity},
     };
     for (const Var& v : org_vars)
         for (std::size_t i = 0; i < v.values.size(); ++i)
@@ -292,7 +297,7 @@ void Model::check_finite() const {
                                      " (" + std::string(org_kind_names[static_cast<std::size_t>(orgs_.kind[i])]) + " of " +
                                      scenario_.world.countries[orgs_.home[i]].iso3 + "): " + v.name + " is " +
                                      format_number(v.values[i]) + ", expected a finite number");
-    const Var link_vars[] = {{"experience", links_.experience}, {"ties", links_.ties}};
+    const Var link_vars[] = {{"experience", links_.experience}, {"ties", links_.ties}, {"stake", links_.stake}};
     for (const Var& v : link_vars)
         for (std::size_t r = 0; r < v.values.size(); ++r)
             if (!std::isfinite(v.values[r]))

@@ -220,6 +220,8 @@ private:
         double growth = 0;         ///< demand growth factor per step
     } per_step_;
     std::vector<double> fdi_chance_;   ///< per population group: fdi_propensity per step
+    std::vector<double> interest_step_;   ///< per population group (the lender's): prefinance_interest per step
+    std::vector<double> stake_step_;      ///< per population group (the supplier's): stake_rate per step
     double reference_wage_ = 0;
     double sigma_markup_ = 0;
     Eigen::MatrixXd tau_;           // iceberg trade costs

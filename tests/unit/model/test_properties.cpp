@@ -35,7 +35,8 @@ std::string random_scenario(std::uint64_t k) {
     s << "[world]\nuse = [";
     for (std::size_t i = 0; i < use.size(); ++i) s << (i ? ", " : "") << '"' << use[i] << '"';
     s << "]\n\n[economy]\nelasticity = " << 2.5 + 3 * rng.uniform() << "\nopportunity_rate = " << rng.uniform()
-      << "\nadoption_rate = " << rng.uniform() << "\npartner_probability = " << rng.uniform() << "\n";
+      << "\nadoption_rate = " << rng.uniform() << "\npartner_probability = " << rng.uniform()
+      << "\nstake_cash_multiple = " << 1 + 2 * rng.uniform() << "\n";
     const std::size_t groups = 1 + pick(5);
     for (std::size_t g = 0; g < groups; ++g) {
         static const char* const kinds[] = {"worker_coop", "producer_coop", "federation", "association",
@@ -46,11 +47,14 @@ std::string random_scenario(std::uint64_t k) {
           << sectors[pick(5)] << "\"\ncount = " << 1 + pick(40) << "\nemployees = " << 1 + 60 * rng.uniform()
           << "\nproductivity_shape = " << 6.0 + 4 * rng.uniform()
           << "\nmission = " << (kind == "for_profit" ? 0.0 : rng.uniform()) << "\npayout_rate = " << rng.uniform()
-          << "\ninitial_cash_years = " << 0.05 + rng.uniform() << "\nbirth_rate = " << 0.2 * rng.uniform()
+          << "\ninitial_cash_years = " << 0.05 + 3 * rng.uniform() << "\nbirth_rate = " << 0.2 * rng.uniform()
           << "\ntechnology = " << rng.uniform() << "\nmanagement = " << rng.uniform() << "\nbrand = " << rng.uniform()
           << "\noutward_drive = " << 4 * rng.uniform() << "\ninput_share = " << 0.9 * rng.uniform()
           << "\nfair_price_premium = " << rng.uniform() << "\nprefinance = " << rng.uniform()
-          << "\nfdi_min_experience = " << 2 * rng.uniform() << "\nfdi_propensity = " << rng.uniform() << "\nmodes = [";
+          << "\nfdi_min_experience = " << 2 * rng.uniform() << "\nfdi_propensity = " << rng.uniform()
+          // finance beyond wholly owned affiliates: stakes by suppliers, minority ownership, interest
+          << "\nprefinance_interest = " << 0.3 * rng.uniform() << "\npartner_equity_cap = " << 0.9 * rng.uniform()
+          << "\nstake_rate = " << rng.uniform() << "\nownership_share = " << 0.05 + 0.95 * rng.uniform() << "\nmodes = [";
         bool first = true;
         for (const char* m : modes) {
             if (std::string(m) == "node" && kind != "federation") continue;
@@ -82,6 +86,7 @@ std::string random_scenario(std::uint64_t k) {
 TEST_CASE("random scenarios keep every invariant at every step", "[model][property]") {
     const int cases = 1000;
     int organisations_seen = 0, regimes = 0, lending_steps = 0;
+    int stake_steps = 0, stake_dividend_steps = 0, interest_steps = 0, minority_steps = 0;
     for (int k = 0; k < cases; ++k) {
         const std::string body = random_scenario(static_cast<std::uint64_t>(k));
         INFO("case " << k << ":\n" << body);
@@ -106,7 +111,18 @@ TEST_CASE("random scenarios keep every invariant at every step", "[model][proper
                 REQUIRE(o.participation[i] >= 0.0);
                 REQUIRE(o.participation[i] <= 1.0);
                 REQUIRE(o.price[i] > 0.0);
+                // equity held by others: co-investors of an owned affiliate hold 1 - ownership_share;
+                // suppliers' stakes in an organisation stay within its cap
+                const scenario::Population& g = m.scenario().populations[o.group[i]];
+                REQUIRE(o.outside_equity[i] >= 0.0);
+                if (o.relation[i] == model::Relation::owned) REQUIRE(o.outside_equity[i] == 1.0 - g.ownership_share);
+                else REQUIRE(o.outside_equity[i] <= g.partner_equity_cap + 1e-12);
             }
+            const auto& fl = m.record().ledger_flows;
+            stake_steps += fl[model::flow_equity_stake] > 0;
+            stake_dividend_steps += fl[model::flow_equity_dividends] > 0;
+            interest_steps += fl[model::flow_credit_interest] > 0;
+            minority_steps += fl[model::flow_fdi] > 0 && fl[model::flow_founding_capital] > 0;
             // funds never go negative, and the patient-capital loan book adds up
             const auto& rec = m.record();
             for (std::size_t p = 0; p < rec.policy_fund.size(); ++p) {
@@ -125,6 +141,8 @@ TEST_CASE("random scenarios keep every invariant at every step", "[model][proper
             const auto& l = m.links();
             for (std::size_t r = 0; r < l.size(); ++r) {
                 REQUIRE(l.credit[r] >= 0);
+                REQUIRE(l.stake[r] >= 0.0);
+                REQUIRE(l.stake[r] < 1.0);
                 REQUIRE(l.ties[r] >= 0.0);
                 REQUIRE(l.ties[r] <= 1.0);
                 if (r > 0 && l.org[r] == l.org[r - 1]) REQUIRE(l.dest[r] > l.dest[r - 1]);   // sorted, unique
@@ -143,4 +161,9 @@ TEST_CASE("random scenarios keep every invariant at every step", "[model][proper
     CHECK(organisations_seen > cases);
     CHECK(regimes > cases / 2);
     CHECK(lending_steps > 0);   // the loan book was exercised
+    // stakes bought and paid dividends, interest paid, affiliates co-funded by host households
+    CHECK(stake_steps > 0);
+    CHECK(stake_dividend_steps > 0);
+    CHECK(interest_steps > 0);
+    CHECK(minority_steps > 0);
 }
