@@ -284,11 +284,21 @@ void Model::restructure() {
     // 4. Organisations founded under a policy instrument (model_adoption).
     found_adopters();
 
-    // 5. Births: each population group founds Poisson(birth_rate * count) new
-    //    organisations, funded by its home households.
+    // 5. Births: each population group founds Poisson(birth_rate * N_g) new
+    //    organisations, funded by its home households, N_g its current number of
+    //    organisations founded as its own members: those of the group based in its
+    //    country (its affiliates, licensees and nodes are abroad), counted after the
+    //    exits and before any birth of this update.
+    std::vector<std::int64_t>& members = group_size_scratch_;
+    members.assign(scenario_.populations.size(), 0);
+    for (std::size_t i = 0; i < orgs_.size(); ++i) {
+        const scenario::Population& p = scenario_.populations[orgs_.group[i]];
+        if (orgs_.home[i] == p.country && orgs_.relation[i] != Relation::owned && orgs_.relation[i] != Relation::licensee)
+            ++members[orgs_.group[i]];
+    }
     for (std::uint32_t g = 0; g < scenario_.populations.size(); ++g) {
         const scenario::Population& p = scenario_.populations[g];
-        const double mean = p.birth_rate * static_cast<double>(p.count) * per_step_.years;
+        const double mean = p.birth_rate * static_cast<double>(members[g]) * per_step_.years;
         if (mean <= 0) continue;
         Stream rng(scenario_.seed, scenario_.replicate, group_id_space | g, step_, purpose_births);
         boost::random::poisson_distribution<std::int64_t, double> births(mean);

@@ -149,7 +149,7 @@ constexpr std::array registry{
     ParamSpec{"population[].initial_cash_years", T::real, "0.5", "years of wage bill", 0, 100, false, false, "",
               "Opening cash of each organisation, as years of its wage bill", "assumption, to calibrate (issue 9)"},
     ParamSpec{"population[].birth_rate", T::real, "0.05", "1/year", 0, 10, false, false, "",
-              "Expected new organisations per year, as a share of count (Poisson)", "assumption, to calibrate (issue 9)"},
+              "Expected new organisations per year, as a share of the group's current number of organisations in its country (Poisson; count at step 0)", "assumption, to calibrate (issue 9)"},
     ParamSpec{"population[].technology", T::real, "0.3", "1", 0, 1, false, false, "",
               "Opening technology stock (share of the frontier)", "assumption, to calibrate (issue 9)"},
     ParamSpec{"population[].management", T::real, "0.3", "1", 0, 1, false, false, "",

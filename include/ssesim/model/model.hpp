@@ -209,6 +209,7 @@ private:
     // the structural update's scratch, kept between steps for its capacity
     Links links_scratch_;
     std::vector<std::uint32_t> kept_scratch_, new_slot_scratch_;
+    std::vector<std::int64_t> group_size_scratch_;   // organisations per group at the births (own members at home)
     std::vector<std::vector<detail::LinkRow>> link_rows_;   // the new links of each chunk of organisations
     std::uint32_t step_ = 0;
     std::uint64_t next_id_ = 0;

@@ -1,9 +1,11 @@
 // One test per mechanism of ODD §7, each on a small scenario built for it, each
 // asserting values (the formula, the identity, or the ordering the theory says).
 #include "ssesim/kernel/agent_ids.hpp"
+#include "ssesim/kernel/rng.hpp"
 #include "ssesim/model/model.hpp"
 #include "ssesim/scenario/loader.hpp"
 
+#include <boost/random/poisson_distribution.hpp>
 #include <catch2/catch.hpp>
 
 #include <cmath>
@@ -554,4 +556,43 @@ birth_rate = 0.0
     }
     CHECK(foundings == 1);
     CHECK(repatriations > 0);
+}
+
+TEST_CASE("births are drawn from the group's current number of organisations at home", "[model][births]") {
+    // ODD §7.10 item 5: Poisson(nu * N_g * Delta) from the births stream (group id space, step, 3),
+    // N_g the group's organisations in its country after the exits, not its opening count.
+    const std::string body = R"(
+[world]
+use = ["FRA", "ESP"]
+
+[[population]]
+country = "FRA"
+kind = "worker_coop"
+sector = "services"
+count = 10
+employees = 8
+mission = 0.5
+birth_rate = 2.0
+outward_drive = 0.0
+)";
+    Model m(make(body, 16), 2);
+    const std::size_t fra = m.scenario().world.index_of("FRA");
+    const std::size_t at = fra * model::org_kind_count + static_cast<std::size_t>(OrgKind::worker_coop);
+    auto draw = [&](std::int64_t n, std::uint32_t step) {
+        kernel::Stream rng(m.scenario().seed, m.scenario().replicate, std::uint64_t{1} << 63, step, 3);
+        boost::random::poisson_distribution<std::int64_t, double> births(2.0 * static_cast<double>(n) * 0.25);
+        return births(rng);
+    };
+    m.step();
+    int differs = 0;
+    for (std::uint32_t t = 2; t <= 16; ++t) {
+        std::int64_t n = 0;   // alive after this step's exits: not flagged insolvent
+        const auto& o = m.organisations();
+        for (std::size_t i = 0; i < o.size(); ++i) n += o.home[i] == fra && !o.insolvent[i];
+        m.step();
+        CHECK(m.record().births[at] == draw(n, t));
+        differs += draw(n, t) != draw(10, t);
+    }
+    CHECK(m.organisations().size() > 10);
+    CHECK(differs > 0);   // the opening count would have drawn other numbers
 }
