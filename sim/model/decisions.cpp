@@ -246,11 +246,15 @@ Model::Move Model::evaluate_move(std::size_t i, std::size_t d, Mode mode) const 
             const double c = unit_cost(i, 0.0), c_new = unit_cost(i, input_price);
             const double revenue = static_cast<double>(orgs_.revenue[i]);
             const double revenue_new = revenue * std::pow(c_new / c, 1.0 - e.elasticity);
-            // What it would buy per step: the input share of its costs at the new price;
-            // about the wage bill that made them at home and now pays for them abroad.
+            // What it would buy per step: the input share of its costs at the new price,
+            // R'/mu units' worth. The home jobs it displaces are the home wage bill of making
+            // those inputs in-house, the input share of the in-house unit cost c for the same
+            // units: alpha (c / c') R' / mu (as exports' home jobs are their wage bill R / mu).
             const double bought = strategy.input_share * input_price / c_new * revenue_new / orgs_.markup[i];
+            const double displaced = strategy.input_share * c / c_new * revenue_new / orgs_.markup[i];
             const double margin = 1.0 - 1.0 / orgs_.markup[i];
-            move.utility = margin * (revenue_new - revenue) - overhead - mission * e.mission_job_value * bought +
+            move.home_jobs = mission * e.mission_job_value * displaced;
+            move.utility = margin * (revenue_new - revenue) - overhead - move.home_jobs +
                            mission * e.mission_impact_value * supplier_mission * bought;
             move.cash_needed = std::max(capital, overhead / per_step_.years);
             break;

@@ -596,3 +596,31 @@ outward_drive = 0.0
     CHECK(m.organisations().size() > 10);
     CHECK(differs > 0);   // the opening count would have drawn other numbers
 }
+
+TEST_CASE("sourcing weighs the home jobs it displaces: the home wage bill of making the inputs in-house", "[model][sourcing]") {
+    // ODD §7.12: home_jobs = m v_J alpha (c / c') R' / mu, with c the in-house unit cost,
+    // c' = (1 - alpha) c + alpha q' and R' = R (c' / c)^(1 - sigma).
+    Model m(make(stake_world, 4), 1);
+    m.step();   // revenue of the first step; no supplier yet (a move needs last step's revenue)
+    const auto& o = m.organisations();
+    const auto& e = m.scenario().economy;
+    const std::size_t buyer = 0, usa = m.scenario().world.index_of("USA"), per = m.scenario().world.index_of("PER");
+    REQUIRE(o.input_price[buyer] == 0.0);
+    REQUIRE(o.revenue[buyer] > 0);
+    double cheapest = 0;
+    for (std::size_t j = 0; j < o.size(); ++j)
+        if (o.home[j] == per && (cheapest == 0 || o.price[j] < cheapest)) cheapest = o.price[j];
+    const double alpha = 0.6, mu = o.markup[buyer];
+    const double c = o.price[buyer] / mu;                               // p = mu c(0) with no supplier
+    const double q = cheapest * m.trade_cost(per, usa) * (1.0 + 0.0);  // no fair-price premium here
+    const double c_new = (1.0 - alpha) * c + alpha * q;
+    const double revenue = static_cast<double>(o.revenue[buyer]);
+    const double revenue_new = revenue * std::pow(c_new / c, 1.0 - e.elasticity);
+    const double expected = 0.8 * e.mission_job_value * alpha * c / c_new * revenue_new / mu;
+    const Model::Move move = m.assess_move_for_test(buyer, per, Mode::sourcing);
+    CHECK(move.home_jobs == Approx(expected).epsilon(1e-12));
+    CHECK(move.home_jobs > 0);
+    // the purchase's value weighs differently: q' / c' instead of c / c'
+    const double bought = alpha * q / c_new * revenue_new / mu;
+    CHECK(move.home_jobs != Approx(0.8 * e.mission_job_value * bought).epsilon(1e-6));
+}
