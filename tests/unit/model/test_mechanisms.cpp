@@ -8,10 +8,12 @@
 #include <boost/random/poisson_distribution.hpp>
 #include <catch2/catch.hpp>
 
+#include <bit>
 #include <cmath>
 #include <map>
 #include <string>
 #include <tuple>
+#include <vector>
 
 using namespace ssesim;
 using model::Model;
@@ -623,4 +625,25 @@ TEST_CASE("sourcing weighs the home jobs it displaces: the home wage bill of mak
     // the purchase's value weighs differently: q' / c' instead of c / c'
     const double bought = alpha * q / c_new * revenue_new / mu;
     CHECK(move.home_jobs != Approx(0.8 * e.mission_job_value * bought).epsilon(1e-6));
+}
+
+TEST_CASE("stakes, their dividends and interest are the same for any thread count", "[model][finance][determinism]") {
+    // Suppliers set their offers, interest and repayments aside on their buyers' links in
+    // `settle`; each buyer alone moves them and rewrites its stakes in `transfer`.
+    auto run = [](int threads) {
+        Model m(make(stake_world, 24), threads);
+        std::vector<std::int64_t> out;
+        for (int t = 0; t < 24; ++t) {
+            m.step();
+            for (const auto& c : m.record().flows) out.insert(out.end(), {static_cast<std::int64_t>(c.key), c.value, c.count});
+            const auto& l = m.links();
+            for (std::size_t r = 0; r < l.size(); ++r) out.push_back(std::bit_cast<std::int64_t>(l.stake[r]));
+            for (std::size_t i = 0; i < m.organisations().size(); ++i)
+                out.push_back(std::bit_cast<std::int64_t>(m.organisations().outside_equity[i]));
+        }
+        return out;
+    };
+    const std::vector<std::int64_t> one = run(1);
+    CHECK(run(2) == one);
+    CHECK(run(4) == one);
 }
