@@ -45,6 +45,7 @@ const Series series_table[] = {
     {"transfer_countries", Kind::count, "1", "open-transfer countries", "Countries where the organisations give their technology openly (no licence fee)", &R::transfer_countries, nullptr},
     {"suppliers", Kind::count, "1", "supplier countries", "Foreign countries where the organisations buy their inputs from an independent supplier (imports; fair trade)", &R::suppliers, nullptr},
     {"offshore", Kind::count, "1", "offshore affiliates", "Affiliates owned abroad that make the organisations' inputs (vertical FDI)", &R::offshore, nullptr},
+    {"alliances", Kind::count, "1", "alliance countries", "Foreign countries where the organisations sell through an alliance with a local organisation (strategic alliance, joint venture)", &R::alliances, nullptr},
     {"contacts", Kind::count, "1", "contacts abroad", "Foreign countries where the organisations have ties but no commitment (after unplanned opportunities)", &R::contacts, nullptr},
     {"employees_abroad", Kind::count, "persons", "employees abroad", "Employees of the organisations founded abroad (subsidiaries, offshore affiliates, licensees, nodes), by the founder's home country and kind", &R::employees_abroad, nullptr},
     {"investments", Kind::count, "1", "subsidiaries founded", "Affiliates founded abroad at the start of the step (outward FDI), by the parent's home country and kind", &R::investments, nullptr},

@@ -35,6 +35,7 @@ void Model::decide(std::size_t begin, std::size_t end) {
         orgs_.borrow[i] = 0;                                     // lent in `policies` (patient capital)
         orgs_.borrow_dest[i] = -1;
         orgs_.tender_revenue[i] = orgs_.tender_abroad[i] = 0;   // won in `tenders`, after this phase
+        for (std::uint32_t r = orgs_.link_begin[i]; r < orgs_.link_begin[i + 1]; ++r) links_.tender[r] = 0;
         // The delivered price of its inputs, from its suppliers' prices of the last step.
         double input_price = 0;
         int suppliers = 0;
@@ -77,6 +78,14 @@ void Model::decide(std::size_t begin, std::size_t end) {
             const double u_exit = rng.uniform();
             const double u_fdi = rng.uniform();
             ties += links_.ties[r];
+            if (links_.mode[r] == Mode::alliance) {
+                // An alliance is left as an export market is, on its own share of the
+                // market's variable profit and fixed cost (ODD §7.5.6).
+                const double own_profit = (1.0 - strategy.alliance_share) * margin * static_cast<double>(links_.revenue[r]);
+                const bool losing = own_profit < static_cast<double>(links_.fixed_cost[r]);
+                links_.leave[r] = losing && links_.experience[r] >= e.learning_time && u_exit < per_step_.exit;
+                continue;
+            }
             if (links_.mode[r] != Mode::exports) continue;
             const double variable_profit = margin * static_cast<double>(links_.revenue[r]);
             const bool losing = variable_profit < static_cast<double>(links_.fixed_cost[r]);
@@ -148,7 +157,7 @@ void Model::decide(std::size_t begin, std::size_t end) {
         // move needs are found with partner_probability.
         Move best;
         Mode best_mode = Mode::exports;
-        for (Mode m : {Mode::exports, Mode::licence, Mode::node, Mode::open_transfer, Mode::sourcing, Mode::offshore}) {
+        for (Mode m : {Mode::exports, Mode::licence, Mode::node, Mode::open_transfer, Mode::sourcing, Mode::offshore, Mode::alliance}) {
             if (!(strategy.modes & bit(m))) continue;
             const Move move = evaluate_move(i, d, m);
             if (move.utility > best.utility && static_cast<double>(cash + credit(d)) >= move.cash_needed) {
@@ -159,8 +168,9 @@ void Model::decide(std::size_t begin, std::size_t end) {
         if (best.utility > 0 && u_partner < e.partner_probability) {
             orgs_.entering[i] = static_cast<std::int32_t>(d);
             orgs_.entering_mode[i] = best_mode;
-            orgs_.entering_partner[i] =
-                best_mode == Mode::sourcing ? orgs_.id[static_cast<std::size_t>(best_supplier(i, d))] : no_parent;
+            orgs_.entering_partner[i] = best_mode == Mode::sourcing   ? orgs_.id[static_cast<std::size_t>(best_supplier(i, d))]
+                                        : best_mode == Mode::alliance ? orgs_.id[static_cast<std::size_t>(best_ally(i, d))]
+                                                                      : no_parent;
             ask(d, best.cash_needed);
         }
     }
@@ -259,6 +269,30 @@ Model::Move Model::evaluate_move(std::size_t i, std::size_t d, Mode mode) const 
             move.cash_needed = std::max(capital, overhead / per_step_.years);
             break;
         }
+        case Mode::alliance: {
+            // Pooling complementary assets (Hennart 1988): its product and know-how
+            // with an existing local organisation's distribution and network there.
+            // It sells as an exporter with the ally's insidership (ties 1) and bears
+            // (1 - share) of the market's fixed cost; the ally bears the rest and
+            // delivers, and is paid, the share of what is sold (Contractor & Lorange
+            // 1988: costs and risk shared in proportion to the stakes).
+            const std::int64_t ally = best_ally(i, d);
+            if (ally < 0) break;
+            const double share = strategy.alliance_share;
+            const std::size_t m = d * sector_count + static_cast<std::size_t>(orgs_.sector[i]);
+            const double x = e.initial_visibility * (1.0 + e.brand_effect * orgs_.brand[i]) *
+                             std::pow(orgs_.price[i] * trade_cost(home, d), 1.0 - e.elasticity);
+            const double revenue = static_cast<double>(market_budget_[m]) * x / (market_index_[m] + x);
+            const double fixed = (1.0 - share) * export_fixed_cost_cents(i, d, 1.0);
+            const double borne = fixed * (1.0 - reimbursed_share(false, home, orgs_.kind[i], d));
+            const double made_at_home = (1.0 - share) * revenue / orgs_.markup[i];   // wage bill of its own part
+            const double delivered = share * revenue / orgs_.markup[i];              // of the ally's part, at its costs
+            move.utility = (1.0 - share) * (1.0 - 1.0 / orgs_.markup[i]) * revenue - borne +
+                           mission * e.mission_job_value * made_at_home +
+                           mission * e.mission_impact_value * orgs_.mission[static_cast<std::size_t>(ally)] * delivered;
+            move.cash_needed = fixed / per_step_.years;   // a year of its share of the market's fixed cost
+            break;
+        }
         case Mode::subsidiary:
         case Mode::contact:
             break;
@@ -288,6 +322,23 @@ std::int64_t Model::best_supplier(std::size_t i, std::size_t d) const {
         const std::uint32_t j = home_orgs_[h];
         if (orgs_.kind[j] != strategy.supplier_kind || orgs_.sector[j] != orgs_.sector[i] || j == i) continue;
         if (best < 0 || orgs_.price[j] < orgs_.price[static_cast<std::size_t>(best)]) best = j;
+    }
+    return best;
+}
+
+std::int64_t Model::best_ally(std::size_t i, std::size_t d) const {
+    // The local partner: an independent organisation (no parent) based in d, of
+    // the strategy's ally_kinds and its sector, with the largest revenue last
+    // step (the largest local capacity and network to pool); the first in slot
+    // (id) order on ties. (Revenue is not written in `decide`, employees are.)
+    const scenario::Population& strategy = scenario_.populations[orgs_.group[i]];
+    std::int64_t best = -1;
+    for (std::uint32_t h = home_begin_[d]; h < home_begin_[d + 1]; ++h) {
+        const std::uint32_t j = home_orgs_[h];
+        if (!(strategy.ally_kinds & (1u << static_cast<unsigned>(orgs_.kind[j]))) || orgs_.sector[j] != orgs_.sector[i] ||
+            orgs_.parent[j] != no_parent || j == i)
+            continue;
+        if (best < 0 || orgs_.revenue[j] > orgs_.revenue[static_cast<std::size_t>(best)]) best = j;
     }
     return best;
 }

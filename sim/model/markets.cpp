@@ -110,6 +110,9 @@ void Model::run_tenders(std::size_t begin, std::size_t end) {
             transfer(Party::sector(scenario_.world.size() + c), Party::agent(winner), value, flow_tender);
             orgs_.tender_revenue[winner] += value;
             if (orgs_.home[winner] != c) orgs_.tender_abroad[winner] += value;
+            // won through an alliance there: its ally delivers a share of it (settle)
+            for (std::uint32_t r = orgs_.link_begin[winner]; r < orgs_.link_begin[winner + 1]; ++r)
+                if (links_.dest[r] == c && links_.mode[r] == Mode::alliance) links_.tender[r] += value;
         }
     }
 }

@@ -338,7 +338,7 @@ void Model::record_countries(std::size_t begin, std::size_t end) {
             const std::size_t a = rec.at(c, k);
             for (auto* v : {&rec.organisations, &rec.employees, &rec.exporters, &rec.destinations, &rec.subsidiaries,
                             &rec.employees_abroad, &rec.licensees, &rec.nodes, &rec.transfer_countries, &rec.contacts,
-                            &rec.suppliers, &rec.offshore,
+                            &rec.suppliers, &rec.offshore, &rec.alliances,
                             &rec.revenue, &rec.export_revenue, &rec.wage_bill, &rec.profit, &rec.cash})
                 (*v)[a] = 0;
             for (auto* v : {&rec.technology, &rec.management, &rec.brand, &rec.participation, &rec.impact_home,
@@ -363,6 +363,7 @@ void Model::record_countries(std::size_t begin, std::size_t end) {
                     case Mode::open_transfer: ++rec.transfer_countries[a]; break;
                     case Mode::sourcing: ++rec.suppliers[a]; break;
                     case Mode::offshore: ++rec.offshore[a]; break;
+                    case Mode::alliance: ++rec.alliances[a]; break;
                     case Mode::contact: ++rec.contacts[a]; break;
                 }
                 if (!founds_partner(links_.mode[r]) || partner_slot_[r] < 0) continue;
@@ -405,7 +406,7 @@ void Model::rebuild_indices() {
     auto market_of = [](std::size_t country, Sector s) { return country * sector_count + static_cast<std::size_t>(s); };
     for (std::size_t i = 0; i < n_orgs; ++i) ++market_begin_[market_of(orgs_.home[i], orgs_.sector[i]) + 1];
     for (std::size_t r = 0; r < links_.size(); ++r)
-        if (links_.mode[r] == Mode::exports) ++market_begin_[market_of(links_.dest[r], orgs_.sector[links_.org[r]]) + 1];
+        if (sells_through(links_.mode[r])) ++market_begin_[market_of(links_.dest[r], orgs_.sector[links_.org[r]]) + 1];
     std::partial_sum(market_begin_.begin(), market_begin_.end(), market_begin_.begin());
     offer_org_.resize(market_begin_.back());
     offer_link_.resize(market_begin_.back());
@@ -416,7 +417,7 @@ void Model::rebuild_indices() {
         offer_org_[k] = i;
         offer_link_[k] = no_link;
         for (std::uint32_t r = orgs_.link_begin[i]; r < orgs_.link_begin[i + 1]; ++r) {
-            if (links_.mode[r] != Mode::exports) continue;
+            if (!sells_through(links_.mode[r])) continue;
             k = fill[market_of(links_.dest[r], orgs_.sector[i])]++;
             offer_org_[k] = i;
             offer_link_[k] = r;
@@ -449,6 +450,15 @@ void Model::rebuild_indices() {
     std::vector<std::uint32_t> sfill(supplied_begin_.begin(), supplied_begin_.end() - 1);
     for (std::uint32_t r = 0; r < links_.size(); ++r)
         if (supplies_inputs(links_.mode[r]) && partner_slot_[r] >= 0) supplied_links_[sfill[static_cast<std::size_t>(partner_slot_[r])]++] = r;
+    // the alliance links each organisation is the ally of
+    allied_begin_.assign(n_orgs + 1, 0);
+    for (std::size_t r = 0; r < links_.size(); ++r)
+        if (links_.mode[r] == Mode::alliance && partner_slot_[r] >= 0) ++allied_begin_[static_cast<std::size_t>(partner_slot_[r]) + 1];
+    std::partial_sum(allied_begin_.begin(), allied_begin_.end(), allied_begin_.begin());
+    allied_links_.resize(allied_begin_.back());
+    std::vector<std::uint32_t> afill(allied_begin_.begin(), allied_begin_.end() - 1);
+    for (std::uint32_t r = 0; r < links_.size(); ++r)
+        if (links_.mode[r] == Mode::alliance && partner_slot_[r] >= 0) allied_links_[afill[static_cast<std::size_t>(partner_slot_[r])]++] = r;
     // open-technology givers by country (slot order), SSE employment by country
     giver_begin_.assign(n_countries + 1, 0);
     for (std::size_t r = 0; r < links_.size(); ++r)
@@ -473,7 +483,7 @@ void Model::rebuild_indices() {
     for (auto* v : {&rec.organisations, &rec.employees, &rec.exporters, &rec.destinations, &rec.births, &rec.exits,
                     &rec.subsidiaries, &rec.employees_abroad, &rec.investments, &rec.licensees, &rec.nodes,
                     &rec.transfer_countries, &rec.contacts, &rec.founded_abroad, &rec.suppliers, &rec.offshore,
-                    &rec.policy_foundings})
+                    &rec.alliances, &rec.policy_foundings})
         v->assign(ck, 0);
     for (auto* v : {&rec.technology, &rec.management, &rec.brand, &rec.participation, &rec.impact_home, &rec.impact_abroad})
         v->assign(ck, 0.0);

@@ -15,14 +15,14 @@
 namespace ssesim::model {
 namespace detail {
 
-/// ACCIÓ: a share of the fixed cost of foreign markets served by export.
+/// ACCIÓ: a share of the fixed cost of foreign markets served by export (or its share through an alliance).
 class ExportService final : public Instrument {
 public:
     using Instrument::Instrument;
     void shape(PolicyDesk& d) override {
         if (d.fund(p_) > 0) add_share(d, d.export_share, d.policy(p_).intensity);
     }
-    void act(PolicyDesk& d) override { reimburse(d, claims(d, [](Mode m) { return m == Mode::exports; })); }
+    void act(PolicyDesk& d) override { reimburse(d, claims(d, [](Mode m) { return sells_through(m); })); }
 
 };
 

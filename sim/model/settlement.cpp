@@ -11,6 +11,8 @@ namespace ssesim::model {
 void Model::settle(std::size_t begin, std::size_t end) {
     const auto& e = scenario_.economy;
     const auto& countries = scenario_.world.countries;
+    // the ally's share of an alliance, set by the strategy of the organisation that entered it
+    auto strategy_share = [this](std::size_t org) { return scenario_.populations[orgs_.group[org]].alliance_share; };
     for (std::size_t i = begin; i < end; ++i) {
         const std::size_t home = orgs_.home[i];
         Money cash = ledger_.agent_balance(i);
@@ -40,6 +42,15 @@ void Model::settle(std::size_t begin, std::size_t end) {
                     links_.fixed_cost[r] = pay(links_.dest[r], floor_money(export_fixed_cost_cents(i, links_.dest[r], links_.ties[r])),
                                                flow_market_services);
                     break;
+                case Mode::alliance: {
+                    // The market's fixed cost is pooled: the ally bears its share of it
+                    // (paid in the ally's own settle, below), this organisation the rest.
+                    exports += links_.revenue[r];
+                    const Money market = floor_money(export_fixed_cost_cents(i, links_.dest[r], links_.ties[r]));
+                    const Money ally_part = partner_slot_[r] >= 0 ? floor_money(strategy_share(i) * static_cast<double>(market)) : 0;
+                    links_.fixed_cost[r] = pay(links_.dest[r], market - ally_part, flow_market_services);
+                    break;
+                }
                 case Mode::licence:
                 case Mode::node:
                 case Mode::open_transfer:
@@ -53,6 +64,14 @@ void Model::settle(std::size_t begin, std::size_t end) {
             }
         }
         pay(home, orgs_.overhead[i], flow_market_services);
+        // As an ally: its share of the fixed cost of each market its partners serve
+        // through it, bought here at home (it is based in that market).
+        for (std::uint32_t k = allied_begin_[i]; k < allied_begin_[i + 1]; ++k) {
+            const std::uint32_t r = allied_links_[k];
+            const std::size_t partner = links_.org[r];
+            const Money market = floor_money(export_fixed_cost_cents(partner, links_.dest[r], links_.ties[r]));
+            pay(home, floor_money(strategy_share(partner) * static_cast<double>(market)), flow_market_services);
+        }
         // A patient-capital loan: this step's instalment, as far as cash allows (arrears are carried).
         if (orgs_.loan[i] > 0) {
             const Money paid = std::min({orgs_.loan[i], orgs_.instalment[i], cash});
@@ -90,6 +109,18 @@ void Model::settle(std::size_t begin, std::size_t end) {
                 }
             }
         }
+        // What its allies delivered: their share of its sales and of the tenders it won
+        // in each alliance country, set aside now and paid in `transfer`.
+        Money alliance_due = 0;
+        for (std::uint32_t r = orgs_.link_begin[i]; r < orgs_.link_begin[i + 1]; ++r) {
+            if (links_.mode[r] != Mode::alliance || partner_slot_[r] < 0) continue;
+            const Money due = floor_money(strategy.alliance_share * static_cast<double>(links_.revenue[r] + links_.tender[r]));
+            links_.purchase[r] = std::min(due, cash);
+            short_of_cash |= links_.purchase[r] < due;
+            cash -= links_.purchase[r];
+            alliance_due += due;
+        }
+        orgs_.alliance_due[i] = alliance_due;
         // As a supplier: pay the interest on the pre-harvest credit its buyers advanced,
         // at the buyer's rate, then repay the credit, as far as it can (interest it cannot
         // pay is waived, not carried).
@@ -103,7 +134,7 @@ void Model::settle(std::size_t begin, std::size_t end) {
             links_.stake_offer[r] = 0;
         }
         orgs_.purchases[i] = purchases;
-        const Money profit = revenue - wages - fixed - purchases;
+        const Money profit = revenue - wages - fixed - purchases - alliance_due;
         const Money buffer = floor_money(e.cash_buffer_years / per_step_.years * static_cast<double>(wages));
         // What it owes its parent is set aside now and paid in `transfer`.
         Money owed = 0;
@@ -189,6 +220,12 @@ void Model::transfer_between_organisations(std::size_t begin, std::size_t end) {
         // its inputs, the credit it advances, the interest and credit repaid to it, the
         // stakes its suppliers buy and their dividends, link by link
         for (std::uint32_t r = orgs_.link_begin[i]; r < orgs_.link_begin[i + 1]; ++r) {
+            if (links_.mode[r] == Mode::alliance && partner_slot_[r] >= 0) {
+                // the ally's delivered share, a services purchase from it (inward for this organisation)
+                transfer(Party::agent(i), Party::agent(static_cast<std::size_t>(partner_slot_[r])), links_.purchase[r],
+                         flow_alliance_services);
+                continue;
+            }
             if (!supplies_inputs(links_.mode[r]) || partner_slot_[r] < 0) continue;
             const auto supplier = static_cast<std::size_t>(partner_slot_[r]);
             transfer(Party::agent(i), Party::agent(supplier), links_.purchase[r], flow_inputs);
@@ -265,6 +302,22 @@ void Model::absorb(std::size_t begin, std::size_t end) {
             record_intangible(p, i, flow_management, orgs_.gain_management[i]);
             record_intangible(p, i, flow_brand, orgs_.gain_brand[i]);
         }
+        // Allies learn from each other both ways (Hennart 1988: a joint venture
+        // transfers tacit knowledge; Inkpen 1998): technology and management from
+        // each living ally, then from each partner it is the ally of, in link order,
+        // each measured against its stock plus the gains so far this step. A brand
+        // is not shared: each keeps its own identity.
+        auto learn_from = [&](std::size_t g) {
+            const double t = knowledge_gain(g, i, orgs_.technology[g], orgs_.technology[i] + orgs_.gain_technology[i]);
+            const double mg = knowledge_gain(g, i, orgs_.management[g], orgs_.management[i] + orgs_.gain_management[i]);
+            orgs_.gain_technology[i] += t;
+            orgs_.gain_management[i] += mg;
+            record_intangible(g, i, flow_technology, t);
+            record_intangible(g, i, flow_management, mg);
+        };
+        for (std::uint32_t r = orgs_.link_begin[i]; r < orgs_.link_begin[i + 1]; ++r)
+            if (links_.mode[r] == Mode::alliance && partner_slot_[r] >= 0) learn_from(static_cast<std::size_t>(partner_slot_[r]));
+        for (std::uint32_t k = allied_begin_[i]; k < allied_begin_[i + 1]; ++k) learn_from(links_.org[allied_links_[k]]);
         const std::size_t c = orgs_.home[i];
         const std::uint32_t n_givers = giver_begin_[c + 1] - giver_begin_[c];
         if (n_givers == 0) continue;
@@ -291,9 +344,17 @@ void Model::learn(std::size_t begin, std::size_t end) {
         orgs_.input_sales[i] = input_sales;
         orgs_.revenue[i] += input_sales;
         orgs_.profit[i] += input_sales;
+        // As an ally: what its partners paid for its delivered share counts as sales too.
+        Money alliance_sales = 0;
+        for (std::uint32_t k = allied_begin_[i]; k < allied_begin_[i + 1]; ++k) alliance_sales += links_.purchase[allied_links_[k]];
+        orgs_.alliance_sales[i] = alliance_sales;
+        orgs_.revenue[i] += alliance_sales;
+        orgs_.profit[i] += alliance_sales;
         // Labour the realised demand needed: the costs it did not buy as inputs,
-        // revenue / markup - purchases, in wages; per year.
-        const double wage_bill = static_cast<double>(orgs_.revenue[i]) / orgs_.markup[i] - static_cast<double>(orgs_.purchases[i]);
+        // revenue / markup - purchases, in wages; per year. The share its allies
+        // delivered is not made at home: alliance_due / markup at its own costs.
+        const double wage_bill = static_cast<double>(orgs_.revenue[i]) / orgs_.markup[i] - static_cast<double>(orgs_.purchases[i]) -
+                                 static_cast<double>(orgs_.alliance_due[i]) / orgs_.markup[i];
         const double realised =
             std::max(0.0, money_to_usd(static_cast<Money>(wage_bill))) / per_step_.years / countries[orgs_.home[i]].wage_usd;
         double& expected = orgs_.expected_labour[i];

@@ -205,12 +205,16 @@ void Model::restructure() {
                     rows.push_back({slot, static_cast<std::uint16_t>(dest), Mode::contact, 0, 0.0, 0.0, no_parent, 0, 0, 0, 0.0});
                     return rows.back();
                 };
-                if (orgs_.entering[i] >= 0) {
+                // (an alliance whose chosen ally has just exited is not made)
+                if (orgs_.entering[i] >= 0 && (orgs_.entering_mode[i] != Mode::alliance || alive(orgs_.entering_partner[i]))) {
                     LinkRow& row = row_for(orgs_.entering[i]);
                     if (row.mode == Mode::contact) {
                         row.mode = orgs_.entering_mode[i];
                         row.experience = 0.0;
-                        if (row.mode == Mode::sourcing) row.affiliate = orgs_.entering_partner[i];
+                        if (row.mode == Mode::sourcing || row.mode == Mode::alliance) row.affiliate = orgs_.entering_partner[i];
+                        // an ally brings its insidership of its home market (ties 1, as §7.13
+                        // counts an organisation based in a country; Johanson & Vahlne 2009)
+                        if (row.mode == Mode::alliance) row.ties = 1.0;
                     }
                 }
                 // an unplanned opportunity, and a trade mission joined, add ties where they were
@@ -244,6 +248,7 @@ void Model::restructure() {
                 next.stake[r] = row.stake;
                 next.revenue[r] = row.revenue;
                 next.fixed_cost[r] = row.fixed_cost;
+                next.tender[r] = 0;
                 next.leave[r] = 0;
                 next.invest[r] = row.invest;
             }

@@ -572,6 +572,8 @@ Scenario load_text(std::string_view text, const std::string& path, const model::
         p.stake_rate = r.real(pt, key("stake_rate"), shown("stake_rate"), psrc);
         p.ownership_share = r.real(pt, key("ownership_share"), shown("ownership_share"), psrc);
         p.bids_tenders = r.boolean(pt, key("bids_tenders"), shown("bids_tenders"), psrc);
+        p.ally_kinds = r.enum_set(pt, key("ally_kinds"), shown("ally_kinds"), psrc, model::org_kind_names);
+        p.alliance_share = r.real(pt, key("alliance_share"), shown("alliance_share"), psrc);
         p.fdi_propensity = r.real(pt, key("fdi_propensity"), shown("fdi_propensity"), psrc);
         p.fdi_min_experience = r.real(pt, key("fdi_min_experience"), shown("fdi_min_experience"), psrc);
         p.subsidiary_kind = r.enumeration<model::OrgKind>(pt, key("subsidiary_kind"), shown("subsidiary_kind"), psrc, model::org_kind_names);

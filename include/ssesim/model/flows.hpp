@@ -46,6 +46,7 @@ enum Flow : std::uint16_t {
     flow_programme_services,///< goods: households -> a policy fund (mission travel and venues, trainers)
     flow_policy_loan,       ///< finance: a policy fund -> an organisation (patient capital lent)
     flow_loan_repayment,    ///< finance: an organisation -> the policy fund that lent to it
+    flow_alliance_services, ///< services: a local ally -> the organisation selling through the alliance (its delivered share)
     flow_equity_stake,      ///< finance: supplier -> the buyer it supplies (an equity stake bought: inward investment for the buyer)
     flow_equity_dividends,  ///< finance: buyer -> the suppliers holding stakes in it (their share of its profit payout)
     flow_credit_interest,   ///< finance: supplier -> buyer (interest on pre-harvest credit)
@@ -89,6 +90,8 @@ inline constexpr std::array<FlowInfo, flow_count> flow_info{{
      "services a policy fund buys for its programme: travel and venues of trade missions, trainers"},
     {"policy_loan", Channel::finance, true, false, "a patient-capital loan a policy fund lends to an organisation"},
     {"loan_repayment", Channel::finance, true, false, "an instalment of a patient-capital loan repaid to the fund that lent it"},
+    {"alliance_services", Channel::goods, true, true,
+     "the share of the sales and tenders in a foreign market that the local ally delivers, bought from it by the organisation selling there through the alliance"},
     {"equity_stake", Channel::finance, true, false, "an equity stake (without a vote) a supplier buys in the buyer it supplies"},
     {"equity_dividends", Channel::finance, true, false, "the share of a buyer's profit payout due to the suppliers holding stakes in it"},
     {"credit_interest", Channel::finance, true, false, "interest a supplier pays on the pre-harvest credit it repays"},

@@ -37,7 +37,7 @@ struct StepRecord {
     // [country][kind], flattened country-major
     std::vector<std::int64_t> organisations, employees, exporters, destinations, births, exits;
     std::vector<std::int64_t> subsidiaries, employees_abroad, investments;
-    std::vector<std::int64_t> licensees, nodes, transfer_countries, contacts, founded_abroad, suppliers, offshore;
+    std::vector<std::int64_t> licensees, nodes, transfer_countries, contacts, founded_abroad, suppliers, offshore, alliances;
     // real-valued sums [country][kind]
     std::vector<double> technology, management, brand, participation, impact_home, impact_abroad;
     std::vector<Money> revenue, export_revenue, wage_bill, profit, cash;
@@ -180,6 +180,8 @@ private:
     double unit_cost(std::size_t org, double input_price) const;
     /// The cheapest supplier of `org`'s strategy kind and sector in `dest`, or -1.
     std::int64_t best_supplier(std::size_t org, std::size_t dest) const;
+    /// The local ally `org` would choose in `dest` (alliance mode), or -1 (ODD §7.5.6).
+    std::int64_t best_ally(std::size_t org, std::size_t dest) const;
     /// Delivered price of the inputs from the partner of link r (reference wages per unit).
     double delivered_input_price(std::size_t org, std::size_t dest, std::size_t partner, Mode mode) const;
     Move evaluate_move(std::size_t org, std::size_t dest, Mode mode) const;
@@ -271,6 +273,8 @@ private:
     // organisation supplies (CSR by supplier slot, link order)
     Column<std::int64_t> partner_slot_;
     Column<std::uint32_t> supplied_begin_, supplied_links_;
+    // the alliance links in which each organisation is the ally (CSR by ally slot, link order)
+    Column<std::uint32_t> allied_begin_, allied_links_;
     // by country: organisations giving technology there openly (CSR, slot order),
     // and the SSE organisations and their employees based there
     std::vector<std::uint32_t> giver_begin_, givers_;

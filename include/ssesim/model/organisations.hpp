@@ -56,6 +56,8 @@ struct Organisations {
     Column<Money> purchases;             ///< inputs bought from suppliers this step (buyer side)
     Column<Money> tender_revenue;        ///< public tenders won this step (all countries)
     Column<Money> tender_abroad;         ///< of which from foreign governments
+    Column<Money> alliance_due;          ///< owed to its allies this step for their delivered share (entrant side)
+    Column<Money> alliance_sales;        ///< paid by its partners for its delivered share this step (ally side)
     // decisions for the structural update between steps
     Column<std::uint8_t> insolvent;
     Column<std::int32_t> entering;       ///< foreign country of a new commitment, -1 for none
@@ -83,7 +85,7 @@ struct Organisations {
         f(employees); f(markup); f(price); f(expected_labour); f(age); f(overhead);
         f(technology); f(management); f(brand); f(gain_technology); f(gain_management); f(gain_brand);
         f(participation); f(participation_base); f(input_price); f(input_sales); f(purchases); f(entering_partner);
-        f(tender_revenue); f(tender_abroad);
+        f(tender_revenue); f(tender_abroad); f(alliance_due); f(alliance_sales);
         f(revenue); f(export_revenue); f(wage_bill); f(profit); f(owed_to_parent); f(insolvent); f(entering);
         f(entering_mode); f(contact); f(visit); f(loan); f(loan_policy); f(instalment); f(borrow); f(borrow_dest);
     }
@@ -95,8 +97,8 @@ struct Links {
     Column<Mode> mode;
     Column<double> experience;           ///< years committed there (Uppsala experiential knowledge)
     Column<double> ties;                 ///< network insidership in [0, 1] (Johanson & Vahlne 2009)
-    Column<std::uint64_t> affiliate;     ///< id of the partner there: founded (subsidiary, licence, node, offshore) or supplier (sourcing); else no_parent
-    Column<Money> purchase;              ///< inputs bought from the partner this step (set in settle, paid in transfer)
+    Column<std::uint64_t> affiliate;     ///< id of the partner there: founded (subsidiary, licence, node, offshore), supplier (sourcing) or ally (alliance); else no_parent
+    Column<Money> purchase;              ///< inputs, or an ally's delivered share, bought from the partner this step (set in settle, paid in transfer)
     Column<Money> advance;               ///< pre-harvest credit advanced this step
     Column<Money> repay;                 ///< credit the supplier repays this step (set by the supplier in settle)
     Column<Money> credit;                ///< pre-harvest credit outstanding with the partner
@@ -106,6 +108,7 @@ struct Links {
     Column<Money> stake_dividend;        ///< the supplier's share of this step's profit payout (set by the buyer in settle)
     Column<Money> revenue;               ///< export sales this step
     Column<Money> fixed_cost;            ///< paid this step
+    Column<Money> tender;                ///< public tenders won there this step (alliance links only)
     Column<std::uint8_t> leave;          ///< decided to leave this step
     Column<std::uint8_t> invest;         ///< decided to replace exports by a subsidiary this step
 
@@ -113,7 +116,7 @@ struct Links {
     template <class F>
     void for_each_column(F&& f) {
         f(org); f(dest); f(mode); f(experience); f(ties); f(affiliate); f(purchase); f(advance); f(repay); f(credit);
-        f(interest); f(stake); f(stake_offer); f(stake_dividend); f(revenue); f(fixed_cost); f(leave); f(invest);
+        f(interest); f(stake); f(stake_offer); f(stake_dividend); f(revenue); f(fixed_cost); f(tender); f(leave); f(invest);
     }
 };
 

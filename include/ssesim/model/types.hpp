@@ -41,15 +41,20 @@ enum class Mode : std::uint8_t {
     open_transfer,  ///< gives its technology to local SSE organisations, no licence fee
     sourcing,       ///< buys its inputs from an independent supplier there (imports; fair trade)
     offshore,       ///< owns an affiliate there that makes its inputs (vertical FDI)
+    alliance,       ///< sells there through an alliance with an existing local organisation, which
+                    ///< bears a share of the market's fixed cost and delivers that share of the
+                    ///< sales and tenders (joint venture; Hennart 1988, Contractor & Lorange 1988)
     contact,        ///< ties only (an invitation, an event): no commitment yet
 };
-inline constexpr std::size_t mode_count = 8;
+inline constexpr std::size_t mode_count = 9;
 inline constexpr std::array<std::string_view, mode_count> mode_names{
-    "export", "subsidiary", "licence", "node", "open_transfer", "sourcing", "offshore", "contact"};
+    "export", "subsidiary", "licence", "node", "open_transfer", "sourcing", "offshore", "alliance", "contact"};
 /// Modes whose partner there is an organisation the committing one founded.
 constexpr bool founds_partner(Mode m) {
     return m == Mode::subsidiary || m == Mode::licence || m == Mode::node || m == Mode::offshore;
 }
+/// Modes through which it sells in the destination's market from home (CES offers there).
+constexpr bool sells_through(Mode m) { return m == Mode::exports || m == Mode::alliance; }
 /// Modes through which the organisation buys its inputs.
 constexpr bool supplies_inputs(Mode m) { return m == Mode::sourcing || m == Mode::offshore; }
 

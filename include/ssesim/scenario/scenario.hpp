@@ -49,6 +49,8 @@ struct Population {
     double fdi_propensity = 0;       ///< chance per year an eligible export market is assessed for FDI
     double fdi_min_experience = 0;   ///< years of exporting before a subsidiary is considered
     model::OrgKind subsidiary_kind = model::OrgKind::for_profit;
+    std::uint32_t ally_kinds = 0;    ///< bit k set: organisations of kind k may be its local allies
+    double alliance_share = 0;       ///< share of the fixed cost an ally bears and of the sales and tenders it delivers
 };
 
 /// Who pays an instrument's fund: a government (its country index) or an outside

@@ -647,3 +647,213 @@ TEST_CASE("stakes, their dividends and interest are the same for any thread coun
     CHECK(run(2) == one);
     CHECK(run(4) == one);
 }
+
+namespace {
+
+// An MCE-like consultancy in Canada that may sell in Senegal only through an alliance
+// with a local association of its sector (ODD §7.5.6, §7.6-7.8). Senegal has one large
+// association, several small ones, and organisations no rule may pick: a for-profit and
+// an association of another sector.
+const char* alliance_world = R"(
+[world]
+use = ["CAN", "SEN"]
+
+[economy]
+partner_probability = 1.0
+
+[[population]]
+country = "CAN"
+kind = "association"
+sector = "services"
+count = 1
+employees = 30
+mission = 0.9
+technology = 0.9
+management = 0.3
+brand = 0.2
+modes = ["alliance"]
+ally_kinds = ["association"]
+alliance_share = 0.4
+bids_tenders = true
+outward_drive = 8.0
+birth_rate = 0.0
+
+[[population]]
+country = "SEN"
+kind = "association"
+sector = "services"
+count = 1
+employees = 40
+mission = 0.8
+technology = 0.1
+management = 0.8
+birth_rate = 0.0
+outward_drive = 0.0
+
+[[population]]
+country = "SEN"
+kind = "association"
+sector = "services"
+count = 8
+employees = 4
+mission = 0.8
+technology = 0.1
+management = 0.2
+birth_rate = 0.0
+outward_drive = 0.0
+
+[[population]]
+country = "SEN"
+kind = "for_profit"
+sector = "services"
+count = 3
+employees = 200
+birth_rate = 0.0
+outward_drive = 0.0
+
+[[population]]
+country = "SEN"
+kind = "association"
+sector = "agri_food"
+count = 3
+employees = 200
+mission = 0.5
+birth_rate = 0.0
+outward_drive = 0.0
+)";
+
+/// The link of the alliance of organisation slot 0, or no_link.
+std::uint32_t alliance_link(const Model& m) {
+    const auto& l = m.links();
+    for (std::uint32_t r = 0; r < l.size(); ++r)
+        if (l.org[r] == 0 && l.mode[r] == Mode::alliance) return r;
+    return model::no_link;
+}
+
+}  // namespace
+
+TEST_CASE("the ally is the independent local organisation of the strategy's kinds and sector with the largest revenue", "[model][alliance]") {
+    Model m(make(alliance_world, 12), 2);
+    const auto& o = m.organisations();
+    int decided = 0;
+    for (int t = 0; t < 12; ++t) {
+        // what `decide` reads: each organisation's revenue of the last step
+        std::map<std::uint64_t, Money> revenue;
+        for (std::size_t i = 0; i < o.size(); ++i) revenue[o.id[i]] = o.revenue[i];
+        m.step();
+        if (o.entering[0] < 0 || o.entering_mode[0] != Mode::alliance) continue;
+        const auto d = static_cast<std::size_t>(o.entering[0]);
+        std::int64_t expected = -1;
+        for (std::size_t j = 0; j < o.size(); ++j) {
+            if (o.home[j] != d || o.kind[j] != OrgKind::association || o.sector[j] != model::Sector::services ||
+                o.parent[j] != model::no_parent)
+                continue;
+            if (expected < 0 || revenue[o.id[j]] > revenue[o.id[static_cast<std::size_t>(expected)]]) expected = static_cast<std::int64_t>(j);
+        }
+        REQUIRE(expected >= 0);
+        CHECK(o.entering_partner[0] == o.id[static_cast<std::size_t>(expected)]);
+        ++decided;
+    }
+    REQUIRE(decided > 0);
+    // the link made: its partner is that organisation, based in the destination, with the ally's ties
+    const std::uint32_t r = alliance_link(m);
+    REQUIRE(r != model::no_link);
+    const auto a = static_cast<std::size_t>(kernel::slot_of(o.id, m.links().affiliate[r]));
+    CHECK(o.home[a] == m.links().dest[r]);
+    CHECK(o.kind[a] == OrgKind::association);
+    CHECK(m.links().ties[r] == 1.0);
+}
+
+TEST_CASE("an alliance splits the market's fixed cost and pays the ally its share of sales and tenders there", "[model][alliance]") {
+    Model m(make(alliance_world, 60), 2);
+    const auto& o = m.organisations();
+    const auto& l = m.links();
+    const auto& e = m.scenario().economy;
+    const double share = 0.4;
+    int steps_allied = 0;
+    Money tenders_there = 0;
+    for (int t = 0; t < 60; ++t) {
+        const double management = o.management[0];   // read by this step's settle
+        m.step();
+        const std::uint32_t r = alliance_link(m);
+        if (r == model::no_link) continue;
+        ++steps_allied;
+        const std::size_t h = o.home[0], d = l.dest[r];
+        const auto ally = static_cast<std::size_t>(kernel::slot_of(o.id, l.affiliate[r]));
+        // FX_r = floor(100 Δ F^X_hd (1 − θ_M M)(1 − θ_N ties)), ties = 1; the ally bears floor(share FX_r)
+        const Money market = static_cast<Money>(std::floor(m.export_fixed_cost_usd(h, d) * 0.25 * 100.0 * (1.0 - e.management_effect * management) *
+                                                           (1.0 - e.ties_cost_reduction * l.ties[r])));
+        const Money ally_part = static_cast<Money>(std::floor(share * static_cast<double>(market)));
+        CHECK(l.fixed_cost[r] == market - ally_part);
+        Money entrant_fixed = 0, ally_fixed = 0, paid = 0;
+        for (const auto& c : m.record().flows) {
+            const auto k = model::FlowKey::unpack(c.key);
+            if (k.flow == model::flow_market_services && k.origin == d && k.destination == h) entrant_fixed += c.value;
+            if (k.flow == model::flow_market_services && k.origin == d && k.destination == d) ally_fixed += c.value;
+            if (k.flow == model::flow_alliance_services) {
+                // a service from the ally (d) to the entrant (h): inward for h
+                CHECK(k.origin == d);
+                CHECK(k.destination == h);
+                CHECK(k.source_end == static_cast<std::uint8_t>(OrgKind::association));
+                paid += c.value;
+            }
+        }
+        CHECK(entrant_fixed == market - ally_part);
+        CHECK(ally_fixed == ally_part);
+        // the ally's share of the sales and tenders won there, paid in `transfer`
+        const Money due = static_cast<Money>(std::floor(share * static_cast<double>(l.revenue[r] + l.tender[r])));
+        CHECK(o.alliance_due[0] == due);
+        CHECK(l.purchase[r] == due);
+        CHECK(paid == due);
+        CHECK(o.alliance_sales[ally] == due);
+        tenders_there += l.tender[r];
+    }
+    REQUIRE(steps_allied > 10);
+    CHECK(tenders_there > 0);   // tenders won in Senegal paid the ally its share too
+}
+
+TEST_CASE("allies absorb each other's technology and management by the absorptive-capacity formula", "[model][alliance][intangibles]") {
+    Model m(make(alliance_world, 40), 1);
+    const auto& o = m.organisations();
+    const auto& e = m.scenario().economy;
+    const double rate = 1.0 - std::pow(1.0 - e.transfer_rate, 0.25);
+    int checked = 0;
+    for (int t = 0; t < 40; ++t) {
+        const std::uint32_t r = alliance_link(m);   // the alliance in force during the next step, if made before
+        if (r == model::no_link || o.entering[0] >= 0) {
+            m.step();
+            continue;
+        }
+        const auto ally_id = m.links().affiliate[r];
+        auto ally = static_cast<std::size_t>(kernel::slot_of(o.id, ally_id));
+        const double Ti = o.technology[0], Mi = o.management[0], Tj = o.technology[ally], Mj = o.management[ally];
+        const double closeness = 1.0 - m.scenario().world.psychic_distance(o.home[0], o.home[ally]);
+        auto gain = [&](double giver, double receiver, double receiver_management) {
+            const double absorptive = e.absorptive_base + (1.0 - e.absorptive_base) * receiver_management;
+            return giver > receiver ? rate * absorptive * closeness * (giver - receiver) : 0.0;
+        };
+        m.step();
+        if (alliance_link(m) == model::no_link || m.links().affiliate[alliance_link(m)] != ally_id) continue;
+        ally = static_cast<std::size_t>(kernel::slot_of(o.id, ally_id));
+        // each learns what the other knows better, and each giver keeps its stock
+        CHECK(o.technology[0] == Approx(std::min(1.0, Ti + gain(Tj, Ti, Mi))).epsilon(1e-12));
+        CHECK(o.management[0] == Approx(std::min(1.0, Mi + gain(Mj, Mi, Mi))).epsilon(1e-12));
+        CHECK(o.technology[ally] == Approx(std::min(1.0, Tj + gain(Ti, Tj, Mj))).epsilon(1e-12));
+        CHECK(o.management[ally] == Approx(std::min(1.0, Mj + gain(Mi, Mj, Mj))).epsilon(1e-12));
+        if (Ti > Tj) CHECK(o.technology[0] == Ti);
+        if (Mj > Mi) CHECK(o.management[ally] == Mj);
+        // recorded both ways: technology CAN -> SEN, management SEN -> CAN
+        double tech_out = 0, management_in = 0;
+        for (const auto& c : m.record().flows) {
+            const auto k = model::FlowKey::unpack(c.key);
+            if (k.flow == model::flow_technology && k.origin == o.home[0] && k.destination == o.home[ally])
+                tech_out += static_cast<double>(c.value) * model::knowledge_unit;
+            if (k.flow == model::flow_management && k.origin == o.home[ally] && k.destination == o.home[0])
+                management_in += static_cast<double>(c.value) * model::knowledge_unit;
+        }
+        CHECK(tech_out == Approx(gain(Ti, Tj, Mj)).margin(1e-6));
+        CHECK(management_in == Approx(gain(Mj, Mi, Mi)).margin(1e-6));
+        ++checked;
+    }
+    CHECK(checked > 10);
+}

@@ -1,5 +1,6 @@
 // Property tests: random worlds, populations, strategies and seeds; the
 // invariants of ODD §7 must hold at every step of every one of them.
+#include "ssesim/kernel/agent_ids.hpp"
 #include "ssesim/kernel/rng.hpp"
 #include "ssesim/model/instruments.hpp"
 #include "ssesim/model/model.hpp"
@@ -19,12 +20,17 @@ namespace {
 
 const char* const countries[] = {"ESP", "FRA", "ITA", "GBR", "NLD", "BEL", "DEU", "PRT", "CAN", "USA", "MEX", "BRA", "ARG",
                                  "PER", "COL", "IND", "KOR", "AUS", "SEN", "BFA", "KEN", "ZAF", "CHN", "JPN", "ECU", "NIC"};
-const char* const modes[] = {"export", "subsidiary", "licence", "node", "open_transfer", "sourcing", "offshore"};
+const char* const modes[] = {"export", "subsidiary", "licence", "node", "open_transfer", "sourcing", "offshore", "alliance"};
 
 /// A random but valid scenario, drawn from a counter-based stream so each case is reproducible.
 std::string random_scenario(std::uint64_t k) {
     kernel::Stream rng(20261124, k, 0, 0, 99);
     auto pick = [&](std::size_t n) { return static_cast<std::size_t>(rng.uniform() * static_cast<double>(n)) % n; };
+    // a quarter of the groups hold cash well above their buffer (suppliers that buy stakes)
+    auto opening_cash = [&] {
+        const double rich = rng.uniform() < 0.25 ? 3.0 : 1.0;
+        return 0.05 + rich * rng.uniform();
+    };
     std::vector<std::string> use;
     const std::size_t n_countries = 2 + pick(6);
     while (use.size() < n_countries) {
@@ -47,11 +53,12 @@ std::string random_scenario(std::uint64_t k) {
           << sectors[pick(5)] << "\"\ncount = " << 1 + pick(40) << "\nemployees = " << 1 + 60 * rng.uniform()
           << "\nproductivity_shape = " << 6.0 + 4 * rng.uniform()
           << "\nmission = " << (kind == "for_profit" ? 0.0 : rng.uniform()) << "\npayout_rate = " << rng.uniform()
-          << "\ninitial_cash_years = " << 0.05 + 3 * rng.uniform() << "\nbirth_rate = " << 0.2 * rng.uniform()
+          << "\ninitial_cash_years = " << opening_cash() << "\nbirth_rate = " << 0.2 * rng.uniform()
           << "\ntechnology = " << rng.uniform() << "\nmanagement = " << rng.uniform() << "\nbrand = " << rng.uniform()
           << "\noutward_drive = " << 4 * rng.uniform() << "\ninput_share = " << 0.9 * rng.uniform()
           << "\nfair_price_premium = " << rng.uniform() << "\nprefinance = " << rng.uniform()
           << "\nfdi_min_experience = " << 2 * rng.uniform() << "\nfdi_propensity = " << rng.uniform()
+          << "\nalliance_share = " << 0.95 * rng.uniform()
           // finance beyond wholly owned affiliates: stakes by suppliers, minority ownership, interest
           << "\nprefinance_interest = " << 0.3 * rng.uniform() << "\npartner_equity_cap = " << 0.9 * rng.uniform()
           << "\nstake_rate = " << rng.uniform() << "\nownership_share = " << 0.05 + 0.95 * rng.uniform() << "\nmodes = [";
@@ -85,7 +92,7 @@ std::string random_scenario(std::uint64_t k) {
 
 TEST_CASE("random scenarios keep every invariant at every step", "[model][property]") {
     const int cases = 1000;
-    int organisations_seen = 0, regimes = 0, lending_steps = 0;
+    int organisations_seen = 0, regimes = 0, lending_steps = 0, alliance_steps = 0;
     int stake_steps = 0, stake_dividend_steps = 0, interest_steps = 0, minority_steps = 0;
     for (int k = 0; k < cases; ++k) {
         const std::string body = random_scenario(static_cast<std::uint64_t>(k));
@@ -138,6 +145,7 @@ TEST_CASE("random scenarios keep every invariant at every step", "[model][proper
             REQUIRE(book == loans + f[model::flow_policy_loan] - f[model::flow_loan_repayment] - written_off);
             loans = book;
             lending_steps += f[model::flow_policy_loan] > 0;
+            alliance_steps += f[model::flow_alliance_services] > 0;
             const auto& l = m.links();
             for (std::size_t r = 0; r < l.size(); ++r) {
                 REQUIRE(l.credit[r] >= 0);
@@ -146,6 +154,11 @@ TEST_CASE("random scenarios keep every invariant at every step", "[model][proper
                 REQUIRE(l.ties[r] >= 0.0);
                 REQUIRE(l.ties[r] <= 1.0);
                 if (r > 0 && l.org[r] == l.org[r - 1]) REQUIRE(l.dest[r] > l.dest[r - 1]);   // sorted, unique
+                if (l.mode[r] == model::Mode::alliance) {   // the ally is a living organisation based there
+                    const std::int64_t a = kernel::slot_of(o.id, l.affiliate[r]);
+                    REQUIRE(a >= 0);
+                    REQUIRE(o.home[static_cast<std::size_t>(a)] == l.dest[r]);
+                }
             }
             // every money flow recorded is a ledger posting, and goods exports are imports:
             // the recorded cells by (flow, origin, destination) sum to the ledger's totals
@@ -161,6 +174,7 @@ TEST_CASE("random scenarios keep every invariant at every step", "[model][proper
     CHECK(organisations_seen > cases);
     CHECK(regimes > cases / 2);
     CHECK(lending_steps > 0);   // the loan book was exercised
+    CHECK(alliance_steps > 0);  // and alliances paid their allies
     // stakes bought and paid dividends, interest paid, affiliates co-funded by host households
     CHECK(stake_steps > 0);
     CHECK(stake_dividend_steps > 0);
