@@ -94,9 +94,11 @@ void Model::decide(std::size_t begin, std::size_t end) {
                 links_.experience[r] < strategy.fdi_min_experience || u_fdi >= fdi_chance)
                 continue;
             const Subsidiary plan = plan_subsidiary(i, r);
-            if (plan.gain > best_gain && static_cast<double>(cash + credit(links_.dest[r])) >= plan.capital) {
+            // it pays its own share of the capital (host co-investors the rest)
+            const double own_capital = strategy.ownership_share * plan.capital;
+            if (plan.gain > best_gain && static_cast<double>(cash + credit(links_.dest[r])) >= own_capital) {
                 best_gain = plan.gain;
-                best_capital = plan.capital;
+                best_capital = own_capital;
                 best_link = r;
             }
         }
@@ -248,17 +250,21 @@ Model::Move Model::evaluate_move(std::size_t i, std::size_t d, Mode mode) const 
                 const Subsidiary plan = plan_offshore(i, d);
                 input_price = plan.input_price;
                 overhead = plan.overhead;
-                capital = plan.capital;
+                capital = strategy.ownership_share * plan.capital;   // its own share
                 supplier_mission = strategy.subsidiary_kind == OrgKind::for_profit ? 0.0 : mission;
             }
             const double c = unit_cost(i, 0.0), c_new = unit_cost(i, input_price);
             const double revenue = static_cast<double>(orgs_.revenue[i]);
             const double revenue_new = revenue * std::pow(c_new / c, 1.0 - e.elasticity);
-            // What it would buy per step: the input share of its costs at the new price;
-            // about the wage bill that made them at home and now pays for them abroad.
+            // What it would buy per step: the input share of its costs at the new price,
+            // R'/mu units' worth. The home jobs it displaces are the home wage bill of making
+            // those inputs in-house, the input share of the in-house unit cost c for the same
+            // units: alpha (c / c') R' / mu (as exports' home jobs are their wage bill R / mu).
             const double bought = strategy.input_share * input_price / c_new * revenue_new / orgs_.markup[i];
+            const double displaced = strategy.input_share * c / c_new * revenue_new / orgs_.markup[i];
             const double margin = 1.0 - 1.0 / orgs_.markup[i];
-            move.utility = margin * (revenue_new - revenue) - overhead - mission * e.mission_job_value * bought +
+            move.home_jobs = mission * e.mission_job_value * displaced;
+            move.utility = margin * (revenue_new - revenue) - overhead - move.home_jobs +
                            mission * e.mission_impact_value * supplier_mission * bought;
             move.cash_needed = std::max(capital, overhead / per_step_.years);
             break;
@@ -424,7 +430,8 @@ Model::Subsidiary Model::plan_subsidiary(std::size_t i, std::uint32_t r) const {
     // Home jobs the exports employed are lost; a social mission counts them
     // (their wage bill is export revenue / markup).
     const double home_jobs = orgs_.mission[i] * e.mission_job_value * export_revenue / orgs_.markup[i];
-    s.gain = affiliate_profit - export_profit - home_jobs;
+    // The parent's share of the affiliate's profit (host co-investors hold the rest).
+    s.gain = strategy.ownership_share * affiliate_profit - export_profit - home_jobs;
     return s;
 }
 

@@ -42,6 +42,9 @@ Model::Model(scenario::Scenario scenario, int threads)
     for (const scenario::Population& p : scenario_.populations) {
         fdi_chance_.push_back(step_probability(p.fdi_propensity, years));
         c2g_chance_.push_back(step_probability(p.c2g_rate, years));
+        // per step: interest on pre-harvest credit, (1 + i)^Delta - 1; the share of cash put into stakes
+        interest_step_.push_back(std::pow(1.0 + p.prefinance_interest, years) - 1.0);
+        stake_step_.push_back(step_probability(p.stake_rate, years));
     }
     double wage_sum = 0;
     for (const Country& c : w.countries) wage_sum += c.wage_usd;
@@ -294,7 +297,7 @@ void Model::check_finite() const {
         {"fee_rate", orgs_.fee_rate}, {"markup", orgs_.markup}, {"price", orgs_.price},
         {"expected_labour", orgs_.expected_labour}, {"technology", orgs_.technology}, {"management", orgs_.management},
         {"brand", orgs_.brand}, {"participation", orgs_.participation}, {"participation_base", orgs_.participation_base},
-        {"input_price", orgs_.input_price},
+        {"input_price", orgs_.input_price}, {"outside_equity", orgs_.outside_equity},
     };
     for (const Var& v : org_vars)
         for (std::size_t i = 0; i < v.values.size(); ++i)
@@ -308,7 +311,7 @@ void Model::check_finite() const {
             throw InvariantError("step " + std::to_string(step_) + ": government of " + scenario_.world.countries[c].iso3 +
                                  ": programme technology is " + format_number(programme_technology_[c]) +
                                  ", expected a finite number");
-    const Var link_vars[] = {{"experience", links_.experience}, {"ties", links_.ties}};
+    const Var link_vars[] = {{"experience", links_.experience}, {"ties", links_.ties}, {"stake", links_.stake}};
     for (const Var& v : link_vars)
         for (std::size_t r = 0; r < v.values.size(); ++r)
             if (!std::isfinite(v.values[r]))

@@ -40,8 +40,9 @@ struct LinkRow {
     double experience, ties;
     std::uint64_t affiliate;
     Money revenue, fixed_cost, credit;
+    double stake;   ///< share of the organisation's equity the partner holds
 };
-static_assert(sizeof(LinkRow) == 56, "a link row without padding");
+static_assert(sizeof(LinkRow) == 64, "a link row without padding");
 
 inline std::vector<std::string> flow_name_list() {
     std::vector<std::string> names;

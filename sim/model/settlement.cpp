@@ -88,7 +88,8 @@ void Model::settle(std::size_t begin, std::size_t end) {
         // credit advanced on next step's purchases. Set aside now, paid in `transfer`.
         const scenario::Population& strategy = scenario_.populations[orgs_.group[i]];
         Money purchases = 0;
-        for (std::uint32_t r = orgs_.link_begin[i]; r < orgs_.link_begin[i + 1]; ++r) links_.purchase[r] = links_.advance[r] = 0;
+        for (std::uint32_t r = orgs_.link_begin[i]; r < orgs_.link_begin[i + 1]; ++r)
+            links_.purchase[r] = links_.advance[r] = links_.stake_dividend[r] = 0;
         if (orgs_.input_price[i] > 0) {
             const double share = strategy.input_share * orgs_.input_price[i] / unit_cost(i, orgs_.input_price[i]);
             const Money due = floor_money(share * static_cast<double>(revenue) / orgs_.markup[i]);
@@ -120,11 +121,17 @@ void Model::settle(std::size_t begin, std::size_t end) {
             alliance_due += due;
         }
         orgs_.alliance_due[i] = alliance_due;
-        // As a supplier: repay the pre-harvest credit its buyers advanced, as far as it can.
+        // As a supplier: pay the interest on the pre-harvest credit its buyers advanced,
+        // at the buyer's rate, then repay the credit, as far as it can (interest it cannot
+        // pay is waived, not carried).
         for (std::uint32_t k = supplied_begin_[i]; k < supplied_begin_[i + 1]; ++k) {
             const std::uint32_t r = supplied_links_[k];
+            const double rate = interest_step_[orgs_.group[links_.org[r]]];
+            links_.interest[r] = std::min(cash, floor_money(rate * static_cast<double>(links_.credit[r])));
+            cash -= links_.interest[r];
             links_.repay[r] = std::min(cash, links_.credit[r]);
             cash -= links_.repay[r];
+            links_.stake_offer[r] = 0;
         }
         orgs_.purchases[i] = purchases;
         const Money profit = revenue - wages - fixed - purchases - alliance_due;
@@ -137,14 +144,51 @@ void Model::settle(std::size_t begin, std::size_t end) {
             owed = std::min(cash, floor_money(orgs_.fee_rate[i] * static_cast<double>(revenue)));
         cash -= owed;
         if (relation == Relation::owned) {
-            // A wholly owned affiliate repatriates its profit and any cash above its buffer.
-            if (profit > 0) owed += std::min(profit, cash);
-            if (cash - owed > buffer) owed += floor_money(per_step_.cash_release * static_cast<double>(cash - owed - buffer));
+            // An owned affiliate repatriates its profit and any cash above its buffer: its
+            // parent's share as dividends (paid in `transfer`), its host co-investors' share
+            // (households of its home) now.
+            Money repatriated = 0;
+            if (profit > 0) repatriated += std::min(profit, cash);
+            if (cash - repatriated > buffer)
+                repatriated += floor_money(per_step_.cash_release * static_cast<double>(cash - repatriated - buffer));
+            const Money parents = floor_money(strategy.ownership_share * static_cast<double>(repatriated));
+            transfer(Party::agent(i), Party::sector(home), repatriated - parents, flow_profit_payout);
+            cash -= repatriated - parents;
+            owed += parents;
         } else {
             if (profit > 0) {
+                // The payout is split: the stakes its suppliers hold get their shares (paid in
+                // `transfer`), its home households the rest.
                 const Money payout = std::min(cash, floor_money(orgs_.payout_rate[i] * static_cast<double>(profit)));
-                transfer(Party::agent(i), Party::sector(home), payout, flow_profit_payout);
+                Money to_holders = 0;
+                if (orgs_.outside_equity[i] > 0)
+                    for (std::uint32_t r = orgs_.link_begin[i]; r < orgs_.link_begin[i + 1]; ++r) {
+                        if (links_.stake[r] <= 0 || partner_slot_[r] < 0) continue;
+                        links_.stake_dividend[r] = floor_money(links_.stake[r] * static_cast<double>(payout));
+                        to_holders += links_.stake_dividend[r];
+                    }
+                transfer(Party::agent(i), Party::sector(home), payout - to_holders, flow_profit_payout);
                 cash -= payout;
+            }
+            // As a supplier with cash well above its buffer: offers for stakes in the buyers
+            // it supplies that accept them, split evenly (set aside; `transfer` takes what
+            // each buyer's cap allows, the rest stays here).
+            const double invest = stake_step_[orgs_.group[i]];
+            const Money spare = cash - floor_money(e.stake_cash_multiple * static_cast<double>(buffer));
+            if (invest > 0 && spare > 0) {
+                std::uint32_t n = 0;
+                auto accepts = [&](std::uint32_t r) {
+                    return links_.mode[r] == Mode::sourcing &&
+                           scenario_.populations[orgs_.group[links_.org[r]]].partner_equity_cap > 0;
+                };
+                for (std::uint32_t k = supplied_begin_[i]; k < supplied_begin_[i + 1]; ++k) n += accepts(supplied_links_[k]);
+                const Money offer = floor_money(invest * static_cast<double>(spare));
+                for (std::uint32_t k = supplied_begin_[i], j = 0; k < supplied_begin_[i + 1] && n > 0; ++k) {
+                    const std::uint32_t r = supplied_links_[k];
+                    if (!accepts(r)) continue;
+                    links_.stake_offer[r] = offer / n + (++j == n ? offer % n : 0);
+                    cash -= links_.stake_offer[r];
+                }
             }
             if (cash > buffer) {
                 const Money release = floor_money(per_step_.cash_release * static_cast<double>(cash - buffer));
@@ -153,6 +197,7 @@ void Model::settle(std::size_t begin, std::size_t end) {
             }
         }
         orgs_.owed_to_parent[i] = owed;
+        orgs_.book_value[i] = cash;
         orgs_.revenue[i] = revenue;
         orgs_.export_revenue[i] = exports;
         orgs_.wage_bill[i] = wages_paid;
@@ -166,7 +211,14 @@ void Model::transfer_between_organisations(std::size_t begin, std::size_t end) {
     // its dues aside in `settle`, and nobody reads a balance here, so what any
     // organisation decided never depends on when another one was paid.
     for (std::size_t i = begin; i < end; ++i) {
-        // its inputs, the credit it advances and the credit repaid to it, link by link
+        // Stakes are priced at its book value V (cash after its `settle`, a cash-only
+        // balance sheet) and take at most what keeps others' share H <= its cap:
+        // a stake A buys A / (V + A) and dilutes every other holder by V / (V + A).
+        const double cap = scenario_.populations[orgs_.group[i]].partner_equity_cap;
+        double value = static_cast<double>(orgs_.book_value[i]), held = orgs_.outside_equity[i];
+        bool new_stakes = false;
+        // its inputs, the credit it advances, the interest and credit repaid to it, the
+        // stakes its suppliers buy and their dividends, link by link
         for (std::uint32_t r = orgs_.link_begin[i]; r < orgs_.link_begin[i + 1]; ++r) {
             if (links_.mode[r] == Mode::alliance && partner_slot_[r] >= 0) {
                 // the ally's delivered share, a services purchase from it (inward for this organisation)
@@ -178,8 +230,27 @@ void Model::transfer_between_organisations(std::size_t begin, std::size_t end) {
             const auto supplier = static_cast<std::size_t>(partner_slot_[r]);
             transfer(Party::agent(i), Party::agent(supplier), links_.purchase[r], flow_inputs);
             transfer(Party::agent(i), Party::agent(supplier), links_.advance[r], flow_credit);
+            transfer(Party::agent(supplier), Party::agent(i), links_.interest[r], flow_credit_interest);
             transfer(Party::agent(supplier), Party::agent(i), links_.repay[r], flow_credit_repayment);
             links_.credit[r] += links_.advance[r] - links_.repay[r];
+            transfer(Party::agent(i), Party::agent(supplier), links_.stake_dividend[r], flow_equity_dividends);
+            if (links_.stake_offer[r] > 0 && cap > 0 && value > 0 && held < cap) {
+                const Money room = floor_money((cap - held) * value / (1.0 - cap));
+                const Money bought = std::min(links_.stake_offer[r], room);
+                if (bought <= 0) continue;
+                transfer(Party::agent(supplier), Party::agent(i), bought, flow_equity_stake);
+                const double post = value + static_cast<double>(bought);
+                for (std::uint32_t k = orgs_.link_begin[i]; k < orgs_.link_begin[i + 1]; ++k) links_.stake[k] *= value / post;
+                links_.stake[r] += static_cast<double>(bought) / post;
+                held = held * value / post + static_cast<double>(bought) / post;
+                value = post;
+                new_stakes = true;
+            }
+        }
+        if (new_stakes) {
+            double sum = 0;
+            for (std::uint32_t k = orgs_.link_begin[i]; k < orgs_.link_begin[i + 1]; ++k) sum += links_.stake[k];
+            orgs_.outside_equity[i] = sum;
         }
         if (orgs_.owed_to_parent[i] <= 0) continue;
         const Flow flow = orgs_.relation[i] == Relation::owned      ? flow_dividends

@@ -112,17 +112,18 @@ bool Model::found_affiliate(std::uint32_t parent, std::uint32_t r) {
                                                      : plan_partner(parent, dest, mode);
     const Money capital = floor_money(plan.capital);
     // A subsidiary or an offshore affiliate is paid for by its parent (outward
-    // FDI); a licensee or a federation node by local founders.
-    if (owned && capital > ledger_.agent_balance(parent)) return false;
+    // FDI), in the share it owns, and by host households (local co-investors)
+    // for the rest; a licensee or a federation node by local founders.
     const scenario::Population& strategy = scenario_.populations[orgs_.group[parent]];
+    const Money parent_part = owned ? floor_money(strategy.ownership_share * static_cast<double>(capital)) : 0;
+    if (owned && parent_part > ledger_.agent_balance(parent)) return false;
     const OrgKind kind = owned                   ? strategy.subsidiary_kind
                          : mode == Mode::licence ? strategy.licensee_kind
                                                  : strategy.node_kind;
     const std::size_t slot = add_affiliate(parent, dest, mode, kind, plan);
-    if (owned)
-        transfer(Party::agent(parent), Party::agent(slot), capital, flow_fdi);
-    else
-        transfer(Party::sector(dest), Party::agent(slot), capital, flow_founding_capital);
+    transfer(Party::agent(parent), Party::agent(slot), parent_part, flow_fdi);
+    transfer(Party::sector(dest), Party::agent(slot), capital - parent_part, flow_founding_capital);
+    if (owned) orgs_.outside_equity[slot] = 1.0 - strategy.ownership_share;
     links_.affiliate[r] = orgs_.id[slot];
     links_.revenue[r] = 0;
     links_.fixed_cost[r] = 0;
@@ -178,7 +179,9 @@ void Model::restructure() {
                 const std::uint32_t i = kept[k];
                 const auto slot = static_cast<std::uint32_t>(k);
                 rows.clear();
+                bool stakes = false;   // suppliers hold stakes in it
                 for (std::uint32_t r = orgs_.link_begin[i]; r < orgs_.link_begin[i + 1]; ++r) {
+                    stakes |= links_.stake[r] > 0;
                     const Mode m = links_.mode[r];
                     // (credit outstanding with a supplier that exited is lost with it)
                     const bool keep = m == Mode::exports   ? !links_.leave[r]
@@ -187,12 +190,19 @@ void Model::restructure() {
                                                                          : true;
                     if (keep)
                         rows.push_back({slot, links_.dest[r], m, links_.invest[r], links_.experience[r], links_.ties[r], links_.affiliate[r],
-                                        links_.revenue[r], links_.fixed_cost[r], links_.credit[r]});
+                                        links_.revenue[r], links_.fixed_cost[r], links_.credit[r], links_.stake[r]});
+                }
+                // The stake of a holder that exited is cancelled with its link (ODD §7.10): what
+                // others hold is the sum of the stakes kept. (Only this organisation's slot is written.)
+                if (stakes) {
+                    double held = 0;
+                    for (const LinkRow& row : rows) held += row.stake;
+                    orgs_.outside_equity[i] = held;
                 }
                 auto row_for = [&](std::int32_t dest) -> LinkRow& {
                     for (LinkRow& row : rows)
                         if (row.dest == dest) return row;
-                    rows.push_back({slot, static_cast<std::uint16_t>(dest), Mode::contact, 0, 0.0, 0.0, no_parent, 0, 0, 0});
+                    rows.push_back({slot, static_cast<std::uint16_t>(dest), Mode::contact, 0, 0.0, 0.0, no_parent, 0, 0, 0, 0.0});
                     return rows.back();
                 };
                 // (an alliance whose chosen ally has just exited is not made)
@@ -234,6 +244,8 @@ void Model::restructure() {
                 next.affiliate[r] = row.affiliate;
                 next.purchase[r] = next.advance[r] = next.repay[r] = 0;
                 next.credit[r] = row.credit;
+                next.interest[r] = next.stake_offer[r] = next.stake_dividend[r] = 0;
+                next.stake[r] = row.stake;
                 next.revenue[r] = row.revenue;
                 next.fixed_cost[r] = row.fixed_cost;
                 next.tender[r] = 0;
@@ -277,11 +289,21 @@ void Model::restructure() {
     // 4. Organisations founded under a policy instrument (model_adoption).
     found_adopters();
 
-    // 5. Births: each population group founds Poisson(birth_rate * count) new
-    //    organisations, funded by its home households.
+    // 5. Births: each population group founds Poisson(birth_rate * N_g) new
+    //    organisations, funded by its home households, N_g its current number of
+    //    organisations founded as its own members: those of the group based in its
+    //    country (its affiliates, licensees and nodes are abroad), counted after the
+    //    exits and before any birth of this update.
+    std::vector<std::int64_t>& members = group_size_scratch_;
+    members.assign(scenario_.populations.size(), 0);
+    for (std::size_t i = 0; i < orgs_.size(); ++i) {
+        const scenario::Population& p = scenario_.populations[orgs_.group[i]];
+        if (orgs_.home[i] == p.country && orgs_.relation[i] != Relation::owned && orgs_.relation[i] != Relation::licensee)
+            ++members[orgs_.group[i]];
+    }
     for (std::uint32_t g = 0; g < scenario_.populations.size(); ++g) {
         const scenario::Population& p = scenario_.populations[g];
-        const double mean = p.birth_rate * static_cast<double>(p.count) * per_step_.years;
+        const double mean = p.birth_rate * static_cast<double>(members[g]) * per_step_.years;
         if (mean <= 0) continue;
         Stream rng(scenario_.seed, scenario_.replicate, group_id_space | g, step_, purpose_births);
         boost::random::poisson_distribution<std::int64_t, double> births(mean);

@@ -461,6 +461,7 @@ Scenario load_text(std::string_view text, const std::string& path, const model::
     real("economy.mission_job_protection", e.mission_job_protection);
     real("economy.cash_buffer_years", e.cash_buffer_years);
     real("economy.excess_cash_release", e.excess_cash_release);
+    real("economy.stake_cash_multiple", e.stake_cash_multiple);
     real("economy.fdi_fixed_cost", e.fdi_fixed_cost);
     real("economy.technology_portability", e.technology_portability);
     real("economy.mission_job_value", e.mission_job_value);
@@ -571,6 +572,10 @@ Scenario load_text(std::string_view text, const std::string& path, const model::
         p.supplier_kind = r.enumeration<model::OrgKind>(pt, key("supplier_kind"), shown("supplier_kind"), psrc, model::org_kind_names);
         p.fair_price_premium = r.real(pt, key("fair_price_premium"), shown("fair_price_premium"), psrc);
         p.prefinance = r.real(pt, key("prefinance"), shown("prefinance"), psrc);
+        p.prefinance_interest = r.real(pt, key("prefinance_interest"), shown("prefinance_interest"), psrc);
+        p.partner_equity_cap = r.real(pt, key("partner_equity_cap"), shown("partner_equity_cap"), psrc);
+        p.stake_rate = r.real(pt, key("stake_rate"), shown("stake_rate"), psrc);
+        p.ownership_share = r.real(pt, key("ownership_share"), shown("ownership_share"), psrc);
         p.bids_tenders = r.boolean(pt, key("bids_tenders"), shown("bids_tenders"), psrc);
         p.ally_kinds = r.enum_set(pt, key("ally_kinds"), shown("ally_kinds"), psrc, model::org_kind_names);
         p.alliance_share = r.real(pt, key("alliance_share"), shown("alliance_share"), psrc);

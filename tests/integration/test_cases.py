@@ -149,6 +149,21 @@ def test_equal_exchange_imports_from_producer_coops_with_prefinance(outputs):
     credit = r.flows_where("credit", origin="USA", destination="!USA", destination_kind="producer_coop")
     repaid = r.flows_where("credit_repayment", origin="!USA", destination="USA")
     assert credit > 0 and 0 < repaid <= credit
+    # low-interest credit: interest comes back from the producer countries
+    assert r.flows_where("credit_interest", origin="!USA", destination="USA", source_kind="producer_coop") > 0
+
+
+def test_equal_exchange_receives_investment_from_its_producer_coops(outputs):
+    # SILK: since 2003 farmer co-ops invest in Equal Exchange. Inward finance for the USA:
+    # stakes bought by producer co-ops abroad, outward for their countries; their share
+    # of its payouts goes back to them.
+    r = Run(outputs["equal_exchange"])
+    stakes = r.flows_where("equity_stake", origin="!USA", destination="USA", source_kind="producer_coop",
+                           destination_kind="worker_coop")
+    assert stakes > 0
+    assert r.flows_where("equity_stake") == stakes          # only from producer countries into the USA
+    assert r.flows_where("equity_dividends", origin="USA", destination="!USA", source_kind="worker_coop",
+                         destination_kind="producer_coop") > 0
 
 
 def test_mce_wins_public_tenders(outputs):

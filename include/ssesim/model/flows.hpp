@@ -48,6 +48,9 @@ enum Flow : std::uint16_t {
     flow_loan_repayment,    ///< finance: an organisation -> the policy fund that lent to it
     flow_alliance_services, ///< services: a local ally -> the organisation selling through the alliance (its delivered share)
     flow_extension_services,///< goods: households (local agencies) -> their government, running a C2G programme
+    flow_equity_stake,      ///< finance: supplier -> the buyer it supplies (an equity stake bought: inward investment for the buyer)
+    flow_equity_dividends,  ///< finance: buyer -> the suppliers holding stakes in it (their share of its profit payout)
+    flow_credit_interest,   ///< finance: supplier -> buyer (interest on pre-harvest credit)
     flow_count
 };
 
@@ -92,6 +95,9 @@ inline constexpr std::array<FlowInfo, flow_count> flow_info{{
      "the share of the sales and tenders in a foreign market that the local ally delivers, bought from it by the organisation selling there through the alliance"},
     {"extension_services", Channel::goods, true, true,
      "services of local agencies a government buys to replicate a technology it adopted from a civil-society giver (C2G programme)"},
+    {"equity_stake", Channel::finance, true, false, "an equity stake (without a vote) a supplier buys in the buyer it supplies"},
+    {"equity_dividends", Channel::finance, true, false, "the share of a buyer's profit payout due to the suppliers holding stakes in it"},
+    {"credit_interest", Channel::finance, true, false, "interest a supplier pays on the pre-harvest credit it repays"},
 }};
 
 /// Intangible transfers are tallied as integers of this many knowledge units,

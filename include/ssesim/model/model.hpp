@@ -123,6 +123,17 @@ public:
         return credit_line_[(home * org_kind_count + static_cast<std::size_t>(kind)) * scenario_.world.size() + dest];
     }
 
+    /// The objective per step of the organisation in `slot` committing to `dest` in
+    /// `mode` (cents), the cash it must hold to do so, and, for sourcing and offshore,
+    /// the mission-weighted value of the home jobs the move displaces (cents; ODD §7.12).
+    struct Move {
+        double utility = 0;
+        double cash_needed = 0;
+        double home_jobs = 0;
+    };
+    /// What operationalisation (ODD §7.5.6) would see for this move now; for tests.
+    Move assess_move_for_test(std::size_t slot, std::size_t dest, Mode mode) const { return evaluate_move(slot, dest, mode); }
+
 private:
     void build_schedule();
     /// The instruments of the policy regime and what they need (policies.cpp).
@@ -178,12 +189,6 @@ private:
     std::int64_t best_ally(std::size_t org, std::size_t dest) const;
     /// Delivered price of the inputs from the partner of link r (reference wages per unit).
     double delivered_input_price(std::size_t org, std::size_t dest, std::size_t partner, Mode mode) const;
-    /// The parent's objective per step of committing to `dest` in `mode` (cents), and
-    /// the cash it must hold to do so.
-    struct Move {
-        double utility = 0;
-        double cash_needed = 0;
-    };
     Move evaluate_move(std::size_t org, std::size_t dest, Mode mode) const;
     /// Founds the organisation planned for link `r` of `org` (subsidiary, licence or
     /// node); false when it cannot be paid for any more.
@@ -219,6 +224,7 @@ private:
     // the structural update's scratch, kept between steps for its capacity
     Links links_scratch_;
     std::vector<std::uint32_t> kept_scratch_, new_slot_scratch_;
+    std::vector<std::int64_t> group_size_scratch_;   // organisations per group at the births (own members at home)
     std::vector<std::vector<detail::LinkRow>> link_rows_;   // the new links of each chunk of organisations
     std::uint32_t step_ = 0;
     std::uint64_t next_id_ = 0;
@@ -232,6 +238,8 @@ private:
     } per_step_;
     std::vector<double> fdi_chance_;   ///< per population group: fdi_propensity per step
     std::vector<double> c2g_chance_;   ///< per population group: c2g_rate per step
+    std::vector<double> interest_step_;   ///< per population group (the lender's): prefinance_interest per step
+    std::vector<double> stake_step_;      ///< per population group (the supplier's): stake_rate per step
     double reference_wage_ = 0;
     double sigma_markup_ = 0;
     Eigen::MatrixXd tau_;           // iceberg trade costs

@@ -30,6 +30,8 @@ struct Organisations {
     Column<double> productivity;         ///< output per worker-year, relative (Pareto draw)
     Column<double> mission;              ///< social-mission weight in [0, 1]
     Column<double> payout_rate;
+    Column<double> outside_equity;       ///< share of its equity held by others without a vote: host co-investors of an
+                                         ///< affiliate owned in part, suppliers holding stakes (sum of its links' `stake`)
     // state
     Column<std::int32_t> employees;      ///< persons at home
     Column<double> markup;               ///< price over unit labour cost
@@ -50,6 +52,7 @@ struct Organisations {
     Column<Money> wage_bill;
     Column<Money> profit;
     Column<Money> owed_to_parent;        ///< profit repatriated to the parent, paid in `transfer`
+    Column<Money> book_value;            ///< cash left after its own `settle` (a cash-only balance sheet): the price base of stakes
     Column<Money> input_sales;           ///< inputs sold to buyers this step (supplier side)
     Column<Money> purchases;             ///< inputs bought from suppliers this step (buyer side)
     Column<Money> tender_revenue;        ///< public tenders won this step (all countries)
@@ -79,7 +82,7 @@ struct Organisations {
     template <class F>
     void for_each_column(F&& f) {
         f(id); f(group); f(parent); f(relation); f(fee_rate); f(home); f(kind); f(sector); f(productivity);
-        f(mission); f(payout_rate);
+        f(mission); f(payout_rate); f(outside_equity); f(book_value);
         f(employees); f(markup); f(price); f(expected_labour); f(age); f(overhead);
         f(technology); f(management); f(brand); f(gain_technology); f(gain_management); f(gain_brand); f(gain_mission);
         f(participation); f(participation_base); f(input_price); f(input_sales); f(purchases); f(entering_partner);
@@ -100,6 +103,10 @@ struct Links {
     Column<Money> advance;               ///< pre-harvest credit advanced this step
     Column<Money> repay;                 ///< credit the supplier repays this step (set by the supplier in settle)
     Column<Money> credit;                ///< pre-harvest credit outstanding with the partner
+    Column<Money> interest;              ///< interest on that credit the supplier pays this step (set by the supplier in settle)
+    Column<double> stake;                ///< share of the organisation's equity the partner (supplier) holds, in [0, 1)
+    Column<Money> stake_offer;           ///< what the supplier offers this step for a stake (set by the supplier in settle)
+    Column<Money> stake_dividend;        ///< the supplier's share of this step's profit payout (set by the buyer in settle)
     Column<Money> revenue;               ///< export sales this step
     Column<Money> fixed_cost;            ///< paid this step
     Column<Money> tender;                ///< public tenders won there this step (alliance links only)
@@ -110,7 +117,7 @@ struct Links {
     template <class F>
     void for_each_column(F&& f) {
         f(org); f(dest); f(mode); f(experience); f(ties); f(affiliate); f(purchase); f(advance); f(repay); f(credit);
-        f(revenue); f(fixed_cost); f(tender); f(leave); f(invest);
+        f(interest); f(stake); f(stake_offer); f(stake_dividend); f(revenue); f(fixed_cost); f(tender); f(leave); f(invest);
     }
 };
 

@@ -41,6 +41,10 @@ struct Population {
     model::OrgKind supplier_kind = model::OrgKind::producer_coop;
     double fair_price_premium = 0;   ///< share paid to independent suppliers above their price
     double prefinance = 0;           ///< share of purchases advanced as pre-harvest credit
+    double prefinance_interest = 0;  ///< interest per year its suppliers pay on the pre-harvest credit
+    double partner_equity_cap = 0;   ///< largest share of its equity its suppliers may hold (stakes without a vote)
+    double stake_rate = 0;           ///< as a supplier: share per year of its cash above stake_cash_multiple buffers put into stakes
+    double ownership_share = 1;      ///< share of each subsidiary or offshore affiliate it owns (host co-investors own the rest)
     bool bids_tenders = false;       ///< bids for public tenders at home and where present
     double fdi_propensity = 0;       ///< chance per year an eligible export market is assessed for FDI
     double fdi_min_experience = 0;   ///< years of exporting before a subsidiary is considered
@@ -95,6 +99,7 @@ struct Economy {
     double mission_job_protection = 0;   ///< firing-rate reduction at mission weight 1
     double cash_buffer_years = 0;        ///< retained cash above this is paid out
     double excess_cash_release = 0;      ///< share of cash above the buffer paid out in a year
+    double stake_cash_multiple = 0;      ///< a supplier buys stakes only with cash above this many buffers
     double fdi_fixed_cost = 0;           ///< worker-years of host wages per subsidiary per year
     double technology_portability = 0;   ///< kappa: share of home productivity level carried abroad
     double mission_job_value = 0;        ///< value of a home job-year at mission 1, in years of home wage

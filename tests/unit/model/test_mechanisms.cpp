@@ -1,14 +1,19 @@
 // One test per mechanism of ODD §7, each on a small scenario built for it, each
 // asserting values (the formula, the identity, or the ordering the theory says).
 #include "ssesim/kernel/agent_ids.hpp"
+#include "ssesim/kernel/rng.hpp"
 #include "ssesim/model/model.hpp"
 #include "ssesim/scenario/loader.hpp"
 
+#include <boost/random/poisson_distribution.hpp>
 #include <catch2/catch.hpp>
 
+#include <bit>
 #include <cmath>
 #include <map>
 #include <string>
+#include <tuple>
+#include <vector>
 
 using namespace ssesim;
 using model::Model;
@@ -347,6 +352,300 @@ birth_rate = 0.0
     for (std::size_t r = 0; r < m.links().size(); ++r) outstanding += m.links().credit[r];
     if (exits == 0) CHECK(advanced - repaid == outstanding);
     else CHECK(advanced - repaid >= outstanding);   // credit to suppliers that exited is lost
+}
+
+namespace {
+
+/// The recorded value of one flow between two countries and two kinds of end.
+Money flow_cell(const Model& m, model::Flow flow, const std::string& origin, const std::string& destination,
+                std::size_t source_end, std::size_t destination_end) {
+    const auto& w = m.scenario().world;
+    Money total = 0;
+    for (const auto& c : m.record().flows) {
+        const model::FlowKey k = model::FlowKey::unpack(c.key);
+        if (k.flow == flow && k.origin == w.index_of(origin) && k.destination == w.index_of(destination) &&
+            k.source_end == source_end && k.destination_end == destination_end)
+            total += c.value;
+    }
+    return total;
+}
+
+Money floor_cents(double x) { return static_cast<Money>(std::floor(x)); }
+
+/// One fair-trade buyer (USA) and producer co-ops (PER) with cash well above their buffers.
+const char* stake_world = R"(
+[world]
+use = ["USA", "PER"]
+
+[economy]
+partner_probability = 1.0
+
+[[population]]
+country = "USA"
+kind = "worker_coop"
+sector = "agri_food"
+count = 1
+employees = 40
+mission = 0.8
+payout_rate = 0.5
+initial_cash_years = 3.0
+modes = ["sourcing"]
+input_share = 0.6
+prefinance = 0.5
+prefinance_interest = 0.08
+partner_equity_cap = 0.3
+outward_drive = 20.0
+technology = 0.0
+birth_rate = 0.0
+
+[[population]]
+country = "PER"
+kind = "producer_coop"
+sector = "agri_food"
+count = 20
+employees = 10
+mission = 0.6
+technology = 1.0
+initial_cash_years = 8.0
+stake_rate = 1.0
+birth_rate = 0.0
+)";
+
+}  // namespace
+
+TEST_CASE("producer co-ops buy stakes in their buyer up to its cap, and get their share of its payout", "[model][finance][stakes]") {
+    // ODD §7.12: a supplier offers its cash above k_S buffers (all of it at stake_rate 1);
+    // the buyer takes min(offer, floor((cap - H) V / (1 - cap))) at book value V, a stake
+    // A / (V + A) diluting the others; its payout is split floor(stake * payout) to holders.
+    Model m(make(stake_world, 24), 2);
+    const auto& e = m.scenario().economy;
+    const double cap = 0.3;
+    const double release = 1.0 - std::pow(1.0 - e.excess_cash_release, 0.25);
+    const std::size_t coop = static_cast<std::size_t>(OrgKind::worker_coop), households = model::end_households;
+    int bought_steps = 0, dividend_steps = 0;
+    for (int t = 0; t < 24; ++t) {
+        const auto& o = m.organisations();
+        const auto& l = m.links();
+        // before the step: each link's stake, by (organisation, country, partner); a stake
+        // whose holder exits is cancelled with its link at the structural update
+        std::map<std::tuple<std::uint64_t, int, std::uint64_t>, double> stake_before;
+        for (std::size_t r = 0; r < l.size(); ++r) stake_before[{o.id[l.org[r]], l.dest[r], l.affiliate[r]}] = l.stake[r];
+        m.step();
+        const std::size_t buyer = 0;   // the first id
+        REQUIRE(o.id[buyer] == 0);
+        REQUIRE(o.kind[buyer] == OrgKind::worker_coop);
+        double held_before = 0;
+        for (std::uint32_t r = o.link_begin[buyer]; r < o.link_begin[buyer + 1]; ++r)
+            if (stake_before.count({0, l.dest[r], l.affiliate[r]})) held_before += stake_before[{0, l.dest[r], l.affiliate[r]}];
+        CHECK(o.outside_equity[buyer] <= cap + 1e-12);
+        const Money bought = flow_total(m, model::flow_equity_stake);
+        const Money dividends = flow_total(m, model::flow_equity_dividends);
+        for (std::uint32_t r = o.link_begin[buyer]; r < o.link_begin[buyer + 1]; ++r) {
+            if (l.mode[r] != Mode::sourcing) continue;
+            const double before = stake_before.count({0, l.dest[r], l.affiliate[r]}) ? stake_before[{0, l.dest[r], l.affiliate[r]}] : 0.0;
+            // the split of the payout: households' cell plus the holders' dividends is the payout
+            const Money payout = flow_cell(m, model::flow_profit_payout, "USA", "USA", coop, households) + dividends;
+            CHECK(l.stake_dividend[r] == floor_cents(before * static_cast<double>(payout)));
+            CHECK(dividends == l.stake_dividend[r]);
+            dividend_steps += dividends > 0;
+            // the stake bought, by the rule
+            const Money offer = l.stake_offer[r];
+            const double value = static_cast<double>(o.book_value[buyer]);
+            const Money room = held_before < cap && value > 0 ? floor_cents((cap - held_before) * value / (1.0 - cap)) : 0;
+            const Money expected = std::max<Money>(0, std::min(offer, room));
+            CHECK(bought == expected);
+            if (bought > 0) {
+                ++bought_steps;
+                const double post = value + static_cast<double>(bought);
+                CHECK(l.stake[r] == before * (value / post) + static_cast<double>(bought) / post);
+                CHECK(o.outside_equity[buyer] == l.stake[r]);
+                // ... from producer-country cash: PER -> USA, outward for Peru, inward for the USA
+                CHECK(flow_cell(m, model::flow_equity_stake, "PER", "USA", static_cast<std::size_t>(OrgKind::producer_coop), coop) == bought);
+            }
+            // the supplier offered all its cash above two buffers (stake_rate 1 a year is 1 a step),
+            // then released a share of what was left above one buffer
+            if (offer > 0) {
+                const auto j = static_cast<std::size_t>(kernel::slot_of(o.id, l.affiliate[r]));
+                const Money wages = o.wage_bill[j];
+                const Money buffer = floor_cents(e.cash_buffer_years / 0.25 * static_cast<double>(wages));
+                const Money kept = floor_cents(e.stake_cash_multiple * static_cast<double>(buffer));
+                CHECK(o.book_value[j] == kept - floor_cents(release * static_cast<double>(kept - buffer)));
+            }
+        }
+    }
+    CHECK(bought_steps > 0);
+    CHECK(dividend_steps > 0);
+    CHECK(m.organisations().outside_equity[0] == Approx(cap).margin(1e-9));   // the cap binds in the end
+}
+
+TEST_CASE("pre-harvest credit is repaid with interest at the buyer's rate", "[model][finance][sourcing]") {
+    // ODD §7.12: interest = floor(((1 + i)^Delta - 1) * credit outstanding), paid before the repayment.
+    Model m(make(stake_world, 16), 1);
+    const double rate = std::pow(1.08, 0.25) - 1.0;
+    Money interest_total = 0;
+    for (int t = 0; t < 16; ++t) {
+        std::map<std::pair<std::uint64_t, int>, Money> credit_before;
+        {
+            const auto& o = m.organisations();
+            const auto& l = m.links();
+            for (std::size_t r = 0; r < l.size(); ++r) credit_before[{o.id[l.org[r]], l.dest[r]}] = l.credit[r];
+        }
+        m.step();
+        const auto& o = m.organisations();
+        const auto& l = m.links();
+        Money interest = 0;
+        for (std::size_t r = 0; r < l.size(); ++r) {
+            if (l.mode[r] != Mode::sourcing) continue;
+            const Money before = credit_before.count({o.id[l.org[r]], l.dest[r]}) ? credit_before[{o.id[l.org[r]], l.dest[r]}] : 0;
+            CHECK(l.interest[r] == floor_cents(rate * static_cast<double>(before)));
+            CHECK(l.repay[r] == before);   // the suppliers have the cash
+            interest += l.interest[r];
+        }
+        CHECK(flow_total(m, model::flow_credit_interest) == interest);
+        CHECK(flow_cell(m, model::flow_credit_interest, "PER", "USA", static_cast<std::size_t>(OrgKind::producer_coop),
+                        static_cast<std::size_t>(OrgKind::worker_coop)) == interest);
+        interest_total += interest;
+    }
+    CHECK(interest_total > 0);
+}
+
+TEST_CASE("a parent owning 90% of its affiliate pays 90% of its capital and gets 90% of what it repatriates", "[model][finance][fdi]") {
+    const std::string body = R"(
+[world]
+use = ["DEU", "IND"]
+
+[economy]
+partner_probability = 1.0
+
+[[population]]
+country = "DEU"
+kind = "for_profit"
+sector = "manufacturing"
+count = 1
+employees = 200
+initial_cash_years = 5.0
+modes = ["offshore"]
+input_share = 0.5
+ownership_share = 0.9
+outward_drive = 20.0
+birth_rate = 0.0
+)";
+    Model m(make(body, 24), 2);
+    const std::size_t firm = static_cast<std::size_t>(OrgKind::for_profit), households = model::end_households;
+    int foundings = 0, repatriations = 0;
+    for (int t = 0; t < 24; ++t) {
+        m.step();
+        // founding: the parent pays floor(0.9 K) (fdi), host households the rest (founding_capital)
+        const Money fdi = flow_total(m, model::flow_fdi);
+        if (fdi > 0) {
+            ++foundings;
+            const Money local = flow_cell(m, model::flow_founding_capital, "IND", "IND", households, firm);
+            REQUIRE(local > 0);
+            CHECK(fdi == floor_cents(0.9 * static_cast<double>(fdi + local)));
+            const auto& o = m.organisations();
+            REQUIRE(o.size() == 2);
+            CHECK(o.outside_equity[1] == 1.0 - 0.9);
+            CHECK(o.outside_equity[0] == 0.0);
+        }
+        // repatriation: dividends to the parent floor(0.9 x), the co-investors (host households) the rest
+        const Money dividends = flow_total(m, model::flow_dividends);
+        const Money local = flow_cell(m, model::flow_profit_payout, "IND", "IND", firm, households);
+        if (dividends + local > 0) {
+            ++repatriations;
+            CHECK(dividends == floor_cents(0.9 * static_cast<double>(dividends + local)));
+            CHECK(flow_cell(m, model::flow_dividends, "IND", "DEU", firm, firm) == dividends);
+        }
+    }
+    CHECK(foundings == 1);
+    CHECK(repatriations > 0);
+}
+
+TEST_CASE("births are drawn from the group's current number of organisations at home", "[model][births]") {
+    // ODD §7.10 item 5: Poisson(nu * N_g * Delta) from the births stream (group id space, step, 3),
+    // N_g the group's organisations in its country after the exits, not its opening count.
+    const std::string body = R"(
+[world]
+use = ["FRA", "ESP"]
+
+[[population]]
+country = "FRA"
+kind = "worker_coop"
+sector = "services"
+count = 10
+employees = 8
+mission = 0.5
+birth_rate = 2.0
+outward_drive = 0.0
+)";
+    Model m(make(body, 16), 2);
+    const std::size_t fra = m.scenario().world.index_of("FRA");
+    const std::size_t at = fra * model::org_kind_count + static_cast<std::size_t>(OrgKind::worker_coop);
+    auto draw = [&](std::int64_t n, std::uint32_t step) {
+        kernel::Stream rng(m.scenario().seed, m.scenario().replicate, std::uint64_t{1} << 63, step, 3);
+        boost::random::poisson_distribution<std::int64_t, double> births(2.0 * static_cast<double>(n) * 0.25);
+        return births(rng);
+    };
+    m.step();
+    int differs = 0;
+    for (std::uint32_t t = 2; t <= 16; ++t) {
+        std::int64_t n = 0;   // alive after this step's exits: not flagged insolvent
+        const auto& o = m.organisations();
+        for (std::size_t i = 0; i < o.size(); ++i) n += o.home[i] == fra && !o.insolvent[i];
+        m.step();
+        CHECK(m.record().births[at] == draw(n, t));
+        differs += draw(n, t) != draw(10, t);
+    }
+    CHECK(m.organisations().size() > 10);
+    CHECK(differs > 0);   // the opening count would have drawn other numbers
+}
+
+TEST_CASE("sourcing weighs the home jobs it displaces: the home wage bill of making the inputs in-house", "[model][sourcing]") {
+    // ODD §7.12: home_jobs = m v_J alpha (c / c') R' / mu, with c the in-house unit cost,
+    // c' = (1 - alpha) c + alpha q' and R' = R (c' / c)^(1 - sigma).
+    Model m(make(stake_world, 4), 1);
+    m.step();   // revenue of the first step; no supplier yet (a move needs last step's revenue)
+    const auto& o = m.organisations();
+    const auto& e = m.scenario().economy;
+    const std::size_t buyer = 0, usa = m.scenario().world.index_of("USA"), per = m.scenario().world.index_of("PER");
+    REQUIRE(o.input_price[buyer] == 0.0);
+    REQUIRE(o.revenue[buyer] > 0);
+    double cheapest = 0;
+    for (std::size_t j = 0; j < o.size(); ++j)
+        if (o.home[j] == per && (cheapest == 0 || o.price[j] < cheapest)) cheapest = o.price[j];
+    const double alpha = 0.6, mu = o.markup[buyer];
+    const double c = o.price[buyer] / mu;                               // p = mu c(0) with no supplier
+    const double q = cheapest * m.trade_cost(per, usa) * (1.0 + 0.0);  // no fair-price premium here
+    const double c_new = (1.0 - alpha) * c + alpha * q;
+    const double revenue = static_cast<double>(o.revenue[buyer]);
+    const double revenue_new = revenue * std::pow(c_new / c, 1.0 - e.elasticity);
+    const double expected = 0.8 * e.mission_job_value * alpha * c / c_new * revenue_new / mu;
+    const Model::Move move = m.assess_move_for_test(buyer, per, Mode::sourcing);
+    CHECK(move.home_jobs == Approx(expected).epsilon(1e-12));
+    CHECK(move.home_jobs > 0);
+    // the purchase's value weighs differently: q' / c' instead of c / c'
+    const double bought = alpha * q / c_new * revenue_new / mu;
+    CHECK(move.home_jobs != Approx(0.8 * e.mission_job_value * bought).epsilon(1e-6));
+}
+
+TEST_CASE("stakes, their dividends and interest are the same for any thread count", "[model][finance][determinism]") {
+    // Suppliers set their offers, interest and repayments aside on their buyers' links in
+    // `settle`; each buyer alone moves them and rewrites its stakes in `transfer`.
+    auto run = [](int threads) {
+        Model m(make(stake_world, 24), threads);
+        std::vector<std::int64_t> out;
+        for (int t = 0; t < 24; ++t) {
+            m.step();
+            for (const auto& c : m.record().flows) out.insert(out.end(), {static_cast<std::int64_t>(c.key), c.value, c.count});
+            const auto& l = m.links();
+            for (std::size_t r = 0; r < l.size(); ++r) out.push_back(std::bit_cast<std::int64_t>(l.stake[r]));
+            for (std::size_t i = 0; i < m.organisations().size(); ++i)
+                out.push_back(std::bit_cast<std::int64_t>(m.organisations().outside_equity[i]));
+        }
+        return out;
+    };
+    const std::vector<std::int64_t> one = run(1);
+    CHECK(run(2) == one);
+    CHECK(run(4) == one);
 }
 
 namespace {

@@ -29,6 +29,11 @@ std::string random_scenario(std::uint64_t k) {
     // stream of their own, so the scenarios drawn before them stay the same.
     kernel::Stream more(20261124, k, 0, 0, 100);
     auto pick = [&](std::size_t n) { return static_cast<std::size_t>(rng.uniform() * static_cast<double>(n)) % n; };
+    // a quarter of the groups hold cash well above their buffer (suppliers that buy stakes)
+    auto opening_cash = [&] {
+        const double rich = rng.uniform() < 0.25 ? 3.0 : 1.0;
+        return 0.05 + rich * rng.uniform();
+    };
     std::vector<std::string> use;
     const std::size_t n_countries = 2 + pick(6);
     while (use.size() < n_countries) {
@@ -43,7 +48,8 @@ std::string random_scenario(std::uint64_t k) {
       << "\nc2g_replication_rate = " << more.uniform() << "\nc2g_programme_cost = " << 5 * more.uniform()
       << "\nexperiential_learning = " << (more.uniform() < 0.5 ? 0.0 : more.uniform())
       << "\nknowledge_depreciation = " << (more.uniform() < 0.5 ? 0.0 : 0.5 * more.uniform())
-      << "\nmission_drift = " << (more.uniform() < 0.5 ? 0.0 : more.uniform()) << "\n";
+      << "\nmission_drift = " << (more.uniform() < 0.5 ? 0.0 : more.uniform())
+      << "\nstake_cash_multiple = " << 1 + 2 * rng.uniform() << "\n";
     const std::size_t groups = 1 + pick(5);
     for (std::size_t g = 0; g < groups; ++g) {
         static const char* const kinds[] = {"worker_coop", "producer_coop", "federation", "association",
@@ -54,14 +60,16 @@ std::string random_scenario(std::uint64_t k) {
           << sectors[pick(5)] << "\"\ncount = " << 1 + pick(40) << "\nemployees = " << 1 + 60 * rng.uniform()
           << "\nproductivity_shape = " << 6.0 + 4 * rng.uniform()
           << "\nmission = " << (kind == "for_profit" ? 0.0 : rng.uniform()) << "\npayout_rate = " << rng.uniform()
-          << "\ninitial_cash_years = " << 0.05 + rng.uniform() << "\nbirth_rate = " << 0.2 * rng.uniform()
+          << "\ninitial_cash_years = " << opening_cash() << "\nbirth_rate = " << 0.2 * rng.uniform()
           << "\ntechnology = " << rng.uniform() << "\nmanagement = " << rng.uniform() << "\nbrand = " << rng.uniform()
           << "\noutward_drive = " << 4 * rng.uniform() << "\ninput_share = " << 0.9 * rng.uniform()
           << "\nfair_price_premium = " << rng.uniform() << "\nprefinance = " << rng.uniform()
           << "\nfdi_min_experience = " << 2 * rng.uniform() << "\nfdi_propensity = " << rng.uniform()
           << "\nalliance_share = " << 0.95 * rng.uniform()
           << "\nc2g_rate = " << (more.uniform() < 0.5 ? 0.0 : more.uniform()) << "\nc2g_experience = " << 2 * more.uniform()
-          << "\nmodes = [";
+          // finance beyond wholly owned affiliates: stakes by suppliers, minority ownership, interest
+          << "\nprefinance_interest = " << 0.3 * rng.uniform() << "\npartner_equity_cap = " << 0.9 * rng.uniform()
+          << "\nstake_rate = " << rng.uniform() << "\nownership_share = " << 0.05 + 0.95 * rng.uniform() << "\nmodes = [";
         bool first = true;
         for (const char* m : modes) {
             if (std::string(m) == "node" && kind != "federation") continue;
@@ -93,6 +101,7 @@ std::string random_scenario(std::uint64_t k) {
 TEST_CASE("random scenarios keep every invariant at every step", "[model][property]") {
     const int cases = 1000;
     int organisations_seen = 0, regimes = 0, lending_steps = 0, alliance_steps = 0, programme_steps = 0, drifted = 0;
+    int stake_steps = 0, stake_dividend_steps = 0, interest_steps = 0, minority_steps = 0;
     for (int k = 0; k < cases; ++k) {
         const std::string body = random_scenario(static_cast<std::uint64_t>(k));
         INFO("case " << k << ":\n" << body);
@@ -121,7 +130,18 @@ TEST_CASE("random scenarios keep every invariant at every step", "[model][proper
                 REQUIRE(o.mission[i] <= 1.0);
                 if (o.kind[i] == model::OrgKind::for_profit) REQUIRE(o.mission[i] == 0.0);
                 REQUIRE(o.markup[i] > 1.0);
+                // equity held by others: co-investors of an owned affiliate hold 1 - ownership_share;
+                // suppliers' stakes in an organisation stay within its cap
+                const scenario::Population& g = m.scenario().populations[o.group[i]];
+                REQUIRE(o.outside_equity[i] >= 0.0);
+                if (o.relation[i] == model::Relation::owned) REQUIRE(o.outside_equity[i] == 1.0 - g.ownership_share);
+                else REQUIRE(o.outside_equity[i] <= g.partner_equity_cap + 1e-12);
             }
+            const auto& fl = m.record().ledger_flows;
+            stake_steps += fl[model::flow_equity_stake] > 0;
+            stake_dividend_steps += fl[model::flow_equity_dividends] > 0;
+            interest_steps += fl[model::flow_credit_interest] > 0;
+            minority_steps += fl[model::flow_fdi] > 0 && fl[model::flow_founding_capital] > 0;
             // funds never go negative, and the patient-capital loan book adds up
             const auto& rec = m.record();
             for (std::size_t p = 0; p < rec.policy_fund.size(); ++p) {
@@ -147,6 +167,8 @@ TEST_CASE("random scenarios keep every invariant at every step", "[model][proper
             const auto& l = m.links();
             for (std::size_t r = 0; r < l.size(); ++r) {
                 REQUIRE(l.credit[r] >= 0);
+                REQUIRE(l.stake[r] >= 0.0);
+                REQUIRE(l.stake[r] < 1.0);
                 REQUIRE(l.ties[r] >= 0.0);
                 REQUIRE(l.ties[r] <= 1.0);
                 if (r > 0 && l.org[r] == l.org[r - 1]) REQUIRE(l.dest[r] > l.dest[r - 1]);   // sorted, unique
@@ -178,4 +200,9 @@ TEST_CASE("random scenarios keep every invariant at every step", "[model][proper
     CHECK(alliance_steps > 0);  // and alliances paid their allies
     CHECK(programme_steps > 0); // governments adopted open technology (C2G) and paid for it
     CHECK(drifted > 0);         // missions drifted
+    // stakes bought and paid dividends, interest paid, affiliates co-funded by host households
+    CHECK(stake_steps > 0);
+    CHECK(stake_dividend_steps > 0);
+    CHECK(interest_steps > 0);
+    CHECK(minority_steps > 0);
 }
