@@ -336,8 +336,12 @@ void RunWriter::finish() { close_with_status("complete"); }
 void RunWriter::close_with_status(const std::string& status) {
     Impl& w = *impl_;
     try {
-        // Every dataset's checksum, for `ssesim verify`; then the status that says the file is closed.
+        // Every dataset's checksum, for `ssesim verify`, flushed on its own first; only then
+        // the status that says the file is closed, in a second, small flush. A disk that
+        // fills during the first flush (HDF5 writes metadata blocks in no set order) thus
+        // leaves the status "running" on disk, never "complete" beside missing checksums.
         stamp_checksums(w.file);
+        check(H5Fflush(w.file, H5F_SCOPE_GLOBAL), w.path + ": cannot flush the checksums");
         h5::set_attribute(w.file, "status", status);
         check(H5Fflush(w.file, H5F_SCOPE_GLOBAL), w.path + ": cannot flush");
     } catch (const Error& e) {

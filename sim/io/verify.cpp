@@ -123,7 +123,11 @@ VerifyReport verify_file(const std::string& path) {
         if (per_run.empty()) report.problems.push_back("runs: no checksum_variables attribute: the runs cannot be checked");
     }
     std::int64_t unstamped = 0;
-    for (const std::string& name : dataset_paths(file)) {
+    const std::vector<std::string> names = dataset_paths(file);
+    if (names.empty())   // every ssesim file holds data: none readable means its metadata never reached the disk
+        report.problems.push_back("no dataset can be found (a file whose writer never closed it, or damaged)" +
+                                  std::string(status == "running" ? ": status 'running'" : ""));
+    for (const std::string& name : names) {
         if (std::find(per_run.begin(), per_run.end(), name) != per_run.end()) continue;
         if (report.sweep && (name == "runs/status" || name == "runs/checksum")) continue;  // rewritten as runs complete
         Handle ds(check(H5Dopen2(file, name.c_str(), H5P_DEFAULT), "H5Dopen2 " + name));
