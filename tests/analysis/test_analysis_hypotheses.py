@@ -238,3 +238,16 @@ def test_the_program_prints_every_format_and_fails_in_one_line(tmp_path, capsys)
     assert main(["hypotheses", "--manifest", str(tmp_path / "none.toml"), "--results", str(tmp_path)]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "no such hypotheses manifest" in err
+
+
+def test_trace_render_round_trip_and_refusals():
+    from ssesim_analysis import trace
+    template = "# T\n\n<!-- trace:a -->\n\ntext\n\n<!-- trace:b -->\nend\n"
+    document = trace.render(template, {"a": "| x |\n", "b": "one\ntwo\n"})
+    assert document == "# T\n\n<!-- trace:a -->\n| x |\n<!-- /trace:a -->\n\ntext\n\n<!-- trace:b -->\none\ntwo\n<!-- /trace:b -->\nend\n"
+    assert trace.pieces_of(document) == {"a": "| x |\n", "b": "one\ntwo\n"}
+    assert trace.unrender(document) == template
+    with pytest.raises(AnalysisError, match="marker 'b' with no piece"):
+        trace.render(template, {"a": "x"})
+    with pytest.raises(AnalysisError, match="piece 'c' has no marker"):
+        trace.render(template, {"a": "x", "b": "y", "c": "z"})
