@@ -220,12 +220,13 @@ def experiment_text(cal: Calibration, case: str, directory: str | Path, *, quick
 
 
 def check_experiment_text(cal: Calibration, case: str, directory: str | Path, values: Mapping[str, float],
-                          *, quick: bool = False) -> str:
+                          *, quick: bool = False, scenario: Path | None = None) -> str:
     """A factorial experiment of one case with two arms, `default` (the scenario as it is) and
     `calibrated` (the calibrated values set), `check_replicates` replicates each: what
-    `ssesim-analysis targets` compares after a calibration."""
+    `ssesim-analysis targets` compares after a calibration. `scenario` is the case file of a
+    case the calibration does not use (its targets are shown, not fitted)."""
     size = cal.size(quick)
-    scenario = Path(_relative(cal.cases[case], Path(directory)))
+    scenario = Path(_relative(scenario or cal.cases[case], Path(directory)))
     sets = ", ".join(f'"{k}" = {v!r}' for k, v in values.items())
     return "\n".join([
         f"# Written by tools/calibrate: case '{case}' at the shipped defaults and at the calibrated values.",

@@ -151,6 +151,18 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--confidence", type=float, default=0.95, help="interval level over a sweep's replicates (default: 0.95)")
     p.set_defaults(verb=_targets)
 
+    p = verbs.add_parser("hypotheses", help="the SILK beliefs put to the test: effect, interval and verdict of each "
+                                            "comparison of the hypotheses manifest (tools/hypotheses runs the sweeps)")
+    p.add_argument("--manifest", metavar="TOML", help=f"the hypotheses manifest (default: {_default_manifest()})")
+    p.add_argument("--results", default="results/hypotheses", metavar="DIR",
+                   help="where the experiments' sweeps are, each as DIR/<its output file name> (default: results/hypotheses)")
+    p.add_argument("--hypothesis", action="append", default=[], metavar="NAME",
+                   help="only this hypothesis (repeatable)")
+    p.add_argument("--format", choices=("table", "csv", "json", "markdown"), default="table",
+                   help="output format (default: table)")
+    p.add_argument("--confidence", type=float, default=0.95, help="interval level over the replicates (default: 0.95)")
+    p.set_defaults(verb=_hypotheses)
+
     p = verbs.add_parser("calibrate", help="rejection-ABC calibration to the case targets from per-case LHS sweeps "
                                            "(tools/calibrate runs them)")
     p.add_argument("files", nargs="+", metavar="SWEEP", help="the LHS sweep of each case of the calibration's targets")
@@ -170,6 +182,11 @@ def _parser() -> argparse.ArgumentParser:
 def _default_calibration() -> str:
     from .calibration import DEFAULT_CALIBRATION
     return str(DEFAULT_CALIBRATION)
+
+
+def _default_manifest() -> str:
+    from .hypotheses import DEFAULT_MANIFEST
+    return str(DEFAULT_MANIFEST)
 
 
 def _default_targets() -> str:
@@ -412,6 +429,36 @@ def _targets(args) -> int:
     notes = [(r.target, r.reason) for r in table.itertuples() if r.reason]
     for key, reason in notes:
         print(f"  {key}: {reason}")
+    return 0
+
+
+def _hypotheses(args) -> int:
+    import json
+
+    import pandas as pd
+
+    from .hypotheses import evaluate, load_manifest, markdown
+    from .tables import interval, level, number
+
+    table = evaluate(load_manifest(args.manifest), args.results, names=args.hypothesis, confidence=args.confidence)
+    if args.format == "json":
+        print(json.dumps({"confidence": args.confidence, "hypotheses": json.loads(table.to_json(orient="records"))},
+                         indent=1))
+        return 0
+    if args.format == "csv":
+        print(table.drop(columns=["means"]).to_csv(index=False), end="")
+        return 0
+    if args.format == "markdown":
+        print(markdown(table), end="")
+        return 0
+    print(f"The SILK beliefs put to the test: mean effect over paired replicates with its {level(args.confidence)} "
+          "Student-t interval, and the verdict against the belief's direction.")
+    rows = [{"hypothesis": r.hypothesis, "effect": f"{r.effect_of} ({r.direction})", "replicates": r.replicates,
+             "mean effect": number(r.effect), "interval": interval(r.low, r.high), "verdict": r.verdict}
+            for r in table.itertuples()]
+    print(pd.DataFrame(rows).to_string(index=False))
+    for r in table.itertuples():
+        print(f"  {r.hypothesis}: {r.indicator}, {r.at}. Null: {r.null}. Caveat: {r.caveat}.")
     return 0
 
 

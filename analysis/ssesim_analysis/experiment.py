@@ -4,6 +4,7 @@ later reports print the same numbers."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -125,3 +126,28 @@ def require_complete(runs: pd.DataFrame) -> None:
     if pending:
         raise AnalysisError(f"{len(pending)} run(s) not complete (runs table 'status'), e.g. run "
                             f"{', '.join(map(str, pending[:5]))}: finish or resume the sweep first")
+
+
+def relocated_experiment(source: Path, output: Path, replace: Mapping[str, object] | None = None) -> str:
+    """An experiment file's text to be written elsewhere: its scenario as an absolute path, its
+    output `output`, and the [experiment] keys of `replace` (e.g. replicates or samples) given
+    new values. Each key must be one line `key = ...` of the [experiment] table, before the
+    first [[arm]] or [[factor]]."""
+    text = Path(source).read_text()
+    cut = min([i for i in (text.find("\n[[arm]]"), text.find("\n[[factor]]")) if i >= 0] or [len(text)])
+    head, rest = text[:cut], text[cut:]
+    scenario = _line(source, head, "scenario", quoted=True)
+    absolute = (Path(source).parent / scenario.group(2)).resolve()
+    head = head[:scenario.start(2)] + str(absolute) + head[scenario.end(2):]
+    for key, value in {"output": f'"{output}"', **{k: str(v) for k, v in (replace or {}).items()}}.items():
+        m = _line(source, head, key)
+        head = head[:m.start()] + f"{key} = {value}" + head[m.end():]
+    return head + rest
+
+
+def _line(source, head: str, key: str, quoted: bool = False) -> re.Match:
+    pattern = rf'^({key} = )"([^"]*)"[ \t]*(#.*)?$' if quoted else rf"^{key} = [^#\n]*"
+    found = list(re.finditer(pattern, head, flags=re.M))
+    if len(found) != 1:
+        raise AnalysisError(f"{source}: expected one line '{key} = ...' in [experiment], found {len(found)}")
+    return found[0]
