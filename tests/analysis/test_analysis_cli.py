@@ -201,7 +201,7 @@ def test_bad_input_is_one_line_and_exit_2(tmp_path, sweep, single_run, capsys):
         (["sensitivity", tmp_path / "saltelli.h5", "--indicator", "y", "--at", "mean"],
          "'y' has no step dimension to average over"),
         (["frobnicate"], "argument VERB: invalid choice: 'frobnicate' (choose from 'summary', 'compare', "
-                         "'sensitivity', 'plot', 'brief', 'targets', 'calibrate') (see 'ssesim-analysis --help')"),
+                         "'sensitivity', 'plot', 'brief', 'targets', 'hypotheses', 'calibrate') (see 'ssesim-analysis --help')"),
         ([], "the following arguments are required: VERB (see 'ssesim-analysis --help')"),
     ]
     for args, message in cases:
