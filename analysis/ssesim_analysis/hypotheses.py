@@ -403,19 +403,21 @@ def _indicator_series(f, value: Value, runs: list[int], h: Hypothesis, path) -> 
     return total / count
 
 
+def select(hypotheses: Sequence[Hypothesis], names: Sequence[str] = ()) -> list[Hypothesis]:
+    """The hypotheses named (all without names), in manifest order; an unknown name is an error."""
+    known = {h.name for h in hypotheses}
+    for n in names:
+        if n not in known:
+            raise AnalysisError(f"no hypothesis '{n}' in the manifest (hypotheses: {', '.join(sorted(known))})")
+    return [h for h in hypotheses if not names or h.name in names]
+
+
 def evaluate(hypotheses: Sequence[Hypothesis], results: str | Path, *, names: Sequence[str] = (),
              confidence: float = 0.95) -> pd.DataFrame:
     """One row per hypothesis (those named, or all), each measured on its experiment's sweep
     under `results`."""
-    chosen = list(hypotheses)
-    if names:
-        known = {h.name for h in hypotheses}
-        for n in names:
-            if n not in known:
-                raise AnalysisError(f"no hypothesis '{n}' in the manifest (hypotheses: {', '.join(sorted(known))})")
-        chosen = [h for h in hypotheses if h.name in names]
     rows = []
-    for h in chosen:
+    for h in select(hypotheses, names):
         path = sweep_path(h, results)
         if not path.is_file():
             raise AnalysisError(f"{path}: no such file (the sweep of {h.experiment.name} for hypothesis "

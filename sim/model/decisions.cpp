@@ -35,7 +35,6 @@ void Model::decide(std::size_t begin, std::size_t end) {
         orgs_.borrow[i] = 0;                                     // lent in `policies` (patient capital)
         orgs_.borrow_dest[i] = -1;
         orgs_.tender_revenue[i] = orgs_.tender_abroad[i] = 0;   // won in `tenders`, after this phase
-        for (std::uint32_t r = orgs_.link_begin[i]; r < orgs_.link_begin[i + 1]; ++r) links_.tender[r] = 0;
         // The delivered price of its inputs, from its suppliers' prices of the last step.
         double input_price = 0;
         int suppliers = 0;
@@ -75,6 +74,7 @@ void Model::decide(std::size_t begin, std::size_t end) {
         for (std::uint32_t r = orgs_.link_begin[i]; r < orgs_.link_begin[i + 1]; ++r) {
             links_.invest[r] = 0;
             links_.leave[r] = 0;
+            links_.tender[r] = 0;   // won in `tenders`, after this phase
             const double u_exit = rng.uniform();
             const double u_fdi = rng.uniform();
             ties += links_.ties[r];

@@ -455,24 +455,20 @@ void Model::rebuild_indices() {
         for (std::size_t r = b; r < e; ++r)
             partner_slot_[r] = links_.affiliate[r] == no_parent ? -1 : kernel::slot_of(orgs_.id, links_.affiliate[r]);
     });
-    // the input links each organisation supplies
-    supplied_begin_.assign(n_orgs + 1, 0);
-    for (std::size_t r = 0; r < links_.size(); ++r)
-        if (supplies_inputs(links_.mode[r]) && partner_slot_[r] >= 0) ++supplied_begin_[static_cast<std::size_t>(partner_slot_[r]) + 1];
-    std::partial_sum(supplied_begin_.begin(), supplied_begin_.end(), supplied_begin_.begin());
-    supplied_links_.resize(supplied_begin_.back());
-    std::vector<std::uint32_t> sfill(supplied_begin_.begin(), supplied_begin_.end() - 1);
-    for (std::uint32_t r = 0; r < links_.size(); ++r)
-        if (supplies_inputs(links_.mode[r]) && partner_slot_[r] >= 0) supplied_links_[sfill[static_cast<std::size_t>(partner_slot_[r])]++] = r;
-    // the alliance links each organisation is the ally of
-    allied_begin_.assign(n_orgs + 1, 0);
-    for (std::size_t r = 0; r < links_.size(); ++r)
-        if (links_.mode[r] == Mode::alliance && partner_slot_[r] >= 0) ++allied_begin_[static_cast<std::size_t>(partner_slot_[r]) + 1];
-    std::partial_sum(allied_begin_.begin(), allied_begin_.end(), allied_begin_.begin());
-    allied_links_.resize(allied_begin_.back());
-    std::vector<std::uint32_t> afill(allied_begin_.begin(), allied_begin_.end() - 1);
-    for (std::uint32_t r = 0; r < links_.size(); ++r)
-        if (links_.mode[r] == Mode::alliance && partner_slot_[r] >= 0) allied_links_[afill[static_cast<std::size_t>(partner_slot_[r])]++] = r;
+    // the links each organisation is the partner of, by mode: those it supplies inputs
+    // through, and the alliances it is the ally of (counting sort by partner slot)
+    auto index_by_partner = [&](auto&& of_mode, auto& begin, auto& links) {
+        begin.assign(n_orgs + 1, 0);
+        for (std::size_t r = 0; r < links_.size(); ++r)
+            if (of_mode(links_.mode[r]) && partner_slot_[r] >= 0) ++begin[static_cast<std::size_t>(partner_slot_[r]) + 1];
+        std::partial_sum(begin.begin(), begin.end(), begin.begin());
+        links.resize(begin.back());
+        std::vector<std::uint32_t> next(begin.begin(), begin.end() - 1);
+        for (std::uint32_t r = 0; r < links_.size(); ++r)
+            if (of_mode(links_.mode[r]) && partner_slot_[r] >= 0) links[next[static_cast<std::size_t>(partner_slot_[r])]++] = r;
+    };
+    index_by_partner(supplies_inputs, supplied_begin_, supplied_links_);
+    index_by_partner([](Mode m) { return m == Mode::alliance; }, allied_begin_, allied_links_);
     // open-technology givers by country (slot order), SSE employment by country
     giver_begin_.assign(n_countries + 1, 0);
     for (std::size_t r = 0; r < links_.size(); ++r)
