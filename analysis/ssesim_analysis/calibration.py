@@ -18,7 +18,7 @@ import math
 import subprocess
 import tomllib
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -38,12 +38,21 @@ SCALES = ("linear", "log")
 
 @dataclass(frozen=True)
 class Prior:
-    """A calibrated parameter: uniform (or log-uniform) on [low, high]."""
+    """A calibrated parameter: uniform (or log-uniform) on [low, high]. `path` is the factor's
+    path in the sweeps; a case parameter (`case` set) is an archetype's key, swept as the key
+    of the case's population group of that archetype and named `archetype.NAME.KEY`."""
     path: str
     low: float
     high: float
     scale: str
     why: str
+    case: str = ""
+    name: str = ""
+
+    @property
+    def parameter(self) -> str:
+        """The parameter's name in the results: the economy path, or archetype.NAME.KEY."""
+        return self.name or self.path
 
 
 @dataclass(frozen=True)
@@ -62,11 +71,12 @@ class Calibration:
     seed: int
     sizes: Sizes
     quick: Sizes
-    priors: tuple[Prior, ...]
+    priors: tuple[Prior, ...]            # the economy's parameters (the first stage)
     targets: tuple[Target, ...]          # the targets in the distance, in file order
     scales: Mapping[str, float]          # per target key: the unit of its deviation
     excluded: Mapping[str, str]          # measurable targets left out, and why
     targets_file: Path
+    case_priors: Mapping[str, tuple[Prior, ...]] = field(default_factory=dict)   # the second stage, per case
 
     @property
     def cases(self) -> dict[str, Path]:
@@ -76,6 +86,12 @@ class Calibration:
     def size(self, quick: bool = False) -> Sizes:
         return self.quick if quick else self.sizes
 
+    def stage(self, case: str) -> Calibration:
+        """The second stage of one case as a calibration of its own: the case's parameters and
+        the case's targets only (the economy's values are fixed by the first stage)."""
+        return replace(self, priors=self.case_priors[case],
+                       targets=tuple(t for t in self.targets if t.case_name == case), case_priors={})
+
 
 def load_calibration(path: str | Path | None = None) -> Calibration:
     """Reads calibration.toml strictly: every key known, every range inside (low < high, > 0 on a
@@ -83,7 +99,7 @@ def load_calibration(path: str | Path | None = None) -> Calibration:
     tolerance 0, and each measurable target either used or excluded with a reason."""
     path = Path(path) if path is not None else DEFAULT_CALIBRATION
     doc = read_toml(path, "calibration file")
-    _only(path, "", doc, ("calibration", "quick", "parameter", "target", "excluded"))
+    _only(path, "", doc, ("calibration", "quick", "parameter", "case_parameter", "target", "excluded"))
     head = _table(path, doc, "calibration")
     _only(path, "[calibration]", head, ("name", "targets", "seed") + SIZE_KEYS)
     for k in ("name", "targets", "seed") + SIZE_KEYS:
@@ -100,29 +116,15 @@ def load_calibration(path: str | Path | None = None) -> Calibration:
 
     priors = []
     for i, p in enumerate(_array(path, doc, "parameter")):
-        where = f"{path}: [[parameter]] {i + 1}"
-        _only(path, f"[[parameter]] {i + 1}", p, ("path", "range", "scale", "why"))
-        for k in ("path", "range", "scale", "why"):
-            if k not in p:
-                raise AnalysisError(f"{where}: missing key '{k}'")
-        if not isinstance(p["path"], str) or not p["path"].startswith("economy."):
-            raise AnalysisError(f"{where}: path must be an economy parameter ('economy.NAME'), got {p['path']!r}")
-        r = p["range"]
-        if (not isinstance(r, list) or len(r) != 2 or any(isinstance(x, bool) or not isinstance(x, (int, float))
-                                                            for x in r) or not r[0] < r[1]):
-            raise AnalysisError(f"{where} ({p['path']}): range must be [low, high] numbers with low < high")
-        if p["scale"] not in SCALES:
-            raise AnalysisError(f"{where} ({p['path']}): scale must be linear or log, got {p['scale']!r}")
-        if p["scale"] == "log" and r[0] <= 0:
-            raise AnalysisError(f"{where} ({p['path']}): a log scale needs low > 0")
-        if not isinstance(p["why"], str) or not p["why"].strip():
-            raise AnalysisError(f"{where} ({p['path']}): 'why' must say why this range")
-        priors.append(Prior(p["path"], float(r[0]), float(r[1]), p["scale"], p["why"]))
+        where = f"[[parameter]] {i + 1}"
+        _only(path, where, p, ("path", "range", "scale", "why"))
+        if not isinstance(p.get("path"), str) or not p["path"].startswith("economy."):
+            raise AnalysisError(f"{path}: {where}: path must be an economy parameter ('economy.NAME'), "
+                                f"got {p.get('path')!r}")
+        priors.append(_prior(path, f"{where} ({p['path']})", p, p["path"]))
     if not priors:
         raise AnalysisError(f"{path}: no [[parameter]] to calibrate")
-    seen = [p.path for p in priors]
-    if len(set(seen)) != len(seen):
-        raise AnalysisError(f"{path}: parameter {next(x for x in seen if seen.count(x) > 1)} is given twice")
+    _unique(path, [p.path for p in priors])
 
     targets_file = (path.parent / head["targets"]).resolve()
     every = {t.key: t for t in load_targets(targets_file)}
@@ -162,8 +164,59 @@ def load_calibration(path: str | Path | None = None) -> Calibration:
     if left:
         raise AnalysisError(f"{path}: measurable target '{left[0]}' is neither a [[target]] nor [[excluded]] "
                             "(say why it is left out)")
+    case_priors: dict[str, list[Prior]] = {}
+    cases = {t.case_name: t.case for t in used}
+    for i, p in enumerate(_array(path, doc, "case_parameter")):
+        where = f"[[case_parameter]] {i + 1}"
+        _only(path, where, p, ("case", "archetype", "key", "range", "scale", "why"))
+        for k in ("case", "archetype", "key"):
+            if not isinstance(p.get(k), str) or not p[k]:
+                raise AnalysisError(f"{path}: {where}: missing key '{k}' (a string)")
+        case, archetype, key = p["case"], p["archetype"], p["key"]
+        if case not in cases:
+            raise AnalysisError(f"{path}: {where}: case '{case}' has no target in the distance "
+                                f"(cases: {', '.join(cases)})")
+        group = _archetype_group(cases[case], archetype, f"{path}: {where}")
+        name = f"archetype.{archetype}.{key}"
+        case_priors.setdefault(case, []).append(
+            _prior(path, f"{where} ({name})", p, f"population[{group}].{key}", case=case, name=name))
+    _unique(path, [p.parameter for ps in case_priors.values() for p in ps])
     return Calibration(path=path, name=head["name"], seed=seed, sizes=sizes, quick=quick, priors=tuple(priors),
-                       targets=tuple(used), scales=scales, excluded=excluded, targets_file=targets_file)
+                       targets=tuple(used), scales=scales, excluded=excluded, targets_file=targets_file,
+                       case_priors={c: tuple(ps) for c, ps in case_priors.items()})
+
+
+def _prior(path: Path, where: str, p: Mapping, factor: str, *, case: str = "", name: str = "") -> Prior:
+    """A [[parameter]] or [[case_parameter]]'s range, scale and why, checked."""
+    for k in ("range", "scale", "why"):
+        if k not in p:
+            raise AnalysisError(f"{path}: {where}: missing key '{k}'")
+    r = p["range"]
+    if (not isinstance(r, list) or len(r) != 2 or any(isinstance(x, bool) or not isinstance(x, (int, float))
+                                                        for x in r) or not r[0] < r[1]):
+        raise AnalysisError(f"{path}: {where}: range must be [low, high] numbers with low < high")
+    if p["scale"] not in SCALES:
+        raise AnalysisError(f"{path}: {where}: scale must be linear or log, got {p['scale']!r}")
+    if p["scale"] == "log" and r[0] <= 0:
+        raise AnalysisError(f"{path}: {where}: a log scale needs low > 0")
+    if not isinstance(p["why"], str) or not p["why"].strip():
+        raise AnalysisError(f"{path}: {where}: 'why' must say why this range")
+    return Prior(factor, float(r[0]), float(r[1]), p["scale"], p["why"], case, name)
+
+
+def _unique(path: Path, names: Sequence[str]) -> None:
+    if len(set(names)) != len(names):
+        raise AnalysisError(f"{path}: parameter {next(x for x in names if names.count(x) > 1)} is given twice")
+
+
+def _archetype_group(scenario: Path, archetype: str, where: str) -> int:
+    """The index of the case scenario's one [[population]] group of `archetype`."""
+    groups = [i for i, g in enumerate(read_toml(scenario, "case scenario").get("population", []))
+              if isinstance(g, dict) and g.get("archetype") == archetype]
+    if len(groups) != 1:
+        raise AnalysisError(f"{where}: {scenario.name} has {len(groups)} population groups of archetype "
+                            f"'{archetype}' (a case parameter needs exactly one)")
+    return groups[0]
 
 
 def _only(path: Path, where: str, table: Mapping, allowed: Sequence[str]) -> None:
@@ -204,19 +257,29 @@ def _sizes(path: Path, where: str, t: Mapping) -> Sizes:
 # The experiments
 
 
-def experiment_text(cal: Calibration, case: str, directory: str | Path, *, quick: bool = False) -> str:
+def experiment_text(cal: Calibration, case: str, directory: str | Path, *, quick: bool = False,
+                    fixed: Mapping[str, float] | None = None) -> str:
     """The LHS experiment of one case: the case scenario (relative to `directory`, where the
-    experiment file is written), the calibration's factors in order, its seed and sizes."""
+    experiment file is written), the calibration's factors in order, its seed and sizes. With
+    `fixed` (the second stage: `cal.stage(case)` and the economy's calibrated values), one arm
+    sets those values in every run."""
     size = cal.size(quick)
     scenario = Path(_relative(cal.cases[case], Path(directory)))
+    stage = "second stage" if fixed else "first stage"
     lines = [f"# Written by tools/calibrate from {cal.path.name} ({'quick' if quick else 'full'} sizes): the",
-             "# prior sample of the rejection-ABC calibration on this case. Do not edit; edit the calibration.",
-             "[experiment]", f'name = "calibrate_{case}"', f'scenario = "{scenario.as_posix()}"',
+             f"# prior sample of the rejection-ABC calibration ({stage}) on this case. Do not edit; edit the",
+             "# calibration.", "[experiment]", f'name = "calibrate_{case}"', f'scenario = "{scenario.as_posix()}"',
              'design = "lhs"', f"samples = {size.samples}", f"replicates = {size.replicates}",
              f"seed = {cal.seed}", ""]
     for p in cal.priors:
         lines += ["[[factor]]", f'path = "{p.path}"', f"range = [{p.low!r}, {p.high!r}]", f'scale = "{p.scale}"', ""]
+    if fixed:
+        lines += ["[[arm]]", 'name = "economy_calibrated"', f"set = {{ {_set_text(fixed)} }}", ""]
     return "\n".join(lines)
+
+
+def _set_text(values: Mapping[str, float]) -> str:
+    return ", ".join(f'"{k}" = {v!r}' for k, v in values.items())
 
 
 def check_experiment_text(cal: Calibration, case: str, directory: str | Path, values: Mapping[str, float],
@@ -227,7 +290,7 @@ def check_experiment_text(cal: Calibration, case: str, directory: str | Path, va
     case the calibration does not use (its targets are shown, not fitted)."""
     size = cal.size(quick)
     scenario = Path(_relative(scenario or cal.cases[case], Path(directory)))
-    sets = ", ".join(f'"{k}" = {v!r}' for k, v in values.items())
+    sets = _set_text(values)
     return "\n".join([
         f"# Written by tools/calibrate: case '{case}' at the shipped defaults and at the calibrated values.",
         "[experiment]", f'name = "check_{case}"', f'scenario = "{scenario.as_posix()}"', 'design = "factorial"',
@@ -358,12 +421,73 @@ class Result:
 
     @property
     def values(self) -> dict[str, float]:
-        """The calibrated values: the posterior medians, by parameter path."""
+        """The calibrated values: the posterior medians, by parameter name."""
         return {r.parameter: float(r.median) for r in self.posterior.itertuples()}
 
+    @property
+    def settings(self) -> dict[str, float]:
+        """The calibrated values as written in the fragment (4 significant digits), by the
+        factor's path in the sweeps: what the next stage and the check set."""
+        return {p.path: float(_short(v)) for p, v in zip(self.calibration.priors, self.values.values())}
 
-def calibrate(files: Sequence[str | Path], cal: Calibration, *, acceptance: float | None = None) -> Result:
-    """Rejection ABC over the per-case LHS sweeps `files` (one per case of the targets used)."""
+
+@dataclass
+class Calibrated:
+    """Both stages: the economy's parameters on every case, then each case's own parameters on
+    its targets with the economy at its calibrated values."""
+    economy: Result
+    cases: dict[str, Result]
+
+    @property
+    def settings(self) -> dict[str, dict[str, float]]:
+        """Per case of the calibration: what its runs set to be at the calibrated values."""
+        return {case: {**self.economy.settings, **(self.cases[case].settings if case in self.cases else {})}
+                for case in self.economy.calibration.cases}
+
+
+def calibrate_all(files: Sequence[str | Path], cal: Calibration, *, acceptance: float | None = None) -> Calibrated:
+    """The two-stage calibration over the first stage's sweeps (one per case, the economy's
+    factors) and the second stage's (one per case with case parameters, its factors, every run
+    at the first stage's calibrated economy)."""
+    first, second = split_sweeps(files, cal)
+    economy = calibrate(first, cal, acceptance=acceptance)
+    fixed = economy.settings
+    missing = [c for c in cal.case_priors if c not in second]
+    if missing:
+        raise AnalysisError(f"no second-stage sweep of case '{missing[0]}' (its parameters: "
+                            f"{', '.join(p.parameter for p in cal.case_priors[missing[0]])})")
+    cases = {case: calibrate([second[case]], cal.stage(case), acceptance=acceptance, fixed=fixed)
+             for case in cal.case_priors}
+    return Calibrated(economy, cases)
+
+
+def split_sweeps(files: Sequence[str | Path], cal: Calibration) -> tuple[list[str], dict[str, str]]:
+    """The first stage's sweeps (the economy's factors) and the second stage's, by case (the
+    case's factors), told apart by the factors their experiment varies."""
+    economy = [p.path for p in cal.priors]
+    first, second = [], {}
+    for path in map(str, files):
+        with open_run(path) as f:
+            text = f.attributes.get("experiment")
+            name = scenario_name(f)
+        factors = [x.get("path") for x in tomllib.loads(text).get("factor", [])] if isinstance(text, str) else []
+        if name in cal.case_priors and factors == [p.path for p in cal.case_priors[name]]:
+            if name in second:
+                raise AnalysisError(f"{path}: a second second-stage sweep of case '{name}' (the first: {second[name]})")
+            second[name] = path
+        elif not isinstance(text, str) or factors == economy or name not in cal.case_priors:
+            first.append(path)       # calibrate() checks it further
+        else:
+            raise AnalysisError(f"{path}: a sweep of factors {', '.join(map(str, factors)) or 'none'}: neither the "
+                                f"economy's ({', '.join(economy)}) nor case '{name}''s "
+                                f"({', '.join(p.path for p in cal.case_priors[name])})")
+    return first, second
+
+
+def calibrate(files: Sequence[str | Path], cal: Calibration, *, acceptance: float | None = None,
+              fixed: Mapping[str, float] | None = None) -> Result:
+    """Rejection ABC over the per-case LHS sweeps `files` (one per case of the targets used).
+    `fixed`: the values every run must set (the second stage's economy values), else none."""
     acceptance = cal.sizes.acceptance if acceptance is None else acceptance
     if not 0 < acceptance <= 1:
         raise AnalysisError(f"acceptance must be a fraction in (0, 1], got {acceptance:g}")
@@ -382,7 +506,7 @@ def calibrate(files: Sequence[str | Path], cal: Calibration, *, acceptance: floa
             if "runs" not in f._file:
                 raise AnalysisError(f"{path}: a single run, not a sweep: the calibration needs the LHS sweep "
                                     "of each case (tools/calibrate)")
-            _check_design(path, f.attributes, cal, factors)
+            _check_design(path, f.attributes, cal, factors, fixed or {})
             runs = f.runs()
             require_complete(runs)
             other = sorted(set(factor_columns(runs)) - set(factors))
@@ -418,15 +542,16 @@ def summarise(accepted: pd.DataFrame, priors: Sequence[Prior]) -> pd.DataFrame:
     rows = []
     for p in priors:
         x = accepted[p.path].to_numpy(dtype=float)
-        rows.append({"parameter": p.path, "prior_low": p.low, "prior_high": p.high, "prior_scale": p.scale,
+        rows.append({"parameter": p.parameter, "prior_low": p.low, "prior_high": p.high, "prior_scale": p.scale,
                      "median": float(np.median(x)), "q05": float(np.quantile(x, 0.05)),
                      "q95": float(np.quantile(x, 0.95))})
     return pd.DataFrame(rows)
 
 
-def _check_design(path: str, attributes: Mapping, cal: Calibration, factors: Sequence[str]) -> None:
+def _check_design(path: str, attributes: Mapping, cal: Calibration, factors: Sequence[str],
+                  fixed: Mapping[str, float]) -> None:
     """The sweep's experiment must be the calibration's LHS: same factors in order, ranges,
-    scales and seed."""
+    scales and seed, and one arm that sets exactly `fixed` (none: nothing)."""
     text = attributes.get("experiment")
     if not isinstance(text, str):
         raise AnalysisError(f"{path}: no 'experiment' root attribute: not a sweep file")
@@ -444,6 +569,13 @@ def _check_design(path: str, attributes: Mapping, cal: Calibration, factors: Seq
                                 f"calibration [{p.low:g}, {p.high:g}] ({p.scale})")
     if head.get("seed") != cal.seed:
         raise AnalysisError(f"{path}: seed {head.get('seed')}, the calibration's is {cal.seed}")
+    arms = ex.get("arm", [])
+    sets = arms[0].get("set", {}) if len(arms) == 1 else {}
+    if len(arms) > 1 or sets != dict(fixed):
+        wanted = f"sets {_set_text(fixed)}" if fixed else "sets nothing"
+        raise AnalysisError(f"{path}: its arms ({', '.join(_set_text(a.get('set', {})) or a.get('name', '?') for a in arms)}) "
+                            f"differ from the calibration's one arm, which {wanted}"
+                            + (" (the first stage's calibrated economy)" if fixed else ""))
 
 
 def target_means(cal: Calibration, by_case: Mapping[str, str], groups: Mapping[str, pd.Series],
@@ -501,34 +633,69 @@ def source_commit() -> str:
     return out.stdout.strip() + (" (with uncommitted changes)" if dirty.stdout.strip() else "")
 
 
-def fragment(result: Result, command: str, date: str | None = None, commit: str | None = None) -> str:
-    """The calibrated [economy] values as a TOML fragment a scenario can use, with how they were
-    produced in its header."""
-    cal = result.calibration
+def fragment(result: Calibrated, command: str, date: str | None = None, commit: str | None = None) -> str:
+    """The calibrated values as a TOML fragment: [economy] (the first stage) and one
+    [archetype.NAME] table per archetype of the second stage (keys of scenarios/archetypes.toml),
+    with how they were produced in its header."""
+    first = result.economy
+    cal = first.calibration
     date = date or _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     commit = commit or source_commit()
-    n_points = len(result.points)
-    n_acc = int(result.points["accepted"].sum())
-    best = result.accepted["distance"]
+    best = first.accepted["distance"]
     lines = [
-        "# Calibrated [economy] values (issue 9): the posterior medians of a rejection-ABC calibration",
+        "# Calibrated values (issue 9): the posterior medians of a two-stage rejection-ABC calibration",
         f"# ({cal.path.name}: Pritchard et al. 1999; Beaumont et al. 2002) to the SILK case targets.",
         f"# Command: {command}",
-        f"# Date: {date}; source commit {commit}; ssesim commit(s) of the sweeps: {', '.join(result.ssesim_commits)}",
-        f"# Prior samples: {n_points} LHS design points x {result.replicates} replicate(s) on {len(result.files)} "
-        f"case(s) ({', '.join(result.files)}); accepted {n_acc} (acceptance {result.acceptance:g}), distance "
-        f"{best.min():.4g} to {best.max():.4g} (0: every target exactly; 1: off by one tolerance on average).",
+        f"# Date: {date}; source commit {commit}; ssesim commit(s) of the sweeps: "
+        f"{', '.join(sorted(set(first.ssesim_commits).union(*(r.ssesim_commits for r in result.cases.values()))))}",
+        f"# First stage, [economy]: {len(first.points)} LHS design points x {first.replicates} replicate(s) on "
+        f"{len(first.files)} case(s) ({', '.join(first.files)}); accepted {int(first.points['accepted'].sum())} "
+        f"(acceptance {first.acceptance:g}), distance {best.min():.4g} to {best.max():.4g} (0: every target exactly;",
+        "# 1: off by one tolerance on average).",
         f"# Targets in the distance: {', '.join(t.key for t in cal.targets)}.",
-        "# NOT the shipped defaults: sim/scenario/registry.cpp and scenarios/cases/ are unchanged; paste",
-        "# this table into a scenario (or set it as an experiment arm) to run with these values.",
-        "[economy]",
     ]
-    width = max(len(p.path) for p in cal.priors) - len("economy.")
-    for r in result.posterior.itertuples():
-        name = r.parameter.removeprefix("economy.")
-        lines.append(f"{name:<{width}} = {_short(r.median)}   # prior [{r.prior_low:g}, {r.prior_high:g}] "
-                     f"{r.prior_scale}; 90% posterior interval [{_short(r.q05)}, {_short(r.q95)}]")
+    for case, r in result.cases.items():
+        d = r.accepted["distance"]
+        lines.append(f"# Second stage, case {case} at the [economy] values below: {len(r.points)} LHS points x "
+                     f"{r.replicates} replicate(s), accepted {int(r.points['accepted'].sum())}, distance {d.min():.4g} "
+                     f"to {d.max():.4g} on its targets ({', '.join(t.key for t in r.calibration.targets)}).")
+    lines += ["# The shipped defaults are these values: [economy] in sim/scenario/registry.cpp, [archetype.*] in",
+              "# scenarios/archetypes.toml (tests/integration/test_calibrated.py checks that they agree).",
+              "[economy]"]
+    lines += _value_lines(first, "economy.")
+    for r in result.cases.values():
+        archetype = r.calibration.priors[0].parameter.rsplit(".", 1)[0]
+        lines += ["", f"[{archetype}]"]
+        lines += _value_lines(r, archetype + ".")
     return "\n".join(lines) + "\n"
+
+
+def fragment_settings(cal: Calibration, doc: Mapping) -> dict[str, dict[str, float]]:
+    """Per case of the calibration, the parameter paths and values its runs set to be at the
+    values of a calibrated fragment `doc` (as read from calibrated.toml)."""
+    economy = doc.get("economy", {})
+    missing = [p.path for p in cal.priors if p.path.removeprefix("economy.") not in economy]
+    if missing:
+        raise AnalysisError(f"the calibrated fragment has no [economy] {missing[0].removeprefix('economy.')}")
+    out = {}
+    for case in cal.cases:
+        values = {p.path: float(economy[p.path.removeprefix("economy.")]) for p in cal.priors}
+        for p in cal.case_priors.get(case, ()):
+            _, archetype, key = p.parameter.split(".")
+            value = doc.get("archetype", {}).get(archetype, {}).get(key)
+            if value is None:
+                raise AnalysisError(f"the calibrated fragment has no [archetype.{archetype}] {key} (case {case}'s parameter)")
+            values[p.path] = float(value)
+        out[case] = values
+    return out
+
+
+def _value_lines(result: Result, prefix: str) -> list[str]:
+    names = [r.parameter.removeprefix(prefix) for r in result.posterior.itertuples()]
+    width = max(map(len, names))
+    return [f"{name:<{width}} = {_short(r.median)}   # prior [{r.prior_low:g}, {r.prior_high:g}] {r.prior_scale}; "
+            f"90% posterior interval [{_short(r.q05)}, {_short(r.q95)}]"
+            for name, r in zip(names, result.posterior.itertuples())]
 
 
 def _short(x: float) -> str:
@@ -537,37 +704,49 @@ def _short(x: float) -> str:
     return text if any(c in text for c in ".e") else text + ".0"
 
 
-def write(result: Result, directory: str | Path, command: str, *, fragment_path: str | Path | None = None,
+def write(result: Calibrated, directory: str | Path, command: str, *, fragment_path: str | Path | None = None,
           overwrite: bool = False) -> list[Path]:
-    """Writes DIR/points.csv (every design point), DIR/posterior.csv (the accepted ones, closest
-    first), DIR/posterior.json (settings, per-parameter summary, accepted points) and the TOML
-    fragment (DIR/calibrated.toml unless `fragment_path`). Existing files are refused unless
-    `overwrite`."""
+    """Writes DIR/points.csv (every design point of the first stage), DIR/posterior.csv (its
+    accepted ones, closest first), DIR/points_CASE.csv and DIR/posterior_CASE.csv (the second
+    stage of each case), DIR/posterior.json (settings, per-parameter summary, accepted points of
+    every stage) and the TOML fragment (DIR/calibrated.toml unless `fragment_path`). Existing
+    files are refused unless `overwrite`."""
     directory = Path(directory)
     paths = [directory / "points.csv", directory / "posterior.csv", directory / "posterior.json",
              Path(fragment_path) if fragment_path else directory / "calibrated.toml"]
+    stages = {case: (directory / f"points_{case}.csv", directory / f"posterior_{case}.csv") for case in result.cases}
+    every = paths + [p for pair in stages.values() for p in pair]
     if directory.exists() and not directory.is_dir():
         raise AnalysisError(f"{directory}: not a directory")
-    existing = [str(p) for p in paths if p.exists()]
+    existing = [str(p) for p in every if p.exists()]
     if existing and not overwrite:
         raise AnalysisError(f"{existing[0]} exists: use --overwrite to replace it")
+    first = result.economy
+    cal = first.calibration
+
+    def summary(r: Result) -> dict:
+        return {"design_points": len(r.points), "replicates": r.replicates, "acceptance": r.acceptance,
+                "accepted": int(r.points["accepted"].sum()), "files": r.files, "ssesim_commits": r.ssesim_commits,
+                "targets": [{"key": t.key, "case": t.case_name, "relation": t.relation, "target": t.target,
+                             "scale": cal.scales[t.key]} for t in r.calibration.targets],
+                "parameters": [dict(row, case=p.case) for row, p in
+                               zip(json.loads(r.posterior.to_json(orient="records")), r.calibration.priors)],
+                "accepted_points": json.loads(r.accepted.reset_index().to_json(orient="records"))}
+
     try:
         directory.mkdir(parents=True, exist_ok=True)
         paths[3].parent.mkdir(parents=True, exist_ok=True)
-        result.points.to_csv(paths[0], index_label="point")
-        result.accepted.to_csv(paths[1], index_label="point")
-        cal = result.calibration
+        first.points.to_csv(paths[0], index_label="point")
+        first.accepted.to_csv(paths[1], index_label="point")
+        for case, (points, accepted) in stages.items():
+            result.cases[case].points.to_csv(points, index_label="point")
+            result.cases[case].accepted.to_csv(accepted, index_label="point")
         doc = {"calibration": str(cal.path), "targets_file": str(cal.targets_file), "method": "rejection ABC",
-               "seed": cal.seed, "design_points": len(result.points), "replicates": result.replicates,
-               "acceptance": result.acceptance, "accepted": int(result.points["accepted"].sum()),
-               "files": result.files, "ssesim_commits": result.ssesim_commits, "command": command,
-               "targets": [{"key": t.key, "case": t.case_name, "relation": t.relation, "target": t.target,
-                            "scale": cal.scales[t.key]} for t in cal.targets],
-               "excluded": dict(cal.excluded),
-               "parameters": json.loads(result.posterior.to_json(orient="records")),
-               "accepted_points": json.loads(result.accepted.reset_index().to_json(orient="records"))}
+               "seed": cal.seed, **summary(first), "command": command, "excluded": dict(cal.excluded),
+               "stages": {case: dict(summary(r), fixed=first.settings) for case, r in result.cases.items()}}
+        doc["parameters"] += [p for stage in doc["stages"].values() for p in stage["parameters"]]
         paths[2].write_text(json.dumps(doc, indent=1) + "\n")
         paths[3].write_text(fragment(result, command))
     except OSError as e:
         raise AnalysisError(f"{directory}: cannot write: {e.strerror or e}") from None
-    return paths
+    return every

@@ -165,12 +165,13 @@ def _parser() -> argparse.ArgumentParser:
 
     p = verbs.add_parser("calibrate", help="rejection-ABC calibration to the case targets from per-case LHS sweeps "
                                            "(tools/calibrate runs them)")
-    p.add_argument("files", nargs="+", metavar="SWEEP", help="the LHS sweep of each case of the calibration's targets")
+    p.add_argument("files", nargs="+", metavar="SWEEP", help="the first stage's LHS sweep of each case of the "
+                   "calibration's targets, and the second stage's of each case with case parameters")
     p.add_argument("--calibration", metavar="TOML",
                    help=f"parameters, priors, targets and sizes (default: {_default_calibration()})")
     p.add_argument("-o", "--output", required=True, metavar="DIR",
                    help="directory for points.csv, posterior.csv, posterior.json and calibrated.toml")
-    p.add_argument("--fragment", metavar="TOML", help="write the [economy] fragment here instead of DIR/calibrated.toml")
+    p.add_argument("--fragment", metavar="TOML", help="write the calibrated fragment here instead of DIR/calibrated.toml")
     p.add_argument("--acceptance", type=float, help="fraction of design points kept (default: the calibration's)")
     p.add_argument("--quick", action="store_true", help="the calibration's [quick] acceptance (tools/calibrate --quick)")
     p.add_argument("--format", choices=("table", "json"), default="table", help="what is printed (default: table)")
@@ -463,37 +464,39 @@ def _hypotheses(args) -> int:
 
 
 def _calibrate(args) -> int:
-    import json
     import shlex
 
-    from .calibration import calibrate, load_calibration, write
+    import pandas as pd
+
+    from .calibration import calibrate_all, load_calibration, write
     from .tables import number
 
     cal = load_calibration(args.calibration)
     acceptance = args.acceptance if args.acceptance is not None else cal.size(args.quick).acceptance
-    result = calibrate(args.files, cal, acceptance=acceptance)
+    result = calibrate_all(args.files, cal, acceptance=acceptance)
     command = " ".join(["ssesim-analysis", "calibrate"] + [shlex.quote(a) for a in (args.argv or [])])
     paths = write(result, args.output, command, fragment_path=args.fragment, overwrite=args.overwrite)
     if args.format == "json":
         print(paths[2].read_text(), end="")
         return 0
-    acc = result.accepted
-    print(f"Rejection ABC ({cal.path.name}): {len(result.points)} design points x {result.replicates} replicate(s) "
-          f"on {len(result.files)} case(s); accepted {len(acc)} (acceptance {result.acceptance:g}), distance "
-          f"{number(acc['distance'].min())} to {number(acc['distance'].max())}")
-    infinite = int((~result.points["distance"].map(lambda d: d < float("inf"))).sum())
-    if infinite:
-        print(f"{infinite} design point(s) with a target without a value (distance inf)")
-    import pandas as pd
-    rows = [{"parameter": r.parameter, "prior": f"[{r.prior_low:g}, {r.prior_high:g}] {r.prior_scale}",
-             "median": number(r.median), "90% interval": f"[{number(r.q05)}, {number(r.q95)}]"}
-            for r in result.posterior.itertuples()]
-    print(pd.DataFrame(rows).to_string(index=False))
-    print("Targets at the accepted points (mean over them of each point's replicate mean):")
-    rows = [{"target": t.key, "wanted": t.wanted(), "scale": f"{cal.scales[t.key]:g}",
-             "accepted mean": number(acc[t.key].mean()), "all points mean": number(result.points[t.key].mean())}
-            for t in cal.targets]
-    print(pd.DataFrame(rows).to_string(index=False))
+    for stage, r in [("first stage: the economy", result.economy)] + [
+            (f"second stage: case {case} at the calibrated economy", r) for case, r in result.cases.items()]:
+        acc = r.accepted
+        print(f"Rejection ABC ({cal.path.name}, {stage}): {len(r.points)} design points x {r.replicates} "
+              f"replicate(s) on {len(r.files)} case(s); accepted {len(acc)} (acceptance {r.acceptance:g}), distance "
+              f"{number(acc['distance'].min())} to {number(acc['distance'].max())}")
+        infinite = int((~r.points["distance"].map(lambda d: d < float("inf"))).sum())
+        if infinite:
+            print(f"{infinite} design point(s) with a target without a value (distance inf)")
+        rows = [{"parameter": x.parameter, "prior": f"[{x.prior_low:g}, {x.prior_high:g}] {x.prior_scale}",
+                 "median": number(x.median), "90% interval": f"[{number(x.q05)}, {number(x.q95)}]"}
+                for x in r.posterior.itertuples()]
+        print(pd.DataFrame(rows).to_string(index=False))
+        print("Targets at the accepted points (mean over them of each point's replicate mean):")
+        rows = [{"target": t.key, "wanted": t.wanted(), "scale": f"{cal.scales[t.key]:g}",
+                 "accepted mean": number(acc[t.key].mean()), "all points mean": number(r.points[t.key].mean())}
+                for t in r.calibration.targets]
+        print(pd.DataFrame(rows).to_string(index=False))
     for path in paths:
         print(path)
     return 0

@@ -125,10 +125,17 @@ def posterior_markdown(summary: Mapping) -> str:
                      f"{number(p['median'])} | [{number(p['q05'])}, {number(p['q95'])}] |")
     distances = [a["distance"] for a in summary["accepted_points"]]
     lines.append("")
-    lines.append(f"Rejection ABC: {summary['design_points']} Latin-hypercube points x {summary['replicates']} "
-                 f"replicate(s) per case, the closest {summary['accepted']} accepted (acceptance "
-                 f"{summary['acceptance']:g}), at distances {number(min(distances))} to {number(max(distances))} "
-                 "(root mean square of the deviations in tolerances).")
+    lines.append(f"Rejection ABC, first stage (the `economy.` parameters, every case): {summary['design_points']} "
+                 f"Latin-hypercube points x {summary['replicates']} replicate(s) per case, the closest "
+                 f"{summary['accepted']} accepted (acceptance {summary['acceptance']:g}), at distances "
+                 f"{number(min(distances))} to {number(max(distances))} (root mean square of the deviations in "
+                 "tolerances).")
+    for case, stage in summary.get("stages", {}).items():
+        d = [a["distance"] for a in stage["accepted_points"]]
+        lines += [""]
+        lines.append(f"Second stage, case {case} (its `archetype.` parameters, its own targets, at the first "
+                     f"stage's economy): {stage['design_points']} points x {stage['replicates']} replicate(s), "
+                     f"{stage['accepted']} accepted, at distances {number(min(d))} to {number(max(d))}.")
     return "\n".join(lines) + "\n"
 
 

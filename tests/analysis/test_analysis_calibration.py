@@ -12,9 +12,9 @@ import pandas as pd
 import pytest
 
 from ssesim_analysis import AnalysisError
-from ssesim_analysis.calibration import (DEFAULT_CALIBRATION, Prior, Result, accept, accepted_count, distance,
-                                         distance_terms, experiment_text, fragment, load_calibration, match_points,
-                                         summarise)
+from ssesim_analysis.calibration import (DEFAULT_CALIBRATION, Calibrated, Prior, Result, accept, accepted_count,
+                                         distance, distance_terms, experiment_text, fragment, fragment_settings,
+                                         load_calibration, match_points, summarise)
 from ssesim_analysis.targets import load_targets
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -112,20 +112,63 @@ def test_the_posterior_summary_is_the_median_and_90_percent_interval_of_the_acce
     assert s[["prior_low", "prior_high", "prior_scale"]].values.tolist() == [[0.0, 8.0, "linear"], [1.0, 100.0, "log"]]
 
 
-def test_the_fragment_is_toml_with_the_medians_and_says_how_it_was_made():
+def test_the_fragment_is_toml_with_the_medians_of_both_stages_and_says_how_it_was_made():
     cal = load_calibration()
-    points = pd.DataFrame({p.path: [p.low, p.high] for p in cal.priors})
-    points["distance"], points["accepted"] = [0.5, 1.0], [True, False]
-    posterior = summarise(points[points["accepted"]], cal.priors)
-    result = Result(cal, points, posterior, {c: f"{c}.h5" for c in cal.cases}, 3, 0.5, ["abc123"])
-    text = fragment(result, "ssesim-analysis calibrate x.h5", date="2026-11-25", commit="deadbeef")
+
+    def result(c, low):
+        points = pd.DataFrame({p.path: [p.low, p.high] for p in c.priors})
+        points["distance"], points["accepted"] = [0.5, 1.0] if low else [2.0, 0.25], [low, not low]
+        posterior = summarise(points[points["accepted"]], c.priors)
+        return Result(c, points, posterior, {k: f"{k}.h5" for k in c.cases}, 3, 0.5, ["abc123"])
+
+    both = Calibrated(result(cal, True), {case: result(cal.stage(case), False) for case in cal.case_priors})
+    text = fragment(both, "ssesim-analysis calibrate x.h5", date="2026-11-25", commit="deadbeef")
     assert "# Command: ssesim-analysis calibrate x.h5" in text
     assert "2026-11-25" in text and "deadbeef" in text and "abc123" in text
     assert "2 LHS design points x 3 replicate(s) on 5 case(s)" in text and "accepted 1 (acceptance 0.5)" in text
-    assert "NOT the shipped defaults" in text
-    economy = tomllib.loads(text)["economy"]
-    assert economy == {p.path.removeprefix("economy."): pytest.approx(p.low, rel=1e-3) for p in cal.priors}
-    assert all(isinstance(v, float) for v in economy.values())
+    assert ("Second stage, case sea at the [economy] values below: 2 LHS points x 3 replicate(s), accepted 1, "
+            "distance 0.25 to 0.25 on its targets (sea_hubs_5y, sea_profitability_falls, sea_impact_rises, "
+            "sea_first_move)") in text
+    doc = tomllib.loads(text)
+    assert doc["economy"] == {p.path.removeprefix("economy."): pytest.approx(p.low, rel=1e-3) for p in cal.priors}
+    assert all(isinstance(v, float) for v in doc["economy"].values())
+    # the second stage: the archetype's keys at the accepted (upper) ends
+    assert list(doc["archetype"]) == ["mondragon", "mce", "coopcycle", "sea"]
+    assert doc["archetype"]["sea"] == {p.parameter.rsplit(".", 1)[1]: pytest.approx(p.high, rel=1e-3)
+                                       for p in cal.case_priors["sea"]}
+    # what the runs of each case set to be at these values: the economy, and the case's own keys
+    settings = fragment_settings(cal, doc)
+    assert settings["sea"] == {**{p.path: pytest.approx(p.low, rel=1e-3) for p in cal.priors},
+                               "population[0].outward_drive": 2.0, "population[0].licence_fee": 0.2}
+    del doc["archetype"]["mce"]
+    with pytest.raises(AnalysisError, match=r"^the calibrated fragment has no \[archetype.mce\] alliance_share "
+                                            r"\(case mce's parameter\)$"):
+        fragment_settings(cal, doc)
+    assert settings["equal_exchange"] == {p.path: pytest.approx(p.low, rel=1e-3) for p in cal.priors}
+
+
+def test_a_case_parameter_is_its_archetypes_key_in_the_cases_one_group_of_it():
+    cal = load_calibration()
+    assert {c: [(p.parameter, p.path) for p in ps] for c, ps in cal.case_priors.items()} == {
+        "mondragon": [("archetype.mondragon.fdi_propensity", "population[0].fdi_propensity"),
+                      ("archetype.mondragon.fdi_min_experience", "population[0].fdi_min_experience")],
+        "mce": [("archetype.mce.alliance_share", "population[0].alliance_share"),
+                ("archetype.mce.outward_drive", "population[0].outward_drive")],
+        "coopcycle": [("archetype.coopcycle.outward_drive", "population[0].outward_drive")],
+        "sea": [("archetype.sea.outward_drive", "population[0].outward_drive"),
+                ("archetype.sea.licence_fee", "population[0].licence_fee")]}
+    stage = cal.stage("mce")
+    assert stage.priors == cal.case_priors["mce"] and list(stage.cases) == ["mce"]
+    assert [t.key for t in stage.targets] == ["mce_outward_share", "mce_first_move"]
+
+
+def test_the_second_stages_experiment_fixes_the_economy_in_one_arm(tmp_path):
+    cal = load_calibration()
+    fixed = {"economy.support_cost": 0.25, "economy.opportunity_rate": 0.125}
+    ex = tomllib.loads(experiment_text(cal.stage("coopcycle"), "coopcycle", tmp_path, fixed=fixed))
+    assert [(f["path"], f["range"]) for f in ex["factor"]] == [("population[0].outward_drive", [0.5, 16.0])]
+    assert ex["arm"] == [{"name": "economy_calibrated", "set": fixed}]
+    assert ex["experiment"]["seed"] == cal.seed
 
 
 def test_the_experiment_of_a_case_has_the_calibrations_factors_seed_and_sizes(tmp_path):
@@ -160,6 +203,16 @@ why = "a reason"
 """
 
 
+CASE_PARAMETER = """[[case_parameter]]
+case = "{case}"
+archetype = "{archetype}"
+key = "outward_drive"
+range = [0.2, 3.0]
+scale = "log"
+why = "a reason"
+"""
+
+
 def write_calibration(tmp_path, body):
     """A calibration over the shipped targets: every measurable target but the named ones
     excluded, so each test adds the targets it is about."""
@@ -189,6 +242,17 @@ def excluded(*but):
     (excluded("sea_hubs_5y") + '[[target]]\nkey = "sea_hub"\n', r"cal.toml: \[\[target\]\] 1: no target 'sea_hub' in "),
     (excluded("sea_hubs_5y") + '[[target]]\nkey = "sea_hubs_5y"\nweight = 2\n',
      r"cal.toml: \[\[target\]\] 1: unknown key 'weight' \(expected: key, scale, scale_why\)$"),
+    # a case parameter belongs to a case in the distance, and to its one group of the archetype
+    (excluded("sea_hubs_5y") + '[[target]]\nkey = "sea_hubs_5y"\n' + CASE_PARAMETER.format(case="mce", archetype="mce"),
+     r"cal.toml: \[\[case_parameter\]\] 1: case 'mce' has no target in the distance \(cases: sea\)$"),
+    (excluded("sea_hubs_5y") + '[[target]]\nkey = "sea_hubs_5y"\n' + CASE_PARAMETER.format(case="sea", archetype="mce"),
+     r"cal.toml: \[\[case_parameter\]\] 1: sea.toml has 0 population groups of archetype 'mce' \(a case parameter "
+     r"needs exactly one\)$"),
+    (excluded("sea_hubs_5y") + '[[target]]\nkey = "sea_hubs_5y"\n' + 2 * CASE_PARAMETER.format(case="sea", archetype="sea"),
+     r"cal.toml: parameter archetype.sea.outward_drive is given twice$"),
+    (excluded("sea_hubs_5y") + '[[target]]\nkey = "sea_hubs_5y"\n'
+     + CASE_PARAMETER.format(case="sea", archetype="sea").replace('key = "outward_drive"\n', ''),
+     r"cal.toml: \[\[case_parameter\]\] 1: missing key 'key' \(a string\)$"),
 ])
 def test_bad_calibration_files_are_refused_in_one_line(tmp_path, body, message):
     with pytest.raises(AnalysisError, match=message) as e:

@@ -55,8 +55,10 @@ def test_the_driver_runs_the_whole_calibration_from_scratch(quick):
     assert doc["accepted"] == accepted_count(CAL.quick.samples, CAL.quick.acceptance) == len(doc["accepted_points"])
     distances = [p["distance"] for p in doc["accepted_points"]]
     assert distances == sorted(distances)
-    assert [p["parameter"] for p in doc["parameters"]] == [p.path for p in CAL.priors]
-    for p, prior in zip(doc["parameters"], CAL.priors):
+    priors = list(CAL.priors) + [p for ps in CAL.case_priors.values() for p in ps]
+    assert [p["parameter"] for p in doc["parameters"]] == [p.parameter for p in priors]
+    assert [p["case"] for p in doc["parameters"]] == [p.case for p in priors]
+    for p, prior in zip(doc["parameters"], priors):
         assert prior.low <= p["q05"] <= p["median"] <= p["q95"] <= prior.high
     points = np.genfromtxt(out / "posterior" / "points.csv", delimiter=",", names=True, dtype=None, encoding=None)
     assert len(points) == CAL.quick.samples
@@ -67,13 +69,31 @@ def test_the_driver_runs_the_whole_calibration_from_scratch(quick):
     economy = tomllib.loads(text)["economy"]
     assert list(economy) == [p.path.removeprefix("economy.") for p in CAL.priors]
     for p in doc["parameters"]:
-        assert economy[p["parameter"].removeprefix("economy.")] == pytest.approx(p["median"], rel=1e-3)
+        if p["case"]:   # the second stage: archetype keys
+            _, archetype, key = p["parameter"].split(".")
+            assert tomllib.loads(text)["archetype"][archetype][key] == pytest.approx(p["median"], rel=1e-3)
+        else:
+            assert economy[p["parameter"].removeprefix("economy.")] == pytest.approx(p["median"], rel=1e-3)
     assert "# Command: ssesim-analysis calibrate" in text and "--quick" in text
     assert f"{CAL.quick.samples} LHS design points x {CAL.quick.replicates} replicate(s) on 5 case(s)" in text
-    # the check: every case at the defaults and at the calibrated values, measured by `targets`
+    # the second stage: each case's own parameters swept with every run at the calibrated economy
+    fixed = {f"economy.{k}": v for k, v in economy.items()}
+    for case, priors in CAL.case_priors.items():
+        with h5py.File(out / "sweeps" / f"{case}_stage2.h5", "r") as f:
+            ex = tomllib.loads(f.attrs["experiment"])
+        assert [x["path"] for x in ex["factor"]] == [p.path for p in priors]
+        assert [a["set"] for a in ex["arm"]] == [fixed]
+        assert doc["stages"][case]["fixed"] == fixed
+    # the check: every case at the defaults and at the calibrated values (the economy and the
+    # case's own keys), measured by `targets`
+    archetypes = tomllib.loads(text)["archetype"]
     for case in CASES:
         with h5py.File(out / "check" / f"{case}.h5", "r") as f:
             assert sorted(set(f["runs"]["arm"].asstr()[()])) == ["calibrated", "default"]
+            arms = {a["name"]: a.get("set", {}) for a in tomllib.loads(f.attrs["experiment"])["arm"]}
+        own = {p.path: archetypes[p.parameter.split(".")[1]][p.parameter.split(".")[2]]
+               for p in CAL.case_priors.get(case, ())}
+        assert arms == {"default": {}, "calibrated": {**fixed, **own}}
     assert re.search(r"distance to the targets \(calibration.toml's, \d+ replicates an arm\): default [0-9.e+]+, "
                      r"calibrated [0-9.e+]+; the accepted design points: ", proc.stdout), proc.stdout
     for arm in ("default", "calibrated"):
@@ -96,6 +116,7 @@ def test_the_verb_refuses_bad_sweeps_in_one_line(quick, tmp_path):
     out, proc = quick
     assert proc.returncode == 0, proc.stderr
     sweeps = [out / "sweeps" / f"{c}.h5" for c in CASES]
+    second = [out / "sweeps" / f"{c}_stage2.h5" for c in CAL.case_priors]
 
     def refused(args, message):
         p = analysis("calibrate", *args, "-o", tmp_path / "o", "--quick")
@@ -120,6 +141,20 @@ def test_the_verb_refuses_bad_sweeps_in_one_line(quick, tmp_path):
     # a case no target uses
     run("run", ROOT / "scenarios" / "cases" / "da_group.toml", "-o", tmp_path / "da.h5", "-q")
     refused([*sweeps, tmp_path / "da.h5"], "a sweep of scenario 'da_group', which no target of the calibration uses")
+    # the second stage: every case with case parameters has its sweep, at the first stage's economy
+    refused([*sweeps, *second[1:]], "no second-stage sweep of case 'mondragon' (its parameters: "
+                                    "archetype.mondragon.fdi_propensity, archetype.mondragon.fdi_min_experience)")
+    stage2 = tmp_path / "sea_stage2.toml"
+    text = (out / "experiments" / "sea_stage2.toml").read_text()
+    assert '"economy.support_cost" = ' in text
+    stage2.write_text(re.sub(r'"economy.support_cost" = [0-9.e+-]+', '"economy.support_cost" = 0.5', text).replace(
+        'scenario = "', f'scenario = "{(out / "experiments").as_posix()}/'))
+    run("sweep", stage2, "-o", tmp_path / "sea_stage2.h5", "-q")
+    refused([*sweeps, *second[:-1], tmp_path / "sea_stage2.h5"],
+            f"{tmp_path / 'sea_stage2.h5'}: its arms (")
+    refused([*sweeps, *second[:-1], tmp_path / "sea_stage2.h5"],
+            "differ from the calibration's one arm, which sets ")
+    refused([*sweeps, *second, second[0]], f"{second[0]}: a second second-stage sweep of case 'mondragon'")
     # outputs are not overwritten silently
-    p = analysis("calibrate", *sweeps, "-o", out / "posterior", "--quick")
+    p = analysis("calibrate", *sweeps, *second, "-o", out / "posterior", "--quick")
     assert p.returncode == 2 and "exists: use --overwrite to replace it" in p.stderr
