@@ -164,6 +164,16 @@ def test_equal_exchange_receives_investment_from_its_producer_coops(outputs):
     assert r.flows_where("equity_stake") == stakes          # only from producer countries into the USA
     assert r.flows_where("equity_dividends", origin="USA", destination="!USA", source_kind="worker_coop",
                          destination_kind="producer_coop") > 0
+    # the equity its producers hold (outside_equity: their share of its cash at the end of a step)
+    # appears with the first stake, only in the USA's co-ops, within the cap of 25% of their cash
+    held = r.series("outside_equity", "USA", "worker_coop")
+    first = r.rec["step"][r.rec["flow"] == r.flows.index("equity_stake")].min()
+    steps = list(r.f["step"][()])
+    assert (held[:steps.index(first)] == 0).all() and (held[steps.index(first):] > 0).all()
+    assert (held <= 0.25 * r.series("cash", "USA", "worker_coop")).all()
+    others = r.f["outside_equity"][()].copy()
+    others[:, r.countries.index("USA"), r.kinds.index("worker_coop")] = 0
+    assert (others == 0).all()
 
 
 def test_mce_wins_public_tenders(outputs):
