@@ -56,6 +56,23 @@ const Series series_table[] = {
     {"wage_bill", Kind::money, "USD", "wages paid", "Wages paid in the step (less than due only by an organisation that became insolvent)", &R::wage_bill, nullptr},
     {"profit", Kind::money, "USD", "profit", "Revenue (sales, tenders won, inputs sold to other organisations) less wages, inputs bought, fixed costs of foreign markets, support of partners abroad and plant overheads", &R::profit, nullptr},
     {"cash", Kind::money, "USD", "cash", "Cash held at the end of the step", &R::cash, nullptr},
+    {"public_funding", Kind::money, "USD", "public funding received",
+     "Public money the organisations received in the step: public tenders won (tender flows, paid by the governments of the "
+     "home and foreign countries), and payments from a policy instrument's fund to them: policy_grant (costs reimbursed by "
+     "export_service and development_grant, an adopter's founding capital from model_adoption) and policy_loan "
+     "(patient capital lent). No other flow has a government or a fund as payer and an organisation as payee "
+     "(extension_services go to households, policy refunds to funders). A fund's money counts as public whoever funded it. "
+     "Dependence on public money: public_funding / (revenue + public_funding - tenders won), the tender part of revenue "
+     "being the rows of flow_records with flow tender, that origin country and that source_kind (without a policy regime "
+     "public_funding is all tenders, and the share is public_funding / revenue); own funding is the rest of revenue",
+     &R::public_funding, nullptr},
+    {"outside_equity", Kind::money, "USD", "equity held by others",
+     "Others' share of the organisations' equity at the end of the step, at book value (cash: the balance sheet is cash "
+     "only, and stakes are priced at it): sum over organisations of floor(outside share x cash) in cents, the outside "
+     "share being the stakes its suppliers hold (bought by equity_stake flows, diluted by later stakes, cancelled when "
+     "the holder exits) plus the host co-investors' share 1 - ownership_share of an owned affiliate. Divide by cash for "
+     "the share of the organisations' cash held by others",
+     &R::outside_equity, nullptr},
     {"technology", Kind::real, "1", "technology stock, summed", "Sum of the organisations' technology stocks (0..1 each); divide by organisations for the mean", nullptr, &R::technology},
     {"management", Kind::real, "1", "management-model stock, summed", "Sum of the organisations' management-model stocks (0..1 each)", nullptr, &R::management},
     {"brand", Kind::real, "1", "brand stock, summed", "Sum of the organisations' brand and certification stocks (0..1 each)", nullptr, &R::brand},

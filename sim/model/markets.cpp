@@ -109,6 +109,7 @@ void Model::run_tenders(std::size_t begin, std::size_t end) {
             const std::uint32_t winner = candidates[j];
             transfer(Party::sector(scenario_.world.size() + c), Party::agent(winner), value, flow_tender);
             orgs_.tender_revenue[winner] += value;
+            public_funding_[orgs_.home[winner] * org_kind_count + static_cast<std::size_t>(orgs_.kind[winner])] += value;
             if (orgs_.home[winner] != c) orgs_.tender_abroad[winner] += value;
             // won through an alliance there: its ally delivers a share of it (settle)
             for (std::uint32_t r = orgs_.link_begin[winner]; r < orgs_.link_begin[winner + 1]; ++r)

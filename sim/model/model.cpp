@@ -81,6 +81,7 @@ Model::Model(scenario::Scenario scenario, int threads)
     exits_.assign(w.size() * org_kind_count, 0);
     investments_.assign(w.size() * org_kind_count, 0);
     founded_abroad_.assign(w.size() * org_kind_count, 0);
+    public_funding_.assign(w.size() * org_kind_count, 0);
     programme_technology_.assign(w.size(), 0.0);
     programme_.assign(w.size(), 0);
     open_population();
@@ -244,6 +245,7 @@ void Model::step() {
     ++step_;
     ledger_.begin_step();
     record_.policy_spend.assign(scenario_.policies.size(), 0);
+    std::fill(public_funding_.begin(), public_funding_.end(), 0);   // (adopters' grants are paid in the update)
     if (step_ > 1) restructure();
     else {
         std::fill(births_.begin(), births_.end(), 0);
@@ -353,7 +355,7 @@ void Model::record_countries(std::size_t begin, std::size_t end) {
             for (auto* v : {&rec.organisations, &rec.employees, &rec.exporters, &rec.destinations, &rec.subsidiaries,
                             &rec.employees_abroad, &rec.licensees, &rec.nodes, &rec.transfer_countries, &rec.contacts,
                             &rec.suppliers, &rec.offshore, &rec.alliances,
-                            &rec.revenue, &rec.export_revenue, &rec.wage_bill, &rec.profit, &rec.cash})
+                            &rec.revenue, &rec.export_revenue, &rec.wage_bill, &rec.profit, &rec.cash, &rec.outside_equity})
                 (*v)[a] = 0;
             for (auto* v : {&rec.technology, &rec.management, &rec.brand, &rec.participation, &rec.impact_home,
                             &rec.impact_abroad})
@@ -363,6 +365,7 @@ void Model::record_countries(std::size_t begin, std::size_t end) {
             rec.investments[a] = investments_[a];
             rec.founded_abroad[a] = founded_abroad_[a];
             rec.policy_foundings[a] = policy_foundings_[a];
+            rec.public_funding[a] = public_funding_[a];
         }
         for (std::uint32_t h = home_begin_[c]; h < home_begin_[c + 1]; ++h) {
             const std::uint32_t i = home_orgs_[h];
@@ -395,7 +398,10 @@ void Model::record_countries(std::size_t begin, std::size_t end) {
             rec.export_revenue[a] += orgs_.export_revenue[i];
             rec.wage_bill[a] += orgs_.wage_bill[i];
             rec.profit[a] += orgs_.profit[i];
-            rec.cash[a] += ledger_.agent_balance(i);
+            const Money cash = ledger_.agent_balance(i);
+            rec.cash[a] += cash;
+            // others' share of its equity, valued as stakes are priced: at book value (cash)
+            if (orgs_.outside_equity[i] > 0) rec.outside_equity[a] += floor_money(orgs_.outside_equity[i] * static_cast<double>(cash));
             rec.technology[a] += orgs_.technology[i];
             rec.management[a] += orgs_.management[i];
             rec.brand[a] += orgs_.brand[i];
@@ -501,7 +507,9 @@ void Model::rebuild_indices() {
         v->assign(ck, 0);
     for (auto* v : {&rec.technology, &rec.management, &rec.brand, &rec.participation, &rec.impact_home, &rec.impact_abroad})
         v->assign(ck, 0.0);
-    for (auto* v : {&rec.revenue, &rec.export_revenue, &rec.wage_bill, &rec.profit, &rec.cash}) v->assign(ck, 0);
+    for (auto* v : {&rec.revenue, &rec.export_revenue, &rec.wage_bill, &rec.profit, &rec.cash, &rec.public_funding,
+                    &rec.outside_equity})
+        v->assign(ck, 0);
     rec.household_money.assign(n_countries, 0);
     rec.government_money.assign(n_countries, 0);
 }

@@ -257,6 +257,9 @@ void Model::open_policies() {
         [this](std::size_t p, Party payee, Money amount, Flow flow) {
             transfer(Party::sector(fund_account(p)), payee, amount, flow);
             record_.policy_spend[p] += amount;
+            // a grant or a loan to an organisation is public money it received
+            if (payee.kind == Party::Kind::agent)
+                public_funding_[orgs_.home[payee.index] * org_kind_count + static_cast<std::size_t>(orgs_.kind[payee.index])] += amount;
         },
         [this](std::size_t p, std::size_t org, Flow flow, double amount) {
             const auto units = static_cast<std::int64_t>(std::llround(amount / knowledge_unit));

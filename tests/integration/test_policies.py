@@ -96,6 +96,46 @@ def test_the_legal_recognition_example_spends_nothing_and_licenses_into_the_usa(
         assert f["licensees"][()][-1].sum() > 0
 
 
+PUBLIC_FLOWS = {"tender": "origin", "policy_grant": "destination", "policy_loan": "destination"}
+
+
+@pytest.mark.parametrize("scenario", ["policies/mexico_rodando_juntas", "policies/korea_koica_cts",
+                                      "policies/catalonia_accio", "policies/quebec_patient_capital", "cases/mce"])
+def test_public_funding_is_the_public_money_flows_to_organisations_by_their_country_and_kind(tmp_path, scenario):
+    # Tenders (recorded from the winning organisation to the government: its end is the origin)
+    # and a fund's grants and loans (its end is the destination), summed from the flow records
+    # by the organisation's country and kind, in cents: the series holds exactly that.
+    out = tmp_path / "run.h5"
+    run("run", ROOT / "scenarios" / f"{scenario}.toml", "-o", out)
+    with h5py.File(out, "r") as f:
+        series = np.rint(f["public_funding"][()] * 100).astype(np.int64)   # [step, country, org_kind]
+        kinds = f["org_kind"].shape[0]
+        rec = f["flow_records"]
+        n = int(rec.attrs["rows_completed"])
+        cols = {c: rec[c][:n] for c in ("step", "flow", "origin", "destination", "source_kind", "destination_kind", "value")}
+        cents = np.rint(cols["value"] * 100).astype(np.int64)
+        steps = f["step"][()]
+        expected = np.zeros_like(series)
+        parts = {}
+        for flow, end in PUBLIC_FLOWS.items():
+            keep = cols["flow"] == flow_index(f, flow)
+            kind = cols["source_kind" if end == "origin" else "destination_kind"][keep]
+            assert (kind < kinds).all()                 # always an organisation at that end
+            np.add.at(expected, (np.searchsorted(steps, cols["step"][keep]), cols[end][keep], kind), cents[keep])
+            parts[flow] = cents[keep].sum()
+            # and the records hold every such flow of the ledger
+            assert parts[flow] == np.rint(f["ledger_flows"][()][:, flow_index(f, flow)] * 100).astype(np.int64).sum()
+        assert series.sum() > 0
+        np.testing.assert_array_equal(series, expected)
+        types = set(f["policy_type"].asstr()[()]) if "policy_type" in f else set()
+    if types & {"export_service", "development_grant", "model_adoption"}:
+        assert parts["policy_grant"] > 0
+    if "patient_capital" in types:
+        assert parts["policy_loan"] > 0
+    if scenario == "cases/mce":
+        assert parts["tender"] > 0
+
+
 def test_the_mix_experiment_arms_share_random_numbers_and_budget_and_differ_in_the_flows_they_target(tmp_path):
     out = tmp_path / "mix.h5"
     run("sweep", ROOT / "scenarios" / "experiments" / "mix.toml", "-o", out, "-t", "2")

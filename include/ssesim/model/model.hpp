@@ -41,6 +41,9 @@ struct StepRecord {
     // real-valued sums [country][kind]
     std::vector<double> technology, management, brand, participation, impact_home, impact_abroad;
     std::vector<Money> revenue, export_revenue, wage_bill, profit, cash;
+    // public money received in the step (tenders won, a policy fund's grants and loans);
+    // others' share of the organisations' equity at book value (cash) at the end of the step
+    std::vector<Money> public_funding, outside_equity;
     // every flow of the step, by FlowKey, sorted: money in cents; intangibles in micro-units
     std::vector<kernel::TallyCell> flows;
     // [country]
@@ -302,6 +305,9 @@ private:
     std::vector<std::int64_t> founded_abroad_;
     // births and exits of the last structural update, [country][kind]
     std::vector<std::int64_t> births_, exits_;
+    // public money the organisations received this step, [home country][kind]: tenders won
+    // (paid by governments, run_tenders) and a policy fund's grants and loans (desk_->spend)
+    std::vector<Money> public_funding_;
 
     kernel::Tally flow_tally_;
     StepRecord record_;

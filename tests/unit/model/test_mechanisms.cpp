@@ -439,6 +439,18 @@ TEST_CASE("producer co-ops buy stakes in their buyer up to its cap, and get thei
             if (stake_before.count({0, l.dest[r], l.affiliate[r]})) held_before += stake_before[{0, l.dest[r], l.affiliate[r]}];
         CHECK(o.outside_equity[buyer] <= cap + 1e-12);
         const Money bought = flow_total(m, model::flow_equity_stake);
+        // the series: the holders' share of the buyer's cash at the end of the step (book value);
+        // the producer co-ops have no holders
+        const Money cash = m.ledger().agent_balance(buyer);
+        const std::size_t usa = m.scenario().world.index_of("USA"), per = m.scenario().world.index_of("PER");
+        const std::size_t producer = static_cast<std::size_t>(OrgKind::producer_coop);
+        CHECK(m.record().outside_equity[usa * model::org_kind_count + coop] == floor_cents(o.outside_equity[buyer] * static_cast<double>(cash)));
+        CHECK(m.record().outside_equity[per * model::org_kind_count + producer] == 0);
+        if (held_before == 0 && bought > 0) {
+            // a first stake: what the holders own at the price they paid (V + A) is what the ledger says they paid
+            const double paid_in = o.outside_equity[buyer] * static_cast<double>(o.book_value[buyer] + bought);
+            CHECK(paid_in == Approx(static_cast<double>(bought)).margin(1e-6));
+        }
         const Money dividends = flow_total(m, model::flow_equity_dividends);
         for (std::uint32_t r = o.link_begin[buyer]; r < o.link_begin[buyer + 1]; ++r) {
             if (l.mode[r] != Mode::sourcing) continue;
@@ -547,6 +559,13 @@ birth_rate = 0.0
             CHECK(o.outside_equity[1] == 1.0 - 0.9);
             CHECK(o.outside_equity[0] == 0.0);
         }
+        // the co-investors' equity: their share of the affiliate's cash at the end of the step
+        const auto& o = m.organisations();
+        const std::size_t ind = m.scenario().world.index_of("IND"), deu = m.scenario().world.index_of("DEU");
+        const Money held = o.size() == 2 ? floor_cents((1.0 - 0.9) * static_cast<double>(m.ledger().agent_balance(1))) : 0;
+        CHECK(m.record().outside_equity[ind * model::org_kind_count + firm] == held);
+        CHECK(m.record().outside_equity[deu * model::org_kind_count + firm] == 0);
+        if (fdi > 0) CHECK(held > 0);
         // repatriation: dividends to the parent floor(0.9 x), the co-investors (host households) the rest
         const Money dividends = flow_total(m, model::flow_dividends);
         const Money local = flow_cell(m, model::flow_profit_payout, "IND", "IND", firm, households);

@@ -31,7 +31,7 @@ std::vector<std::int64_t> fingerprint(const Model& m) {
     for (const auto* v : {&r.organisations, &r.employees, &r.exporters, &r.destinations, &r.births, &r.exits,
                           &r.subsidiaries, &r.employees_abroad, &r.investments, &r.licensees, &r.nodes,
                           &r.transfer_countries, &r.contacts, &r.founded_abroad,
-                          &r.revenue, &r.export_revenue, &r.wage_bill, &r.profit, &r.cash,
+                          &r.revenue, &r.export_revenue, &r.wage_bill, &r.profit, &r.cash, &r.public_funding, &r.outside_equity,
                           &r.household_money, &r.government_money, &r.ledger_flows})
         out.insert(out.end(), v->begin(), v->end());
     for (const auto& c : r.flows) out.insert(out.end(), {static_cast<std::int64_t>(c.key), c.value, c.count});

@@ -541,3 +541,75 @@ intensity = 0.5
         CHECK(m.ledger().sector_balance(2 * 3) == 0);   // spends nothing
     }
 }
+
+TEST_CASE("public_funding is the tenders won and the grants and loans of policy funds each organisation received", "[policy][output]") {
+    // Every flow with a government or a fund as payer and an organisation as payee:
+    // tenders (governments), policy_grant (export_service, development_grant) and policy_loan
+    // (patient_capital), by the receiving organisation's home country and kind.
+    const std::string regime = R"(
+[[policy]]
+type = "patient_capital"
+name = "fiducie"
+country = "FRA"
+targets = ["federation"]
+start = 2020.0
+end = 2030.0
+budget = 2000000.0
+intensity = 2.0
+unit_cost = 200000.0
+[[policy]]
+type = "development_grant"
+name = "koica"
+country = "FRA"
+targets = ["federation"]
+start = 2020.0
+end = 2030.0
+budget = 10000000.0
+intensity = 0.5
+[[policy]]
+type = "export_service"
+name = "accio"
+country = "ESP"
+start = 2020.0
+end = 2030.0
+budget = 10000000.0
+intensity = 0.5
+[[population]]
+country = "MEX"
+kind = "association"
+sector = "services"
+count = 6
+mission = 0.7
+bids_tenders = true
+outward_drive = 4.0
+)";
+    Model m(scenario::load_scenario_text(short_of_cash(regime), here), 2);
+    const std::size_t n = m.scenario().world.size();
+    Money tenders = 0, grants = 0, loans = 0;
+    for (int t = 1; t <= 24; ++t) {
+        m.step();
+        const auto& r = m.record();
+        const auto& o = m.organisations();
+        std::vector<Money> expected(n * model::org_kind_count, 0);
+        for (std::size_t i = 0; i < o.size(); ++i)
+            expected[o.home[i] * model::org_kind_count + static_cast<std::size_t>(o.kind[i])] += o.tender_revenue[i];
+        for (const auto& cell : r.flows) {
+            const model::FlowKey k = model::FlowKey::unpack(cell.key);
+            if (k.flow != model::flow_policy_grant && k.flow != model::flow_policy_loan) continue;
+            REQUIRE(k.destination_end < model::org_kind_count);   // paid to an organisation
+            expected[k.destination * model::org_kind_count + k.destination_end] += cell.value;
+        }
+        CHECK(r.public_funding == expected);
+        // every such payment reaches an organisation: the cells add up to the ledger's totals
+        Money total = 0;
+        for (Money v : r.public_funding) total += v;
+        const auto& f = r.ledger_flows;
+        CHECK(total == f[model::flow_tender] + f[model::flow_policy_grant] + f[model::flow_policy_loan]);
+        tenders += f[model::flow_tender];
+        grants += f[model::flow_policy_grant];
+        loans += f[model::flow_policy_loan];
+    }
+    CHECK(tenders > 0);
+    CHECK(grants > 0);
+    CHECK(loans > 0);
+}

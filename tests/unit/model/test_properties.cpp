@@ -154,6 +154,10 @@ TEST_CASE("random scenarios keep every invariant at every step", "[model][proper
                 written_off += rec.policy_written_off[p];
             }
             const auto& f = rec.ledger_flows;
+            // public money received: every tender, policy grant and policy loan reaches an organisation
+            Money public_funding = 0;
+            for (Money v : rec.public_funding) public_funding += v;
+            REQUIRE(public_funding == f[model::flow_tender] + f[model::flow_policy_grant] + f[model::flow_policy_loan]);
             REQUIRE(book == loans + f[model::flow_policy_loan] - f[model::flow_loan_repayment] - written_off);
             loans = book;
             lending_steps += f[model::flow_policy_loan] > 0;
