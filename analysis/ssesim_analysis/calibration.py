@@ -32,7 +32,7 @@ from .targets import Target, load_targets, per_run, scenario_name
 #: The calibration shipped with ssesim, used when none is named.
 DEFAULT_CALIBRATION = Path(__file__).resolve().parents[2] / "scenarios" / "calibration" / "calibration.toml"
 
-SIZE_KEYS = ("samples", "replicates", "acceptance", "check_replicates")
+SIZE_KEYS = ("samples", "replicates", "acceptance", "check_replicates", "case_samples", "case_replicates")
 SCALES = ("linear", "log")
 
 
@@ -61,6 +61,12 @@ class Sizes:
     replicates: int
     acceptance: float
     check_replicates: int
+    case_samples: int          # the second stage's design points and replicates, per case
+    case_replicates: int
+
+    @property
+    def second_stage(self) -> Sizes:
+        return replace(self, samples=self.case_samples, replicates=self.case_replicates)
 
 
 @dataclass(frozen=True)
@@ -89,7 +95,8 @@ class Calibration:
     def stage(self, case: str) -> Calibration:
         """The second stage of one case as a calibration of its own: the case's parameters and
         the case's targets only (the economy's values are fixed by the first stage)."""
-        return replace(self, priors=self.case_priors[case],
+        return replace(self, priors=self.case_priors[case], sizes=self.sizes.second_stage,
+                       quick=self.quick.second_stage,
                        targets=tuple(t for t in self.targets if t.case_name == case), case_priors={})
 
 
@@ -244,13 +251,14 @@ def _sizes(path: Path, where: str, t: Mapping) -> Sizes:
     for k in SIZE_KEYS:
         if k not in t:
             raise AnalysisError(f"{path}: {where}: missing key '{k}'")
-    for k in ("samples", "replicates", "check_replicates"):
+    for k in ("samples", "replicates", "check_replicates", "case_samples", "case_replicates"):
         if isinstance(t[k], bool) or not isinstance(t[k], int) or t[k] < 1:
             raise AnalysisError(f"{path}: {where}: {k} must be an integer >= 1")
     a = t["acceptance"]
     if isinstance(a, bool) or not isinstance(a, (int, float)) or not 0 < a <= 1:
         raise AnalysisError(f"{path}: {where}: acceptance must be a fraction in (0, 1]")
-    return Sizes(t["samples"], t["replicates"], float(a), t["check_replicates"])
+    return Sizes(t["samples"], t["replicates"], float(a), t["check_replicates"], t["case_samples"],
+                 t["case_replicates"])
 
 
 # ---------------------------------------------------------------------------------------------

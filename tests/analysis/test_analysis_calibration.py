@@ -176,6 +176,8 @@ def test_the_experiment_of_a_case_has_the_calibrations_factors_seed_and_sizes(tm
     ex = tomllib.loads(experiment_text(cal, "sea", tmp_path, quick=True))
     assert ex["experiment"]["design"] == "lhs"
     assert ex["experiment"]["samples"] == cal.quick.samples and ex["experiment"]["replicates"] == cal.quick.replicates
+    stage = tomllib.loads(experiment_text(cal.stage("sea"), "sea", tmp_path, quick=True, fixed={"economy.support_cost": 0.5}))
+    assert (stage["experiment"]["samples"], stage["experiment"]["replicates"]) == (cal.quick.case_samples, cal.quick.case_replicates)
     assert ex["experiment"]["seed"] == cal.seed
     assert (tmp_path / ex["experiment"]["scenario"]).resolve() == ROOT / "scenarios" / "cases" / "sea.toml"
     assert [(f["path"], f["range"], f["scale"]) for f in ex["factor"]] == \
@@ -190,11 +192,15 @@ samples = 4
 replicates = 1
 acceptance = 0.5
 check_replicates = 1
+case_samples = 4
+case_replicates = 2
 [quick]
 samples = 2
 replicates = 1
 acceptance = 0.5
 check_replicates = 1
+case_samples = 2
+case_replicates = 1
 [[parameter]]
 path = "economy.partner_probability"
 range = [0.1, 1.0]
@@ -267,9 +273,11 @@ def test_bad_calibration_files_are_refused_in_one_line(tmp_path, body, message):
     ('path = "economy.partner_probability"', 'path = "population[0].count"',
      r"path must be an economy parameter \('economy.NAME'\), got 'population\[0\].count'$"),
     ('why = "a reason"', 'why = ""', r"'why' must say why this range$"),
-    ('acceptance = 0.5\ncheck_replicates = 1\n[quick]', 'acceptance = 0\ncheck_replicates = 1\n[quick]',
+    ('acceptance = 0.5\ncheck_replicates = 1\ncase_samples = 4', 'acceptance = 0\ncheck_replicates = 1\ncase_samples = 4',
      r"\[calibration\]: acceptance must be a fraction in \(0, 1\]$"),
     ('samples = 2', 'samples = 0', r"\[quick\]: samples must be an integer >= 1$"),
+    ('case_replicates = 2\n', 'case_replicates = 0\n', r"\[calibration\]: case_replicates must be an integer >= 1$"),
+    ('case_replicates = 2\n', '', r"\[calibration\]: missing key 'case_replicates'$"),
 ])
 def test_bad_parameters_and_sizes_are_refused(tmp_path, old, new, message):
     path = write_calibration(tmp_path, excluded("sea_hubs_5y") + '[[target]]\nkey = "sea_hubs_5y"\n')
