@@ -5,8 +5,8 @@ the horizon, the figure with its tolerance and its source. This module reads tha
 strictly, checks that a file is a run or sweep of the target's case, and computes the
 simulated value per run, with the mean and a Student-t interval over a sweep's replicates.
 
-These are measurements of whatever defaults the model has: until a calibration sets them
-(issue 9), of the current, uncalibrated ones.
+These are measurements of whatever parameters the runs had; the shipped defaults are the
+calibrated values (scenarios/calibration/calibrated.toml, docs/TRACE.md section 8).
 """
 from __future__ import annotations
 

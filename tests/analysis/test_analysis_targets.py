@@ -260,18 +260,18 @@ def test_a_target_not_measurable_has_its_row_and_reason(tmp_path):
     assert table.loc["share", "status"] == "not met"
 
 
-def test_the_program_prints_a_row_per_target_and_says_uncalibrated(tmp_path):
+def test_the_program_prints_a_row_per_target_and_names_the_targets_file(tmp_path):
     toy = write_toy(tmp_path / "toy.h5")
     path = write_targets(tmp_path, {k: TARGETS[k] for k in ("share", "outward", "founded")})
     proc = program("targets", toy, "--targets", path)
     assert proc.returncode == 0, proc.stderr
-    assert "NOT calibrated" in proc.stdout
+    assert f"Calibration targets ({path}) measured on the files given" in proc.stdout
     lines = proc.stdout.splitlines()
     for key in ("share", "outward", "founded"):
         assert sum(line.split()[0] == key for line in lines if line.strip()) == 1
     proc = program("targets", toy, "--targets", path, "--format", "json")
     data = json.loads(proc.stdout)
-    assert data["uncalibrated"] is True
+    assert data["confidence"] == 0.95
     assert [r["target"] for r in data["targets"]] == ["share", "outward", "founded"]
     assert data["targets"][1]["simulated"] == pytest.approx(0.8)
     proc = program("targets", toy, "--targets", path, "--format", "csv")

@@ -528,6 +528,9 @@ use = ["DEU", "IND"]
 
 [economy]
 partner_probability = 1.0
+psychic_distance_cost = 2.0     # as before the calibration (3.533), at which offshoring to India does not pay here
+fdi_fixed_cost = 3.0
+technology_portability = 0.5
 
 [[population]]
 country = "DEU"
