@@ -48,6 +48,7 @@ class Prior:
     why: str
     case: str = ""
     name: str = ""
+    assumed: float | None = None      # a case parameter's value in the first stage
 
     @property
     def parameter(self) -> str:
@@ -91,6 +92,12 @@ class Calibration:
 
     def size(self, quick: bool = False) -> Sizes:
         return self.quick if quick else self.sizes
+
+    def assumed(self) -> dict[str, dict[str, float]]:
+        """Per case, what the first stage's runs set: each case parameter at its assumed value
+        (before any calibration), so the calibration depends on the model and this file only,
+        not on values adopted from an earlier calibration."""
+        return {case: {p.path: p.assumed for p in self.case_priors.get(case, ())} for case in self.cases}
 
     def stage(self, case: str) -> Calibration:
         """The second stage of one case as a calibration of its own: the case's parameters and
@@ -175,7 +182,7 @@ def load_calibration(path: str | Path | None = None) -> Calibration:
     cases = {t.case_name: t.case for t in used}
     for i, p in enumerate(_array(path, doc, "case_parameter")):
         where = f"[[case_parameter]] {i + 1}"
-        _only(path, where, p, ("case", "archetype", "key", "range", "scale", "why"))
+        _only(path, where, p, ("case", "archetype", "key", "assumed", "range", "scale", "why"))
         for k in ("case", "archetype", "key"):
             if not isinstance(p.get(k), str) or not p[k]:
                 raise AnalysisError(f"{path}: {where}: missing key '{k}' (a string)")
@@ -185,8 +192,12 @@ def load_calibration(path: str | Path | None = None) -> Calibration:
                                 f"(cases: {', '.join(cases)})")
         group = _archetype_group(cases[case], archetype, f"{path}: {where}")
         name = f"archetype.{archetype}.{key}"
-        case_priors.setdefault(case, []).append(
-            _prior(path, f"{where} ({name})", p, f"population[{group}].{key}", case=case, name=name))
+        prior = _prior(path, f"{where} ({name})", p, f"population[{group}].{key}", case=case, name=name)
+        a = p.get("assumed")
+        if isinstance(a, bool) or not isinstance(a, (int, float)) or not prior.low <= a <= prior.high:
+            raise AnalysisError(f"{path}: {where} ({name}): assumed must be the number the archetype had before "
+                                f"the calibration, inside the range [{prior.low:g}, {prior.high:g}]")
+        case_priors.setdefault(case, []).append(replace(prior, assumed=float(a)))
     _unique(path, [p.parameter for ps in case_priors.values() for p in ps])
     return Calibration(path=path, name=head["name"], seed=seed, sizes=sizes, quick=quick, priors=tuple(priors),
                        targets=tuple(used), scales=scales, excluded=excluded, targets_file=targets_file,
@@ -269,11 +280,12 @@ def experiment_text(cal: Calibration, case: str, directory: str | Path, *, quick
                     fixed: Mapping[str, float] | None = None) -> str:
     """The LHS experiment of one case: the case scenario (relative to `directory`, where the
     experiment file is written), the calibration's factors in order, its seed and sizes. With
-    `fixed` (the second stage: `cal.stage(case)` and the economy's calibrated values), one arm
-    sets those values in every run."""
+    `fixed` (the first stage: the case parameters' assumed values, `cal.assumed()[case]`; the
+    second: `cal.stage(case)` and the economy's calibrated values), one arm sets those values
+    in every run."""
     size = cal.size(quick)
     scenario = Path(_relative(cal.cases[case], Path(directory)))
-    stage = "second stage" if fixed else "first stage"
+    stage = "second stage" if cal.priors[0].case else "first stage"
     lines = [f"# Written by tools/calibrate from {cal.path.name} ({'quick' if quick else 'full'} sizes): the",
              f"# prior sample of the rejection-ABC calibration ({stage}) on this case. Do not edit; edit the",
              "# calibration.", "[experiment]", f'name = "calibrate_{case}"', f'scenario = "{scenario.as_posix()}"',
@@ -282,7 +294,8 @@ def experiment_text(cal: Calibration, case: str, directory: str | Path, *, quick
     for p in cal.priors:
         lines += ["[[factor]]", f'path = "{p.path}"', f"range = [{p.low!r}, {p.high!r}]", f'scale = "{p.scale}"', ""]
     if fixed:
-        lines += ["[[arm]]", 'name = "economy_calibrated"', f"set = {{ {_set_text(fixed)} }}", ""]
+        name = "economy_calibrated" if cal.priors[0].case else "case_assumed"
+        lines += ["[[arm]]", f'name = "{name}"', f"set = {{ {_set_text(fixed)} }}", ""]
     return "\n".join(lines)
 
 
@@ -446,25 +459,19 @@ class Calibrated:
     economy: Result
     cases: dict[str, Result]
 
-    @property
-    def settings(self) -> dict[str, dict[str, float]]:
-        """Per case of the calibration: what its runs set to be at the calibrated values."""
-        return {case: {**self.economy.settings, **(self.cases[case].settings if case in self.cases else {})}
-                for case in self.economy.calibration.cases}
-
 
 def calibrate_all(files: Sequence[str | Path], cal: Calibration, *, acceptance: float | None = None) -> Calibrated:
     """The two-stage calibration over the first stage's sweeps (one per case, the economy's
     factors) and the second stage's (one per case with case parameters, its factors, every run
     at the first stage's calibrated economy)."""
     first, second = split_sweeps(files, cal)
-    economy = calibrate(first, cal, acceptance=acceptance)
+    economy = calibrate(first, cal, acceptance=acceptance, fixed=cal.assumed())
     fixed = economy.settings
     missing = [c for c in cal.case_priors if c not in second]
     if missing:
         raise AnalysisError(f"no second-stage sweep of case '{missing[0]}' (its parameters: "
                             f"{', '.join(p.parameter for p in cal.case_priors[missing[0]])})")
-    cases = {case: calibrate([second[case]], cal.stage(case), acceptance=acceptance, fixed=fixed)
+    cases = {case: calibrate([second[case]], cal.stage(case), acceptance=acceptance, fixed={case: fixed})
              for case in cal.case_priors}
     return Calibrated(economy, cases)
 
@@ -493,9 +500,11 @@ def split_sweeps(files: Sequence[str | Path], cal: Calibration) -> tuple[list[st
 
 
 def calibrate(files: Sequence[str | Path], cal: Calibration, *, acceptance: float | None = None,
-              fixed: Mapping[str, float] | None = None) -> Result:
+              fixed: Mapping[str, Mapping[str, float]] | None = None) -> Result:
     """Rejection ABC over the per-case LHS sweeps `files` (one per case of the targets used).
-    `fixed`: the values every run must set (the second stage's economy values), else none."""
+    `fixed`: per case, the values every run of its sweep must set in its one arm (the first
+    stage: the case parameters' assumed values, `cal.assumed()`; the second: the calibrated
+    economy); a case not in it sets nothing."""
     acceptance = cal.sizes.acceptance if acceptance is None else acceptance
     if not 0 < acceptance <= 1:
         raise AnalysisError(f"acceptance must be a fraction in (0, 1], got {acceptance:g}")
@@ -514,7 +523,7 @@ def calibrate(files: Sequence[str | Path], cal: Calibration, *, acceptance: floa
             if "runs" not in f._file:
                 raise AnalysisError(f"{path}: a single run, not a sweep: the calibration needs the LHS sweep "
                                     "of each case (tools/calibrate)")
-            _check_design(path, f.attributes, cal, factors, fixed or {})
+            _check_design(path, f.attributes, cal, factors, (fixed or {}).get(name, {}))
             runs = f.runs()
             require_complete(runs)
             other = sorted(set(factor_columns(runs)) - set(factors))
@@ -582,8 +591,7 @@ def _check_design(path: str, attributes: Mapping, cal: Calibration, factors: Seq
     if len(arms) > 1 or sets != dict(fixed):
         wanted = f"sets {_set_text(fixed)}" if fixed else "sets nothing"
         raise AnalysisError(f"{path}: its arms ({', '.join(_set_text(a.get('set', {})) or a.get('name', '?') for a in arms)}) "
-                            f"differ from the calibration's one arm, which {wanted}"
-                            + (" (the first stage's calibrated economy)" if fixed else ""))
+                            f"differ from the calibration's one arm, which {wanted}")
 
 
 def target_means(cal: Calibration, by_case: Mapping[str, str], groups: Mapping[str, pd.Series],

@@ -157,6 +157,14 @@ def test_a_case_parameter_is_its_archetypes_key_in_the_cases_one_group_of_it():
         "coopcycle": [("archetype.coopcycle.outward_drive", "population[0].outward_drive")],
         "sea": [("archetype.sea.outward_drive", "population[0].outward_drive"),
                 ("archetype.sea.licence_fee", "population[0].licence_fee")]}
+    # the first stage runs them at their values before the calibration
+    assert cal.assumed() == {"mondragon": {"population[0].fdi_propensity": 0.3, "population[0].fdi_min_experience": 3.0},
+                             "mce": {"population[0].alliance_share": 0.5, "population[0].outward_drive": 0.8},
+                             "coopcycle": {"population[0].outward_drive": 2.0},
+                             "sea": {"population[0].outward_drive": 1.0, "population[0].licence_fee": 0.05},
+                             "equal_exchange": {}}
+    ex = tomllib.loads(experiment_text(cal, "sea", Path("/tmp"), fixed=cal.assumed()["sea"]))
+    assert ex["arm"] == [{"name": "case_assumed", "set": cal.assumed()["sea"]}]
     stage = cal.stage("mce")
     assert stage.priors == cal.case_priors["mce"] and list(stage.cases) == ["mce"]
     assert [t.key for t in stage.targets] == ["mce_outward_share", "mce_first_move"]
@@ -213,6 +221,7 @@ CASE_PARAMETER = """[[case_parameter]]
 case = "{case}"
 archetype = "{archetype}"
 key = "outward_drive"
+assumed = 1.0
 range = [0.2, 3.0]
 scale = "log"
 why = "a reason"
@@ -259,6 +268,10 @@ def excluded(*but):
     (excluded("sea_hubs_5y") + '[[target]]\nkey = "sea_hubs_5y"\n'
      + CASE_PARAMETER.format(case="sea", archetype="sea").replace('key = "outward_drive"\n', ''),
      r"cal.toml: \[\[case_parameter\]\] 1: missing key 'key' \(a string\)$"),
+    (excluded("sea_hubs_5y") + '[[target]]\nkey = "sea_hubs_5y"\n'
+     + CASE_PARAMETER.format(case="sea", archetype="sea").replace('assumed = 1.0', 'assumed = 5.0'),
+     r"cal.toml: \[\[case_parameter\]\] 1 \(archetype.sea.outward_drive\): assumed must be the number the archetype "
+     r"had before the calibration, inside the range \[0.2, 3\]$"),
 ])
 def test_bad_calibration_files_are_refused_in_one_line(tmp_path, body, message):
     with pytest.raises(AnalysisError, match=message) as e:

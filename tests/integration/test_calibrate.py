@@ -76,6 +76,11 @@ def test_the_driver_runs_the_whole_calibration_from_scratch(quick):
             assert economy[p["parameter"].removeprefix("economy.")] == pytest.approx(p["median"], rel=1e-3)
     assert "# Command: ssesim-analysis calibrate" in text and "--quick" in text
     assert f"{CAL.quick.samples} LHS design points x {CAL.quick.replicates} replicate(s) on 5 case(s)" in text
+    # the first stage: each case's own parameters at their assumed values, in one arm
+    for case in CASES:
+        with h5py.File(out / "sweeps" / f"{case}.h5", "r") as f:
+            ex = tomllib.loads(f.attrs["experiment"])
+        assert [a["set"] for a in ex["arm"]] == [CAL.assumed()[case]]
     # the second stage: each case's own parameters swept with every run at the calibrated economy
     fixed = {f"economy.{k}": v for k, v in economy.items()}
     for case, priors in CAL.case_priors.items():
