@@ -285,7 +285,8 @@ def experiment_text(cal: Calibration, case: str, directory: str | Path, *, quick
     in every run."""
     size = cal.size(quick)
     scenario = Path(_relative(cal.cases[case], Path(directory)))
-    stage = "second stage" if cal.priors[0].case else "first stage"
+    second = bool(cal.priors[0].case)      # a stage view's priors are a case's parameters
+    stage = "second stage" if second else "first stage"
     lines = [f"# Written by tools/calibrate from {cal.path.name} ({'quick' if quick else 'full'} sizes): the",
              f"# prior sample of the rejection-ABC calibration ({stage}) on this case. Do not edit; edit the",
              "# calibration.", "[experiment]", f'name = "calibrate_{case}"', f'scenario = "{scenario.as_posix()}"',
@@ -294,7 +295,7 @@ def experiment_text(cal: Calibration, case: str, directory: str | Path, *, quick
     for p in cal.priors:
         lines += ["[[factor]]", f'path = "{p.path}"', f"range = [{p.low!r}, {p.high!r}]", f'scale = "{p.scale}"', ""]
     if fixed:
-        name = "economy_calibrated" if cal.priors[0].case else "case_assumed"
+        name = "economy_calibrated" if second else "case_assumed"
         lines += ["[[arm]]", f'name = "{name}"', f"set = {{ {_set_text(fixed)} }}", ""]
     return "\n".join(lines)
 

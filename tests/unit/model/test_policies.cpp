@@ -396,14 +396,28 @@ funders = ["MEX", "IDB"]
 
 namespace {
 
-/// The French federation starts with a few days of wages in cash, and organisations
-/// keep a few days' wages: the support of a node abroad (a year's) is beyond it.
 /// The eight parameters the calibration sets (scenarios/calibration/calibrated.toml), at the
 /// values they had before it.
 const std::string pre_calibration_economy =
     "prospect_psychic_aversion = 3.0\npsychic_distance_cost = 2.0\nexport_fixed_cost = 0.5\nfdi_fixed_cost = 3.0\n"
     "technology_portability = 0.5\npartner_probability = 0.5\nsupport_cost = 0.25\nopportunity_rate = 0.2\n";
 
+/// France's patient-capital fund lending to its federation.
+const std::string fiducie = R"(
+[[policy]]
+type = "patient_capital"
+name = "fiducie"
+country = "FRA"
+targets = ["federation"]
+start = 2020.0
+end = 2030.0
+budget = 2000000.0
+intensity = 2.0
+unit_cost = 200000.0
+)";
+
+/// The French federation starts with a few days of wages in cash, and organisations
+/// keep a few days' wages: the support of a node abroad (a year's) is beyond it.
 std::string short_of_cash(const std::string& policies) {
     // the calibrated economy's parameters as they were before the calibration, which this test
     // was written at: with the calibrated ones (cheaper support, more partners found) the
@@ -425,19 +439,7 @@ std::int64_t nodes(const Model& m) {
 }  // namespace
 
 TEST_CASE("patient_capital lends targeted organisations the cash a move abroad needs, and its loans are repaid into the fund", "[policy]") {
-    const std::string lender = R"(
-[[policy]]
-type = "patient_capital"
-name = "fiducie"
-country = "FRA"
-targets = ["federation"]
-start = 2020.0
-end = 2030.0
-budget = 2000000.0
-intensity = 2.0
-unit_cost = 200000.0
-)";
-    Model m(scenario::load_scenario_text(short_of_cash(lender), here), 1);
+    Model m(scenario::load_scenario_text(short_of_cash(fiducie), here), 1);
     Model none(scenario::load_scenario_text(short_of_cash(""), here), 1);
     Money loans = 0, fund = 0, lent_total = 0, repaid_total = 0;
     for (int t = 1; t <= 12; ++t) {
@@ -555,17 +557,7 @@ TEST_CASE("public_funding is the tenders won and the grants and loans of policy 
     // Every flow with a government or a fund as payer and an organisation as payee:
     // tenders (governments), policy_grant (export_service, development_grant) and policy_loan
     // (patient_capital), by the receiving organisation's home country and kind.
-    const std::string regime = R"(
-[[policy]]
-type = "patient_capital"
-name = "fiducie"
-country = "FRA"
-targets = ["federation"]
-start = 2020.0
-end = 2030.0
-budget = 2000000.0
-intensity = 2.0
-unit_cost = 200000.0
+    const std::string regime = fiducie + R"(
 [[policy]]
 type = "development_grant"
 name = "koica"
