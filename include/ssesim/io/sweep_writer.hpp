@@ -46,7 +46,7 @@ struct EncodedRun {
 std::vector<bool> runs_complete(hid_t status);
 
 /// Deflate level of the sweep file's chunks (zlib 1..9).
-inline constexpr int sweep_deflate_level = 4;
+inline constexpr int sweep_deflate_level = 1;
 
 /// Records one run's steps in memory, worker side.
 class RunRecorder {
