@@ -18,11 +18,13 @@ SCRIPT = os.path.join(REPO, "tools", "world", "derive_world.py")
 RAW_DATA = os.path.normpath(os.path.join(REPO, "..", "shared", "data", "world"))
 
 COUNTRIES = ("ESP FRA ITA GBR NLD BEL DEU PRT CAN USA MEX BRA ARG PER COL "
-             "IND KOR AUS SEN BFA KEN ZAF CHN JPN ECU NIC").split()
-NO_INFORMALITY = {"CAN", "USA", "CHN", "JPN"}
+             "IND KOR AUS SEN BFA KEN ZAF CHN JPN ECU NIC "
+             "CHL URY GTM HND BOL DOM CZE POL ROU SVK SVN HUN TUR RUS MAR TUN EGY "
+             "TZA RWA CIV CMR ZMB ZWE MOZ NGA NER BEN TGO THA LKA IDN PHL LAO").split()
+NO_INFORMALITY = {"CAN", "USA", "CHN", "JPN", "ROU", "MAR", "PHL"}
 SECTORS = ("agri_food", "manufacturing", "services", "platform_logistics", "education")
 DEMAND = ["demand_" + s for s in SECTORS]
-EU_2022 = {"ESP", "FRA", "ITA", "NLD", "BEL", "DEU", "PRT"}
+EU_2022 = {"ESP", "FRA", "ITA", "NLD", "BEL", "DEU", "PRT", "CZE", "POL", "ROU", "SVK", "SVN", "HUN"}
 
 COUNTRY_COLUMNS = [
     "iso3", "name", "population", "gdp_usd", "gdp_per_capita_usd",
@@ -218,10 +220,10 @@ def test_sse_and_coop_indices(countries):
 
 def test_pairs_complete_and_ordered(pairs):
     p, rows = pairs
-    assert len(rows) == 676
+    assert len(rows) == len(COUNTRIES) ** 2
     assert [(r["iso_o"], r["iso_d"]) for r in rows] == [
         (o, d) for o in COUNTRIES for d in COUNTRIES]
-    assert len(p) == 676
+    assert len(p) == len(COUNTRIES) ** 2
 
 
 def test_pairs_no_empty_and_plausible(pairs):

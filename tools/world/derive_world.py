@@ -5,9 +5,9 @@ Reads the raw public files in ``--data`` (default: ``../shared/data/world``
 relative to the repository root) and writes three files into ``--out``
 (default: ``scenarios/world`` in the repository):
 
-* ``countries.csv`` -- one row per country (26 rows, fixed order, see COUNTRIES);
-* ``pairs.csv``     -- one row per ordered pair (origin, destination), 26 x 26
-  = 676 rows, diagonal included;
+* ``countries.csv`` -- one row per country (59 rows, fixed order, see COUNTRIES);
+* ``pairs.csv``     -- one row per ordered pair (origin, destination), 59 x 59
+  = 3,481 rows, diagonal included;
 * ``SOURCES.md``    -- publisher, series code, year, unit and licence of every
   column, the attribution each licence asks for, the assumptions, the SHA-256
   of every input file read, and the command that regenerates the tables.
@@ -49,8 +49,9 @@ informality        ILOSTAT EMP_NIFL_SEX_RT_A, informal employment rate, Sex:
                    Total, latest year available, divided by 100.  If several
                    survey sources report that same year, their unweighted mean
                    is used.  The ILO file is keyed by country *name*; the
-                   mapping to ISO3 is ILO_NAME_TO_ISO3 below.  CAN, USA, CHN and
-                   JPN are not in the file: their cell (and year) is left EMPTY,
+                   mapping to ISO3 is ILO_NAME_TO_ISO3 below.  CAN, USA, CHN, JPN,
+                   ROU, MAR and PHL are not in the file (ILO_ABSENT): their
+                   cell (and year) is left EMPTY,
                    meaning "assumption required" -- no value is invented here.
 governance         Mean of the six World Bank WGI estimates (va, pv, ge, rq, rl,
                    cc; about -2.5..2.5), 2022 (REF_YEAR_WGI) or the latest
@@ -108,12 +109,12 @@ have in common, i.e. the weighted sum of their differences::
              + W_DEVELOPMENT   * |ln ppp_o - ln ppp_d| / max |ln ppp_i - ln ppp_j|
              + W_GOVERNANCE    * |gov_o - gov_d|       / max |gov_i - gov_j|
 
-with maxima over the off-diagonal pairs of the 26 countries, and pd = 0 on the
+with maxima over the off-diagonal pairs of the table's countries, and pd = 0 on the
 diagonal.  The inputs are the values *as written* in the tables (distw_km,
 gdp_per_capita_ppp, governance), so pd can be recomputed from the committed
 tables alone.  The binary stimuli are symmetrised (the maximum of the (o, d) and
-(d, o) rows), so pd is symmetric; among the 26 this only matters for CHN-KOR,
-where CEPII has smctry = 1 for CHN->KOR but 0 for KOR->CHN.  [*] ln(distw)
+(d, o) rows), so pd is symmetric (SOURCES.md lists the pairs where the two rows
+differ, e.g. CHN-KOR, where CEPII has smctry = 1 for CHN->KOR but 0 for KOR->CHN).  [*] ln(distw)
 is likewise averaged over the two directions (CEPII's distw differs in the 7th
 digit for a few pairs).
 
@@ -152,7 +153,12 @@ import legal_facts  # noqa: E402  (facts of the SSE columns, beside this file)
 # --------------------------------------------------------------------------
 
 COUNTRIES = ("ESP FRA ITA GBR NLD BEL DEU PRT CAN USA MEX BRA ARG PER COL "
-             "IND KOR AUS SEN BFA KEN ZAF CHN JPN ECU NIC").split()
+             "IND KOR AUS SEN BFA KEN ZAF CHN JPN ECU NIC "
+             # added in session 9 for the case worlds of issue 9 (plants in tens of
+             # countries, sourcing from 20+, transfers to about 32): every country
+             # with the data of every column, legal facts in legal_facts.py
+             "CHL URY GTM HND BOL DOM CZE POL ROU SVK SVN HUN TUR RUS MAR TUN EGY "
+             "TZA RWA CIV CMR ZMB ZWE MOZ NGA NER BEN TGO THA LKA IDN PHL LAO").split()
 
 REF_YEAR_WB = 2022    # population, GDP, GDP per capita PPP
 REF_YEAR_PWT = 2019   # last year of Penn World Table 10.01
@@ -188,7 +194,7 @@ SHARE_DECIMALS = 6
 LEGAL_COMPAT_SAME_FAMILY = 1.0
 LEGAL_COMPAT_OTHER_FAMILY = 0.7
 
-# ILOSTAT ref_area.label -> ISO3 (the 22 target countries the file contains).
+# ILOSTAT ref_area.label -> ISO3 (the target countries the file contains).
 ILO_NAME_TO_ISO3 = {
     "Spain": "ESP",
     "France": "FRA",
@@ -212,11 +218,43 @@ ILO_NAME_TO_ISO3 = {
     "South Africa": "ZAF",
     "Ecuador": "ECU",
     "Nicaragua": "NIC",
+    "Chile": "CHL",
+    "Uruguay": "URY",
+    "Guatemala": "GTM",
+    "Honduras": "HND",
+    "Bolivia (Plurinational State of)": "BOL",
+    "Dominican Republic": "DOM",
+    "Czechia": "CZE",
+    "Poland": "POL",
+    "Slovakia": "SVK",
+    "Slovenia": "SVN",
+    "Hungary": "HUN",
+    "Türkiye": "TUR",
+    "Russian Federation": "RUS",
+    "Tunisia": "TUN",
+    "Egypt": "EGY",
+    "Tanzania, United Republic of": "TZA",
+    "Rwanda": "RWA",
+    "Côte d'Ivoire": "CIV",
+    "Cameroon": "CMR",
+    "Zambia": "ZMB",
+    "Zimbabwe": "ZWE",
+    "Mozambique": "MOZ",
+    "Nigeria": "NGA",
+    "Niger": "NER",
+    "Benin": "BEN",
+    "Togo": "TGO",
+    "Thailand": "THA",
+    "Sri Lanka": "LKA",
+    "Indonesia": "IDN",
+    "Lao People's Democratic Republic": "LAO",
 }
 # Not in the ILO file: informality left empty ("assumption required").
-ILO_ABSENT = ("CAN", "USA", "CHN", "JPN")
+ILO_ABSENT = ("CAN", "USA", "CHN", "JPN", "ROU", "MAR", "PHL")
 
 WGI_INDICATORS = ("va", "pv", "ge", "rq", "rl", "cc")
+# The WGI and CEPII files key Romania by its old code ROM (ISO 3166: ROU).
+OLD_CODE_TO_ISO3 = {"ROM": "ROU"}
 
 F_POP = "wb_population.csv"
 F_GDP = "wb_gdp.csv"
@@ -374,7 +412,7 @@ def load_wgi(data_dir):
     """{iso3: {year: {indicator: estimate}}}."""
     out = {c: {} for c in COUNTRIES}
     for row in read_csv(data_dir, F_WGI):
-        code = row["code"]
+        code = OLD_CODE_TO_ISO3.get(row["code"], row["code"])
         if code in out and row["indicator"] in WGI_INDICATORS:
             est = to_float(row["estimate"])
             if est is not None:
@@ -385,10 +423,11 @@ def load_wgi(data_dir):
 def load_geo(data_dir):
     out = {}
     for row in read_csv(data_dir, F_GEO):
-        if row["iso3"] in COUNTRIES and row["cap"].strip() == "1":
-            if row["iso3"] in out:
-                raise DataError("geo_cepii: two cap==1 rows for %s" % row["iso3"])
-            out[row["iso3"]] = row
+        iso = OLD_CODE_TO_ISO3.get(row["iso3"], row["iso3"])
+        if iso in COUNTRIES and row["cap"].strip() == "1":
+            if iso in out:
+                raise DataError("geo_cepii: two cap==1 rows for %s" % iso)
+            out[iso] = row
     return out
 
 
@@ -405,8 +444,10 @@ def load_dist(data_dir):
     out = {}
     target = set(COUNTRIES)
     for row in read_csv(data_dir, F_DIST):
-        if row["iso_o"] in target and row["iso_d"] in target:
-            out[(row["iso_o"], row["iso_d"])] = row
+        o = OLD_CODE_TO_ISO3.get(row["iso_o"], row["iso_o"])
+        d = OLD_CODE_TO_ISO3.get(row["iso_d"], row["iso_d"])
+        if o in target and d in target:
+            out[(o, d)] = row
     return out
 
 
@@ -648,7 +689,7 @@ def years_text(meta, key, ref):
     exceptions = ["%s: %s" % (iso, meta[iso][key]) for iso in COUNTRIES
                   if meta[iso][key] != ref]
     if not exceptions:
-        return "%d (all 26)" % ref
+        return "%d (all %d)" % (ref, len(COUNTRIES))
     return "%d, except %s" % (ref, "; ".join(exceptions))
 
 
@@ -656,7 +697,7 @@ def row_years(rows, col, ref):
     exceptions = ["%s: %s" % (r["iso3"], r[col] or "none") for r in rows
                   if r[col] != str(ref)]
     if not exceptions:
-        return "%d (all 26)" % ref
+        return "%d (all %d)" % (ref, len(COUNTRIES))
     return "%d, except %s" % (ref, "; ".join(exceptions))
 
 
@@ -698,8 +739,8 @@ def sources_md_new_country_columns(a, rows, meta):
     ts = sorted((meta[i]["t_dev"], i) for i in COUNTRIES)
     a("- **t** is a development index, linear in log GDP per capita (PPP, current")
     a("  international $, 2022): 0 at a low-income anchor of %s $ and 1 at a" % fmt(DEMAND_Y_LO))
-    a("  high-income anchor of %s $.  Among the 26 it runs from %.4f (%s) to %.4f (%s);" % (
-        fmt(DEMAND_Y_HI), ts[0][0], ts[0][1], ts[-1][0], ts[-1][1]))
+    a("  high-income anchor of %s $.  Among the %d it runs from %.4f (%s) to %.4f (%s);" % (
+        fmt(DEMAND_Y_HI), len(COUNTRIES), ts[0][0], ts[0][1], ts[-1][0], ts[-1][1]))
     a("  the clamp only matters for other countries.")
     csh_c = sorted((meta[i]["csh_c"], i) for i in COUNTRIES if meta[i]["csh_c"] is not None)
     a("- **agri_food** falls with log income: Engel's law (Engel 1857; Houthakker,")
@@ -711,8 +752,8 @@ def sources_md_new_country_columns(a, rows, meta):
     a("  anchors are a budget share times a household-consumption share of GDP:")
     a("  %s ~ 0.45 x 0.78 at t = 0 and %s ~ 0.10 x 0.70 at t = 1 (PWT `csh_c` 2019" % (
         fmt(AGRI_LO), fmt(AGRI_HI)))
-    a("  runs from %s (%s) to %s (%s) among the 26).  The sector is food and" % (
-        fmt(csh_c[0][0]), csh_c[0][1], fmt(csh_c[-1][0]), csh_c[-1][1]))
+    a("  runs from %s (%s) to %s (%s) among the %d).  The sector is food and" % (
+        fmt(csh_c[0][0]), csh_c[0][1], fmt(csh_c[-1][0]), csh_c[-1][1], len(COUNTRIES)))
     a("  beverages bought by final users (farm and processed); meals out are services.")
     a("- **education** = %s of private (household) spending plus %s of government" % (
         fmt(EDU_BASE), fmt(EDU_PER_GOV)))
@@ -840,7 +881,7 @@ def sources_md(data_dir, rows, meta, pair_info):
     a("")
     a("## Countries")
     a("")
-    a("26 countries, in this order: %s." % " ".join(COUNTRIES))
+    a("%d countries, in this order: %s." % (len(COUNTRIES), " ".join(COUNTRIES)))
     a("")
     a("## `countries.csv`")
     a("")
@@ -925,8 +966,8 @@ def sources_md(data_dir, rows, meta, pair_info):
     sources_md_new_country_columns(a, rows, meta)
     a("## `pairs.csv`")
     a("")
-    a("One row per ordered pair (iso_o, iso_d) of the 26 countries, diagonal included:")
-    a("676 rows, origin-major in the country order above.")
+    a("One row per ordered pair (iso_o, iso_d) of the %d countries, diagonal included:" % len(COUNTRIES))
+    a("%d rows, origin-major in the country order above." % len(COUNTRIES) ** 2)
     a("")
     a("| column | publisher | field of `dist_cepii.csv` | year | unit | licence |")
     a("|---|---|---|---|---|---|")
@@ -934,7 +975,7 @@ def sources_md(data_dir, rows, meta, pair_info):
     et = "Etalab Open Licence 2.0"
     a("| iso_o, iso_d | %s | `iso_o`, `iso_d` | -- | ISO3 code | %s |" % (cep, et))
     a("| dist_km | %s | `dist` (between most populated cities; diagonal: internal distance) | static (2011 release) | km | %s |" % (cep, et))
-    fb = ", ".join("%s-%s" % p for p in pair_info["distw_fallbacks"]) or "none among the 26"
+    fb = ", ".join("%s-%s" % p for p in pair_info["distw_fallbacks"]) or "none among the %d" % len(COUNTRIES)
     a("| distw_km | %s | `distw` (population-weighted), or `dist` where `distw` is '.' (fallbacks: %s) | static | km | %s |" % (cep, fb, et))
     a("| contig | %s | `contig` | static | 0/1 | %s |" % (cep, et))
     a("| comlang_off | %s | `comlang_off` | static | 0/1 | %s |" % (cep, et))
@@ -994,7 +1035,7 @@ def sources_md(data_dir, rows, meta, pair_info):
     a("                  = min(cr_o, cr_d) * %.1f   otherwise" % LEGAL_COMPAT_OTHER_FAMILY)
     a("```")
     a("")
-    a("cr = coop_recognition, as written in `countries.csv`.  EU members among the 26")
+    a("cr = coop_recognition, as written in `countries.csv`.  EU members among the %d" % len(COUNTRIES))
     a("on %s: %s." % (legal_facts.CUTOFF, " ".join(legal_facts.EU_MEMBERS)))
     a("Between them a co-operative can take the form of a European")
     a("Cooperative Society (SCE) under Council Regulation (EC) No 1435/2003 of 22 July")
@@ -1055,7 +1096,7 @@ def sources_md(data_dir, rows, meta, pair_info):
     a("  https://www.etalab.gouv.fr/licence-ouverte-open-licence): \"Source: CEPII,")
     a("  GeoDist database (Mayer, T. & Zignago, S. (2011), Notes on CEPII's distances")
     a("  measures: the GeoDist Database, CEPII Working Paper 2011-25); date of last")
-    a("  update of the data: 2011.\"  Changes: subset of 26 countries, distances")
+    a("  update of the data: 2011.\"  Changes: subset of %d countries, distances" % len(COUNTRIES))
     a("  rounded, distw -> dist fallback, composite psychic distance.")
     a("- **Country names**: datasets/country-codes (ISO 3166 / UN M49 compilation),")
     a("  ODC-PDDL-1.0 (public domain).")

@@ -171,6 +171,171 @@ COOP = {
         R2=(0, "none counted (conservative)"),
         R3=(0, "none"),
     ),
+    "CHL": dict(
+        R1=(1, "Ley General de Cooperativas, texto refundido DFL N° 5 de 2003 (Ley 19.832)"),
+        R2=(1, "cooperativas de trabajo (Ley General de Cooperativas)"),
+        R3=(0, "none"),
+    ),
+    "URY": dict(
+        R1=(1, "Ley 18.407 de 2008, Sistema Cooperativo (general co-op law)"),
+        R2=(1, "cooperativas de trabajo (Ley 18.407)"),
+        R3=(1, "cooperativas sociales (created 2006, now in Ley 18.407; MIDES)"),
+    ),
+    "GTM": dict(
+        R1=(1, "Ley General de Cooperativas, Decreto 82-78 (1978), applies to all co-ops"),
+        R2=(0, "none counted: no worker-co-op class verified in Decreto 82-78 (conservative)"),
+        R3=(0, "none"),
+    ),
+    "HND": dict(
+        R1=(1, "Ley de Cooperativas de Honduras, Decreto 65-87 (reformed by Decreto 174-2013)"),
+        R2=(0, "none counted: a worker-co-op class not verified (conservative)"),
+        R3=(0, "none counted; the social-sector-of-the-economy law covers co-ops but creates no separate status (as MEX)"),
+    ),
+    "BOL": dict(
+        R1=(1, "Ley General de Cooperativas, Ley 356 de 11 de abril de 2013; reglamento D.S. 1995 (2014)"),
+        R2=(0, "none counted: a worker-co-op class under Ley 356 not verified (conservative)"),
+        R3=(0, "none"),
+    ),
+    "DOM": dict(
+        R1=(1, "Ley 127-64 de 27 de enero de 1964 sobre Asociaciones Cooperativas"),
+        R2=(0, "none counted (conservative)"),
+        R3=(0, "none"),
+    ),
+    "CZE": dict(
+        R1=(1, "Zákon č. 90/2012 Sb., o obchodních korporacích (Business Corporations Act), družstvo from § 552"),
+        R2=(0, "none (producer co-operatives are a tradition, not a class in Act 90/2012)"),
+        R3=(1, "sociální družstvo, social co-operative (Act 90/2012, in force 2014)"),
+    ),
+    "POL": dict(
+        R1=(1, "Prawo spółdzielcze, ustawa z dnia 16 września 1982 r. (Co-operative Law)"),
+        R2=(1, "spółdzielnie pracy, labour co-operatives (Prawo spółdzielcze 1982)"),
+        R3=(1, "spółdzielnie socjalne, ustawa z dnia 27 kwietnia 2006 r. o spółdzielniach socjalnych"),
+    ),
+    "ROU": dict(
+        R1=(1, "Legea nr. 1/2005 privind organizarea şi funcţionarea cooperaţiei (republished 2014)"),
+        R2=(0, "none counted: craft co-operatives (societăţi cooperative meşteşugăreşti, Law 1/2005) are not named worker co-ops (conservative)"),
+        R3=(1, "social enterprise certificate open to co-operative societies, Legea nr. 219/2015 privind economia socială"),
+    ),
+    "SVK": dict(
+        R1=(1, "Obchodný zákonník, zákon č. 513/1991 Zb. (Commercial Code), družstvo from § 221"),
+        R2=(0, "none"),
+        R3=(1, "registered social enterprise status open to co-operatives, zákon č. 112/2018 Z. z. o sociálnej ekonomike a sociálnych podnikoch"),
+    ),
+    "SVN": dict(
+        R1=(1, "Zakon o zadrugah (ZZad, Uradni list RS 13/1992), Co-operatives Act"),
+        R2=(0, "none"),
+        R3=(1, "social enterprise status open to co-operatives, Zakon o socialnem podjetništvu (ZSocP, Uradni list RS 20/2011)"),
+    ),
+    "HUN": dict(
+        R1=(1, "Civil Code, 2013. évi V. törvény (Ptk.), co-operatives; 2006. évi X. törvény a szövetkezetekről for special types"),
+        R2=(0, "none counted (conservative)"),
+        R3=(1, "szociális szövetkezet, social co-operative (Act X of 2006; Government Decree 141/2006)"),
+    ),
+    "TUR": dict(
+        R1=(1, "Kooperatifler Kanunu, Law No. 1163 (1969); Constitution art. 171"),
+        R2=(0, "none"),
+        R3=(0, "none"),
+    ),
+    "RUS": dict(
+        R1=(0.5, "no general co-op act: Civil Code forms (production co-ops art. 106.1 ff., consumer co-ops art. 123.2) and sectoral laws (agricultural co-operation 193-FZ 1995, consumer co-operation 1992, credit co-operation 190-FZ 2009) (conservative)"),
+        R2=(1, "production co-operative (artel), based on members' personal labour: Federal Law No. 41-FZ of 8 May 1996 On Production Cooperatives"),
+        R3=(1, "social enterprise status (Federal Law No. 245-FZ of 26 July 2019, amending SME Law 209-FZ), open to SMEs including production co-ops"),
+    ),
+    "MAR": dict(
+        R1=(1, "Loi n° 112-12 relative aux coopératives (2014)"),
+        R2=(0, "none"),
+        R3=(0, "none"),
+    ),
+    "TUN": dict(
+        R1=(1, "Loi n° 67-4 du 19 janvier 1967 (statut général de la coopération) and sectoral co-op laws"),
+        R2=(0, "none counted (conservative)"),
+        R3=(0, "ESS label of Loi n° 2020-30 not counted: its implementing decree was not issued by the cutoff (conservative)"),
+    ),
+    "EGY": dict(
+        R1=(1, "Law No. 317 of 1956 on co-operative associations, with sectoral laws (consumer Law 109 of 1975, productive Law 110 of 1975, agricultural Law 122 of 1980, housing Law No. 14)"),
+        R2=(0, "productive co-operatives (Law 110 of 1975) not counted as a worker-co-op class (conservative)"),
+        R3=(0, "none"),
+    ),
+    "TZA": dict(
+        R1=(1, "Cooperative Societies Act, 2013 (Act No. 6 of 2013), Tanzania Mainland"),
+        R2=(0, "none counted: no worker-co-op class found in the 2013 Act (conservative)"),
+        R3=(0, "none"),
+    ),
+    "RWA": dict(
+        R1=(1, "Law No 024/2021 of 27/04/2021 governing cooperatives in Rwanda (replaced Law No 50/2007)"),
+        R2=(0, "none counted: a worker-co-op category in the 2021 law not verified (conservative)"),
+        R3=(0, "none"),
+    ),
+    "CIV": dict(
+        R1=(1, "OHADA Uniform Act on co-operative societies (2010)"),
+        R2=(0, "none"),
+        R3=(0, "none"),
+    ),
+    "CMR": dict(
+        R1=(1, "OHADA Uniform Act on co-operative societies (2010)"),
+        R2=(0, "none"),
+        R3=(0, "none counted: registration of co-ops as social-economy units under Loi n° 2019/004 not counted as an SSE status (conservative)"),
+    ),
+    "ZMB": dict(
+        R1=(1, "Co-operative Societies Act No. 20 of 1998"),
+        R2=(0, "none"),
+        R3=(0, "none"),
+    ),
+    "ZWE": dict(
+        R1=(1, "Co-operative Societies Act [Chapter 24:05]"),
+        R2=(0, "none counted: collective (worker-owned) co-ops exist, a worker-co-op class in the Act not verified (conservative)"),
+        R3=(0, "none"),
+    ),
+    "MOZ": dict(
+        R1=(1, "Lei n.º 23/2009, de 8 de Setembro (Lei das Cooperativas)"),
+        R2=(0, "none counted: a worker-co-op branch in Lei 23/2009 not verified (conservative)"),
+        R3=(0, "none"),
+    ),
+    "NGA": dict(
+        R1=(1, "Nigerian Co-operative Societies Act, Cap. N98 LFN 2004 (formerly Decree No. 90 of 1993), and state co-op laws"),
+        R2=(0, "none"),
+        R3=(0, "none"),
+    ),
+    "NER": dict(
+        R1=(1, "OHADA Uniform Act on co-operative societies (2010)"),
+        R2=(0, "none"),
+        R3=(0, "none"),
+    ),
+    "BEN": dict(
+        R1=(1, "OHADA Uniform Act on co-operative societies (2010)"),
+        R2=(0, "none"),
+        R3=(0, "none"),
+    ),
+    "TGO": dict(
+        R1=(1, "OHADA Uniform Act on co-operative societies (2010)"),
+        R2=(0, "none"),
+        R3=(0, "none"),
+    ),
+    "THA": dict(
+        R1=(1, "Cooperatives Act B.E. 2542 (1999)"),
+        R2=(0, "none"),
+        R3=(0, "none counted: social enterprise registration (Social Enterprise Promotion Act B.E. 2562, 2019) is open to juristic persons; eligibility of co-operatives not verified (conservative)"),
+    ),
+    "LKA": dict(
+        R1=(1, "Co-operative Societies Law No. 5 of 1972 (amended 1983, 1992) and provincial co-operative statutes"),
+        R2=(0, "none"),
+        R3=(0, "none"),
+    ),
+    "IDN": dict(
+        R1=(1, "Undang-Undang No. 25 Tahun 1992 tentang Perkoperasian (reinstated after Constitutional Court decision 28/PUU-XI/2013 annulled Law 17/2012); UUD 1945 art. 33"),
+        R2=(0, "none (Law 25/1992 types are producer, consumer, marketing, service and savings-and-loan co-ops)"),
+        R3=(0, "none"),
+    ),
+    "PHL": dict(
+        R1=(1, "Philippine Cooperative Code of 2008, Republic Act No. 9520 (amending RA 6938)"),
+        R2=(1, "workers cooperatives (RA 9520; CDA Memorandum Circular 2011-24)"),
+        R3=(0, "none"),
+    ),
+    "LAO": dict(
+        R1=(1, "Decree on Cooperatives No. 136/PM of 5 March 2010 (a government decree covering all sectors, not a statute)"),
+        R2=(0, "none"),
+        R3=(0, "none"),
+    ),
 }
 
 # --------------------------------------------------------------------------
@@ -352,6 +517,204 @@ SSE = {
         D=(1, "MEFCCA, Ministerio de Economía Familiar, Comunitaria, Cooperativa y Asociativa (2012)"),
         note="",
     ),
+    "CHL": dict(
+        A=(0, "none"),
+        B=(0, "none at the cutoff; the Empresas de Beneficio e Interés Colectivo bill (boletín 11.273, 2017) was not enacted"),
+        D=(0.5, "División de Asociatividad y Cooperativas, Ministerio de Economía (co-ops and associations); its former name División de Asociatividad y Economía Social not counted (conservative)"),
+        note="a public-private Consejo Consultivo para la Economía Social and an action plan 2015-2018 ended before the cutoff",
+    ),
+    "URY": dict(
+        A=(1, "Ley 19.848 de 2019, Economía Social y Solidaria"),
+        B=(1, "cooperativas sociales, a co-op form reserved to social insertion (MIDES programme)"),
+        D=(0.5, "INACOOP, Instituto Nacional del Cooperativismo (Ley 18.407; co-ops only); SSE bodies under Ley 19.848 not verified (conservative)"),
+        note="",
+    ),
+    "GTM": dict(
+        A=(0, "none"),
+        B=(0, "none"),
+        D=(0.5, "INACOP (Instituto Nacional de Cooperativas) and INGECOP (Inspección General de Cooperativas), Decreto 82-78 (co-ops only)"),
+        note="",
+    ),
+    "HND": dict(
+        A=(1, "Ley del Sector Social de la Economía (1985) and its Reglamento"),
+        B=(0, "none found"),
+        D=(0.5, "IHDECOOP and CONSUCOOP (co-ops only); SENPRENDE's register of social-sector enterprises not counted (conservative)"),
+        note="the 1985 law predates the SSE vocabulary; it defines a social sector of the economy (co-ops and other worker-owned enterprises)",
+    ),
+    "BOL": dict(
+        A=(0, "no SSE framework law; Constitución 2009 art. 306 (plural economy with social cooperative and community forms) not counted"),
+        B=(0, "none"),
+        D=(0.5, "AFCOOP, Autoridad de Fiscalización y Control de Cooperativas (co-ops only)"),
+        note="",
+    ),
+    "DOM": dict(
+        A=(0, "none"),
+        B=(0, "none"),
+        D=(0.5, "IDECOOP, Instituto de Desarrollo y Crédito Cooperativo, Ley 31-63 (co-ops only)"),
+        note="",
+    ),
+    "CZE": dict(
+        A=(0, "none; a social entrepreneurship bill was drafted but not enacted by the cutoff"),
+        B=(1, "sociální družstvo, a co-operative form reserved to social aims (Act 90/2012)"),
+        D=(0, "none counted: no ministry or agency with a social-economy mandate found (conservative)"),
+        note="EU-funded social-enterprise support under the Ministry of Labour and Social Affairs' operational programmes is not counted",
+    ),
+    "POL": dict(
+        A=(1, "Ustawa z dnia 5 sierpnia 2022 r. o ekonomii społecznej (Dz.U. 2022 poz. 1812), in force autumn 2022"),
+        B=(1, "social enterprise status (2022 Act); Krajowy Program Rozwoju Ekonomii Społecznej do 2023 roku (Council of Ministers resolution)"),
+        D=(1, "Ministry of Family and Social Policy: Government Plenipotentiary for Social Economy and its social economy department"),
+        note="",
+    ),
+    "ROU": dict(
+        A=(1, "Legea nr. 219/2015 privind economia socială (amended by OUG nr. 33/2022)"),
+        B=(1, "social enterprise certificate and social insertion enterprise mark (Law 219/2015)"),
+        D=(1, "National Agency for Employment (ANOFM): social economy compartments and Single Register of Social Enterprises (Law 219/2015)"),
+        note="",
+    ),
+    "SVK": dict(
+        A=(1, "zákon č. 112/2018 Z. z. o sociálnej ekonomike a sociálnych podnikoch (in force 1 May 2018)"),
+        B=(1, "registered social enterprise status (Act 112/2018)"),
+        D=(1, "Ministry of Labour, Social Affairs and Family, competent for the social economy under Act 112/2018 (register of social enterprises; Institute of Social Economy project)"),
+        note="",
+    ),
+    "SVN": dict(
+        A=(0, "none counted: ZSocP (2011, amended 2018) is a social entrepreneurship act; whether the amendment made it a social-economy framework was not verified (conservative)"),
+        B=(1, "social enterprise status, Zakon o socialnem podjetništvu (ZSocP, 2011)"),
+        D=(1, "ministry competent under ZSocP (Ministry of Economic Development and Technology), keeps the register of social enterprises"),
+        note="the competent ministry changed over time (labour ministry first)",
+    ),
+    "HUN": dict(
+        A=(0, "none"),
+        B=(1, "szociális szövetkezet, a co-operative form reserved to social aims (Act X of 2006)"),
+        D=(0, "none counted (conservative)"),
+        note="social-enterprise programmes run through OFA (National Employment Non-profit Company) with EU funds are not counted",
+    ),
+    "TUR": dict(
+        A=(0, "none"),
+        B=(0, "none"),
+        D=(0.5, "Ministry of Trade, General Directorate of Cooperatives (co-ops only)"),
+        note="Turkish Cooperatives Strategy and Action Plan 2012-2016 is a co-op strategy, not counted under B",
+    ),
+    "RUS": dict(
+        A=(0, "none counted: Federal Law No. 7-FZ of 12 January 1996 On Non-commercial Organisations (socially oriented NCOs) is not a social-economy framework (conservative)"),
+        B=(1, "social enterprise status, Federal Law No. 245-FZ of 26 July 2019 (amending SME Law 209-FZ)"),
+        D=(0, "none counted: regional SME support centres for social entrepreneurship not verified (conservative)"),
+        note="",
+    ),
+    "MAR": dict(
+        A=(0, "none: a loi-cadre on the SSE was in preparation, not adopted by the cutoff"),
+        B=(1, "national SSE development strategy (2010-2020) of the ministry in charge of the social economy"),
+        D=(1, "Ministère du Tourisme, de l'Artisanat et de l'Économie sociale et solidaire (2021), Direction de la promotion de l'économie sociale; ODCO (co-ops)"),
+        note="the ministry's title changes between governments",
+    ),
+    "TUN": dict(
+        A=(1, "Loi n° 2020-30 du 30 juin 2020 relative à l'économie sociale et solidaire"),
+        B=(0, "ESS label of Loi n° 2020-30 not counted: implementing decrees not issued by the cutoff (conservative)"),
+        D=(1, "Unité de l'économie sociale et solidaire of the ministry in charge of employment (reported 2021)"),
+        note="the Conseil supérieur and the Instance tunisienne de l'ESS created by Loi 2020-30 were not set up by the cutoff",
+    ),
+    "EGY": dict(
+        A=(0, "none"),
+        B=(0, "none"),
+        D=(0.5, "sectoral co-op administrations in line ministries, e.g. Central Administration of Agricultural Cooperation (co-ops only)"),
+        note="",
+    ),
+    "TZA": dict(
+        A=(0, "none"),
+        B=(0, "none"),
+        D=(0.5, "Tanzania Cooperative Development Commission (Cooperative Societies Act 2013; co-ops only)"),
+        note="Zanzibar has its own co-operative legislation (not counted)",
+    ),
+    "RWA": dict(
+        A=(0, "none"),
+        B=(0, "none; the national co-operative policy is co-ops only (not counted)"),
+        D=(0.5, "Rwanda Cooperative Agency, Law n° 48/2013 of 28/06/2013 (co-ops only)"),
+        note="a new law on cooperatives of 2024 replaced Law No 024/2021 after the cutoff",
+    ),
+    "CIV": dict(
+        A=(0, "none by the cutoff (a draft ESS framework law was discussed with stakeholders in October 2022)"),
+        B=(0, "none counted (conservative)"),
+        D=(0, "none counted: the solidarity ministry leads ESS work, a mandate naming the ESS not verified (conservative)"),
+        note="the government adopted an ESS bill on 9 April 2025 and the law followed in 2025, after the cutoff",
+    ),
+    "CMR": dict(
+        A=(1, "Loi-cadre n° 2019/004 du 25 avril 2019 régissant l'économie sociale"),
+        B=(0.5, "MINPMEESA support to social-economy units (appui aux initiatives locales de développement); no formal national strategy found (conservative)"),
+        D=(1, "MINPMEESA, Ministère des Petites et Moyennes Entreprises, de l'Économie Sociale et de l'Artisanat (2004)"),
+        note="implementing texts: Décret n° 2020/0001/PM du 3 janvier 2020 (networks of social-economy units); Arrêté n° 042/PM du 23 mai 2022 (Registre général des unités de l'économie sociale)",
+    ),
+    "ZMB": dict(
+        A=(0, "none"),
+        B=(0, "none"),
+        D=(0.5, "Ministry of Small and Medium Enterprise Development (2021), Department of Cooperatives (co-ops only)"),
+        note="a review of the 1998 Act and a revised National Cooperative Development Policy (2024) came after the cutoff",
+    ),
+    "ZWE": dict(
+        A=(0, "none"),
+        B=(0, "none"),
+        D=(0.5, "Ministry of Women Affairs, Community, Small and Medium Enterprises Development, Registrar of Co-operatives (co-ops only)"),
+        note="a review of the Co-operative Societies Act was under way at the cutoff",
+    ),
+    "MOZ": dict(
+        A=(0, "none"),
+        B=(0, "none"),
+        D=(0, "none counted (conservative)"),
+        note="",
+    ),
+    "NGA": dict(
+        A=(0, "none"),
+        B=(0, "none counted: no national social-enterprise law or policy found (conservative)"),
+        D=(0.5, "Federal Department of Co-operatives, headed by the Federal Director of Co-operatives (Act s. 1; co-ops only)"),
+        note="states have their own co-op laws and departments (not counted)",
+    ),
+    "NER": dict(
+        A=(0, "none"),
+        B=(0, "none"),
+        D=(0, "none counted (conservative): a co-operative directorate in the rural-development ministry is documented for earlier years, not checked at the cutoff"),
+        note="",
+    ),
+    "BEN": dict(
+        A=(0, "none"),
+        B=(0, "none"),
+        D=(0, "none counted (conservative)"),
+        note="ESS advocacy for a legal framework reached the Conseil économique et social in 2025, after the cutoff",
+    ),
+    "TGO": dict(
+        A=(0, "none by the cutoff"),
+        B=(0, "none counted (conservative): a resource centre for social entrepreneurship and the ESS (CeRES, agreement of 25 March 2019) not counted as a national programme"),
+        D=(0, "none counted (conservative): the ministry of grassroots development promotes the ESS, a mandate naming it not verified"),
+        note="a draft ESS framework law (avant-projet de loi-cadre) was under discussion in 2024, after the cutoff",
+    ),
+    "THA": dict(
+        A=(0, "none"),
+        B=(1, "Social Enterprise Promotion Act B.E. 2562 (2019), registered social enterprise status"),
+        D=(1, "Office of Social Enterprise Promotion (OSEP), set up under the 2019 Act"),
+        note="Community Enterprise Promotion Act B.E. 2548 (2005) not scored",
+    ),
+    "LKA": dict(
+        A=(0, "none"),
+        B=(0, "none found (conservative)"),
+        D=(0.5, "Department of Co-operative Development, Commissioner of Co-operative Development (co-ops only)"),
+        note="a national co-operative policy and new co-op law were under discussion, not counted",
+    ),
+    "IDN": dict(
+        A=(0, "none"),
+        B=(0, "no social-enterprise form or national SE strategy by the cutoff (conservative)"),
+        D=(0.5, "Ministry of Cooperatives and Small and Medium Enterprises (co-ops and SMEs)"),
+        note="Law 11/2020 (Job Creation) amended parts of Law 25/1992 (Perppu 2/2022 of 30 December 2022 then replaced Law 11/2020); not scored separately",
+    ),
+    "PHL": dict(
+        A=(0, "none"),
+        B=(0, "none: the PRESENT (Poverty Reduction through Social Entrepreneurship) bill was still pending at the cutoff"),
+        D=(0.5, "Cooperative Development Authority, RA 6939 of 1990 (co-ops only)"),
+        note="",
+    ),
+    "LAO": dict(
+        A=(0, "none"),
+        B=(0, "none"),
+        D=(0.5, "Department of Rural Development and Cooperatives, Ministry of Agriculture and Forestry (co-ops only)"),
+        note="a Law on Cooperatives was before the National Assembly in 2024, after the cutoff",
+    ),
 }
 
 # --------------------------------------------------------------------------
@@ -380,6 +743,39 @@ LEGAL_ORIGIN = {
     "CHN": ("civil (origin not asserted)", "classified German or socialist in different versions of the La Porta data; civil law either way"),
     "JPN": ("German", ""),
     "ECU": ("French", ""), "NIC": ("French", ""),
+    "CHL": ("French", ""),
+    "URY": ("French", ""),
+    "GTM": ("French", ""),
+    "HND": ("French", ""),
+    "BOL": ("French", ""),
+    "DOM": ("French", ""),
+    "CZE": ("German", "classified socialist in earlier La Porta-group data; German is the pre-socialist origin (Austrian codes); the 2008 classification was not checked"),
+    "POL": ("German", "classified socialist in earlier La Porta-group data; German origin assumed (mixed German, Austrian and French heritage); the 2008 classification was not checked"),
+    "ROU": ("French", "classified socialist in earlier La Porta-group data; French is the pre-socialist origin (1864 Civil Code); the 2008 classification was not checked"),
+    "SVK": ("German", "classified socialist in earlier La Porta-group data; German is the pre-socialist origin (Austro-Hungarian law); the 2008 classification was not checked"),
+    "SVN": ("German", "classified socialist in earlier La Porta-group data; German is the pre-socialist origin (Austrian codes); the 2008 classification was not checked"),
+    "HUN": ("German", "classified socialist in earlier La Porta-group data; German origin assumed; the 2008 classification was not checked"),
+    "TUR": ("French", "La Porta et al. (1998) French origin; civil code received from Switzerland"),
+    "RUS": ("civil (origin not asserted)", "socialist in earlier La Porta-group data; the post-1990 reclassification (French or German) could not be checked; civil law either way"),
+    "MAR": ("French", ""),
+    "TUN": ("French", ""),
+    "EGY": ("French", ""),
+    "TZA": ("English", ""),
+    "RWA": ("French", "Belgian civil-law heritage; common-law elements adopted since 2009 are not reflected; La Porta classification as French not checked in the data (believed)"),
+    "CIV": ("French", ""),
+    "CMR": ("French", "the two anglophone regions apply English common law"),
+    "ZMB": ("English", ""),
+    "ZWE": ("English", "mixed Roman-Dutch and English law"),
+    "MOZ": ("French", "Portuguese civil law"),
+    "NGA": ("English", "customary and Islamic law also apply in parts of the country"),
+    "NER": ("French", ""),
+    "BEN": ("French", ""),
+    "TGO": ("French", ""),
+    "THA": ("English", "La Porta et al. (1998) English origin although Thai codes are civil-law codes"),
+    "LKA": ("English", "mixed Roman-Dutch and English law, with personal laws (Kandyan, Thesawalamai, Muslim)"),
+    "IDN": ("French", "La Porta et al. (1998) French origin, via Dutch colonial law"),
+    "PHL": ("French", "mixed Spanish civil law and US common law"),
+    "LAO": ("civil (origin not asserted)", "not sure of its La Porta classification (not checked); a civil-law system, former French protectorate"),
 }
 
 ORIGIN_TO_FAMILY = {"English": "common"}   # every other origin -> "civil"
@@ -392,4 +788,5 @@ ORIGIN_TO_FAMILY = {"English": "common"}   # every other origin -> "civil"
 # 31 January 2020, so GBR is not a member on CUTOFF.
 # --------------------------------------------------------------------------
 
-EU_MEMBERS = ("ESP", "FRA", "ITA", "NLD", "BEL", "DEU", "PRT")
+EU_MEMBERS = ("ESP", "FRA", "ITA", "NLD", "BEL", "DEU", "PRT",
+              "CZE", "POL", "ROU", "SVK", "SVN", "HUN")
