@@ -38,8 +38,9 @@ def test_the_shipped_calibration_parses_and_accounts_for_every_measurable_target
     assert not {t.key for t in cal.targets} & set(cal.excluded)
     for t in cal.targets:
         assert cal.scales[t.key] == (t.tolerance if t.tolerance > 0 else cal.scales[t.key]) > 0
-    # the DA-like case has no target left in the distance, so it is not swept
-    assert list(cal.cases) == ["mondragon", "mce", "coopcycle", "sea", "equal_exchange"]
+    # every case with a target in the distance is swept (the DA-like case since its world has
+    # enough countries for its count: session 9)
+    assert list(cal.cases) == ["mondragon", "mce", "coopcycle", "sea", "equal_exchange", "da_group"]
     assert cal.quick.samples < cal.sizes.samples
 
 
@@ -125,7 +126,7 @@ def test_the_fragment_is_toml_with_the_medians_of_both_stages_and_says_how_it_wa
     text = fragment(both, "ssesim-analysis calibrate x.h5", date="2026-11-25", commit="deadbeef")
     assert "# Command: ssesim-analysis calibrate x.h5" in text
     assert "2026-11-25" in text and "deadbeef" in text and "abc123" in text
-    assert "2 LHS design points x 3 replicate(s) on 5 case(s)" in text and "accepted 1 (acceptance 0.5)" in text
+    assert "2 LHS design points x 3 replicate(s) on 6 case(s)" in text and "accepted 1 (acceptance 0.5)" in text
     assert ("Second stage, case sea at the [economy] values below: 2 LHS points x 3 replicate(s), accepted 1, "
             "distance 0.25 to 0.25 on its targets (sea_hubs_5y, sea_profitability_falls, sea_impact_rises, "
             "sea_first_move)") in text
@@ -133,7 +134,7 @@ def test_the_fragment_is_toml_with_the_medians_of_both_stages_and_says_how_it_wa
     assert doc["economy"] == {p.path.removeprefix("economy."): pytest.approx(p.low, rel=1e-3) for p in cal.priors}
     assert all(isinstance(v, float) for v in doc["economy"].values())
     # the second stage: the archetype's keys at the accepted (upper) ends
-    assert list(doc["archetype"]) == ["mondragon", "mce", "coopcycle", "sea"]
+    assert list(doc["archetype"]) == ["mondragon", "da_group", "mce", "coopcycle", "sea"]
     assert doc["archetype"]["sea"] == {p.parameter.rsplit(".", 1)[1]: pytest.approx(p.high, rel=1e-3)
                                        for p in cal.case_priors["sea"]}
     # what the runs of each case set to be at these values: the economy, and the case's own keys
@@ -151,14 +152,18 @@ def test_a_case_parameter_is_its_archetypes_key_in_the_cases_one_group_of_it():
     cal = load_calibration()
     assert {c: [(p.parameter, p.path) for p in ps] for c, ps in cal.case_priors.items()} == {
         "mondragon": [("archetype.mondragon.fdi_propensity", "population[0].fdi_propensity"),
-                      ("archetype.mondragon.fdi_min_experience", "population[0].fdi_min_experience")],
+                      ("archetype.mondragon.fdi_min_experience", "population[0].fdi_min_experience"),
+                      ("archetype.mondragon.outward_drive", "population[0].outward_drive")],
+        "da_group": [("archetype.da_group.outward_drive", "population[0].outward_drive")],
         "mce": [("archetype.mce.alliance_share", "population[0].alliance_share"),
                 ("archetype.mce.outward_drive", "population[0].outward_drive")],
         "coopcycle": [("archetype.coopcycle.outward_drive", "population[0].outward_drive")],
         "sea": [("archetype.sea.outward_drive", "population[0].outward_drive"),
                 ("archetype.sea.licence_fee", "population[0].licence_fee")]}
     # the first stage runs them at their values before the calibration
-    assert cal.assumed() == {"mondragon": {"population[0].fdi_propensity": 0.3, "population[0].fdi_min_experience": 3.0},
+    assert cal.assumed() == {"mondragon": {"population[0].fdi_propensity": 0.3, "population[0].fdi_min_experience": 3.0,
+                                           "population[0].outward_drive": 0.4},
+                             "da_group": {"population[0].outward_drive": 1.0},
                              "mce": {"population[0].alliance_share": 0.5, "population[0].outward_drive": 0.8},
                              "coopcycle": {"population[0].outward_drive": 2.0},
                              "sea": {"population[0].outward_drive": 1.0, "population[0].licence_fee": 0.05},

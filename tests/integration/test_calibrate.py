@@ -75,7 +75,7 @@ def test_the_driver_runs_the_whole_calibration_from_scratch(quick):
         else:
             assert economy[p["parameter"].removeprefix("economy.")] == pytest.approx(p["median"], rel=1e-3)
     assert "# Command: ssesim-analysis calibrate" in text and "--quick" in text
-    assert f"{CAL.quick.samples} LHS design points x {CAL.quick.replicates} replicate(s) on 5 case(s)" in text
+    assert f"{CAL.quick.samples} LHS design points x {CAL.quick.replicates} replicate(s) on {len(CAL.cases)} case(s)" in text
     # the first stage: each case's own parameters at their assumed values, in one arm
     for case in CASES:
         with h5py.File(out / "sweeps" / f"{case}.h5", "r") as f:
@@ -129,8 +129,9 @@ def test_the_verb_refuses_bad_sweeps_in_one_line(quick, tmp_path):
         assert p.stderr.startswith("ssesim-analysis: error: ") and p.stderr.count("\n") == 1, p.stderr
         assert message in p.stderr, p.stderr
 
-    refused(sweeps[:-1], "no sweep of case 'equal_exchange', which target(s) equal_exchange_first_move, "
-                         "equal_exchange_first_source are measured on")
+    refused(sweeps[:4] + sweeps[5:], "no sweep of case 'equal_exchange', which target(s) equal_exchange_first_move, "
+                                     "equal_exchange_first_source are measured on")
+    refused(sweeps[:-1], "no sweep of case 'da_group', which target(s) da_transfer_countries are measured on")
     refused(sweeps + [sweeps[0]], f"{sweeps[0]}: a second sweep of case 'mondragon'")
     # a sweep of other factors: the calibration's LHS with one range changed
     other = tmp_path / "other.toml"
@@ -138,17 +139,18 @@ def test_the_verb_refuses_bad_sweeps_in_one_line(quick, tmp_path):
     other.write_text(text.replace("range = [0.1, 1.0]", "range = [0.2, 1.0]", 1).replace(
         'scenario = "', f'scenario = "{(out / "experiments").as_posix()}/'))
     run("sweep", other, "-o", tmp_path / "other.h5", "-q")
-    refused([*sweeps[:3], tmp_path / "other.h5", sweeps[4]], f"{tmp_path / 'other.h5'}: factor economy.partner_probability "
+    refused([*sweeps[:3], tmp_path / "other.h5", *sweeps[4:]], f"{tmp_path / 'other.h5'}: factor economy.partner_probability "
                                                              "has range [0.2, 1.0] (linear), the calibration [0.1, 1] (linear)")
     # a single run of a case is not a sweep
     run("run", ROOT / "scenarios" / "cases" / "sea.toml", "-o", tmp_path / "sea.h5", "-q")
-    refused([*sweeps[:3], tmp_path / "sea.h5", sweeps[4]], f"{tmp_path / 'sea.h5'}: a single run, not a sweep")
+    refused([*sweeps[:3], tmp_path / "sea.h5", *sweeps[4:]], f"{tmp_path / 'sea.h5'}: a single run, not a sweep")
     # a case no target uses
-    run("run", ROOT / "scenarios" / "cases" / "da_group.toml", "-o", tmp_path / "da.h5", "-q")
-    refused([*sweeps, tmp_path / "da.h5"], "a sweep of scenario 'da_group', which no target of the calibration uses")
+    run("run", ROOT / "scenarios" / "cases" / "for_profit_exporter.toml", "-o", tmp_path / "fp.h5", "-q")
+    refused([*sweeps, tmp_path / "fp.h5"], "a sweep of scenario 'for_profit_exporter', which no target of the calibration uses")
     # the second stage: every case with case parameters has its sweep, at the first stage's economy
     refused([*sweeps, *second[1:]], "no second-stage sweep of case 'mondragon' (its parameters: "
-                                    "archetype.mondragon.fdi_propensity, archetype.mondragon.fdi_min_experience)")
+                                    "archetype.mondragon.fdi_propensity, archetype.mondragon.fdi_min_experience, "
+                                    "archetype.mondragon.outward_drive)")
     stage2 = tmp_path / "sea_stage2.toml"
     text = (out / "experiments" / "sea_stage2.toml").read_text()
     assert '"economy.support_cost" = ' in text
