@@ -210,8 +210,16 @@ def test_sse_and_coop_indices(countries):
     assert coop["FRA"] > coop["USA"]
     for iso in ("GBR", "USA", "CAN", "AUS", "IND", "KEN"):
         assert c[iso]["legal_family"] == "common", iso
-    for iso in ("FRA", "ESP", "DEU", "MEX", "BRA", "JPN", "SEN"):
+    for iso in ("FRA", "ESP", "DEU", "MEX", "BRA", "JPN", "SEN", "CIV", "CMR", "POL", "CHL", "IDN"):
         assert c[iso]["legal_family"] == "civil", iso
+    for iso in ("NGA", "TZA", "ZMB", "ZWE", "LKA"):
+        assert c[iso]["legal_family"] == "common", iso
+    # the OHADA Uniform Act on co-operative societies (2010) is a general co-operative law in
+    # every member state of the table
+    for iso in ("SEN", "BFA", "CIV", "CMR", "NER", "BEN", "TGO"):
+        assert coop[iso] >= 1 / 3 - 1e-6, iso
+    # national SSE framework laws by 31 December 2022: Poland (2022), Romania (2015), Slovakia (2018)
+    assert sse["POL"] == sse["ROU"] == sse["SVK"] == 1
 
 
 # --------------------------------------------------------------------------
