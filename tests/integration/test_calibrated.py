@@ -24,14 +24,11 @@ FRAGMENT = tomllib.loads((CAL.path.parent / "calibrated.toml").read_text())
 
 #: Targets in the calibration's distance that the calibrated cases do not meet, and why.
 NOT_MET = {
-    "sea_first_move": "Australia first: one of six English-speaking hosts in the SEA case's world, and no "
-                      "rule singles it out; the calibrated cases go there first in 0.35 of the replicates "
-                      "(mean share of first-move countries, 10 replicates)",
-    "equal_exchange_first_move": "the close set (CAN, GBR, KEN: an official language shared with the USA) is "
-                                 "targets.toml's assumption; 0.2 of the replicates",
-    "equal_exchange_first_source": "of the close set only Kenya has producer co-operatives in the case, and the "
-                                   "source's own history is Latin American first (targets.toml's note); 0.2 of the "
-                                   "replicates",
+    "mondragon_plant_countries": "plants in 18.6 foreign countries (10 replicates) against 37 +- 10: the experience rule "
+                                 "(years exporting to a country first) and the FDI chance the sales share abroad "
+                                 "allows keep plants in fewer countries than SILK's",
+    "coopcycle_countries_4y": "9.9 countries in four years against 12 +- 2 at the posterior medians of the second stage "
+                              "(the accepted points met it; the medians, taken parameter by parameter, just miss)",
 }
 
 
