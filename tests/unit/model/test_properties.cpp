@@ -28,6 +28,9 @@ std::string random_scenario(std::uint64_t k) {
     // The keys of later mechanisms (C2G, learning by doing, mission drift) come from a
     // stream of their own, so the scenarios drawn before them stay the same.
     kernel::Stream more(20261124, k, 0, 0, 100);
+    // The calibrated economy keys over the calibration's priors (calibration.toml), from a third
+    // stream: the invariants are checked across the parameter space, not at the shipped defaults.
+    kernel::Stream costs(20261124, k, 0, 0, 101);
     auto pick = [&](std::size_t n) { return static_cast<std::size_t>(rng.uniform() * static_cast<double>(n)) % n; };
     // a quarter of the groups hold cash well above their buffer (suppliers that buy stakes)
     auto opening_cash = [&] {
@@ -49,7 +52,11 @@ std::string random_scenario(std::uint64_t k) {
       << "\nexperiential_learning = " << (more.uniform() < 0.5 ? 0.0 : more.uniform())
       << "\nknowledge_depreciation = " << (more.uniform() < 0.5 ? 0.0 : 0.5 * more.uniform())
       << "\nmission_drift = " << (more.uniform() < 0.5 ? 0.0 : more.uniform())
-      << "\nstake_cash_multiple = " << 1 + 2 * rng.uniform() << "\n";
+      << "\nstake_cash_multiple = " << 1 + 2 * rng.uniform()
+      << "\nprospect_psychic_aversion = " << 8 * costs.uniform() << "\npsychic_distance_cost = " << 6 * costs.uniform()
+      << "\nexport_fixed_cost = " << 0.1 + 1.9 * costs.uniform() << "\nfdi_fixed_cost = " << 0.5 + 9.5 * costs.uniform()
+      << "\ntechnology_portability = " << 0.1 + 0.8 * costs.uniform() << "\nsupport_cost = " << 0.05 + 0.95 * costs.uniform()
+      << "\n";
     const std::size_t groups = 1 + pick(5);
     for (std::size_t g = 0; g < groups; ++g) {
         static const char* const kinds[] = {"worker_coop", "producer_coop", "federation", "association",
