@@ -989,6 +989,9 @@ def sources_md(data_dir, rows, meta, pair_info):
     a("Distances are rounded to 6 significant digits; the flags are copied unchanged.")
     a("Note: in CEPII, `BEL` stands for **Belgium and Luxembourg** together; the")
     a("World Bank, PWT, WGI and ILO figures for BEL in `countries.csv` are Belgium only.")
+    a("CEPII (geo_cepii, dist_cepii) and the WGI file key %s by the old codes %s; they are" % (
+        ", ".join(OLD_CODE_TO_ISO3.values()), ", ".join(OLD_CODE_TO_ISO3)))
+    a("read as the ISO 3166 code.")
     a("The CEPII diagonal (origin == destination) carries its internal distance and")
     a("0 flags; psychic_distance is set to 0 there.")
     if pair_info["asym"]:
